@@ -1,0 +1,4 @@
+namespace OrleansGateway.Frontend.Health;
+
+/// <summary>One active silo of the cluster.</summary>
+public sealed record SiloMember(string Address, string Status);

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using OrleansGateway.Frontend.Auth;
+using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Frontend.Json;
+using OrleansGateway.Hosting;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Frontend.Hosting;
+
+/// <summary>Registers the frontend: Orleans (embedded silo or cluster client), options, auth and request handling.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>
+    /// Embedded mode (the default): an Orleans silo in this process with localhost clustering and
+    /// in-memory storage.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayOrleans(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(GatewayHostMode.Embedded);
+        builder.UseOrleans(silo => silo.UseGatewayEmbeddedSilo(builder.Configuration));
+        return builder;
+    }
+
+    /// <summary>The HTTP side: options, auth, body limits and the services the endpoints use.</summary>
+    public static WebApplicationBuilder AddGatewayFrontend(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGatewayCore();
+        builder.Services.AddGatewayAuth();
+        builder.Services.AddSingleton<RequestBodyReader>();
+        builder.Services.AddSingleton<ModelResolver>();
+        builder.Services.AddSingleton<ChatDispatcher>();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
+        builder.Services.Configure<FormOptions>(_ => { });
+        return builder;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using OrleansGateway.Errors;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Frontend.Json;
+
+/// <summary>
+/// Reads a JSON request body with the source-generated context and turns every way it can be
+/// wrong (missing, too large, malformed, wrong types) into a clear error instead of an exception.
+/// </summary>
+public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
+{
+    /// <summary>Reads the body as <typeparamref name="T"/>, within the configured size limit (or <paramref name="maxBytes"/>).</summary>
+    public async Task<BodyReadResult<T>> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, long? maxBytes = null)
+        where T : class
+    {
+        var limit = maxBytes ?? options.Value.MaxRequestBodyBytes;
+        var request = context.Request;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge<T>(limit);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        if (request.ContentLength == 0)
+        {
+            return Invalid<T>("The request body is empty: a JSON object is required.");
+        }
+
+        try
+        {
+            await using var limited = new LengthLimitedStream(request.Body, limit);
+            var value = await JsonSerializer.DeserializeAsync(limited, typeInfo, context.RequestAborted);
+            return value is null
+                ? Invalid<T>("The request body must be a JSON object, not null.")
+                : new BodyReadResult<T>(value, null, false);
+        }
+        catch (LengthLimitedStream.LimitExceededException)
+        {
+            return TooLarge<T>(limit);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge<T>(limit);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return Invalid<T>($"The request body could not be read: {exception.Message}");
+        }
+        catch (JsonException exception)
+        {
+            return Invalid<T>(Describe(exception), ParamOf(exception.Path));
+        }
+    }
+
+    private static BodyReadResult<T> TooLarge<T>(long limit)
+        where T : class =>
+        new(null, GatewayError.Invalid($"The request body is larger than the limit of {limit} bytes."), true);
+
+    private static BodyReadResult<T> Invalid<T>(string message, string? param = null)
+        where T : class =>
+        new(null, GatewayError.Invalid(message, param), false);
+
+    private static string Describe(JsonException exception)
+    {
+        var path = exception.Path;
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return exception.LineNumber is null && exception.BytePositionInLine is null
+                ? "The request body must be a JSON object."
+                : $"The request body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine}).";
+        }
+
+        var field = ParamOf(path);
+        var message = exception.Message;
+        if (message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return $"Invalid value for '{field}': {ExpectedKind(message)}.";
+        }
+
+        return $"The request body is not valid JSON near '{field}' (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine}).";
+    }
+
+    private static string ExpectedKind(string message) => message switch
+    {
+        _ when message.Contains("System.String", StringComparison.Ordinal) && message.Contains("List", StringComparison.Ordinal) => "expected an array of strings",
+        _ when message.Contains("System.String", StringComparison.Ordinal) => "expected a string",
+        _ when message.Contains("System.Int32", StringComparison.Ordinal) || message.Contains("System.Int64", StringComparison.Ordinal) => "expected an integer",
+        _ when message.Contains("System.Double", StringComparison.Ordinal) => "expected a number",
+        _ when message.Contains("System.Boolean", StringComparison.Ordinal) => "expected true or false",
+        _ when message.Contains("List", StringComparison.Ordinal) => "expected an array",
+        _ when message.Contains("Dictionary", StringComparison.Ordinal) => "expected an object",
+        _ => "expected an object",
+    };
+
+    private static string? ParamOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+}

@@ -1,0 +1,25 @@
+using OrleansGateway.Frontend.Auth;
+using OrleansGateway.Frontend.Errors;
+using OrleansGateway.Frontend.Health;
+using OrleansGateway.Frontend.Hosting;
+using OrleansGateway.Frontend.Llm;
+using OrleansGateway.Frontend.OpenAi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGatewayOrleans();
+builder.AddGatewayFrontend();
+
+var app = builder.Build();
+
+app.UseGatewayErrors();
+app.UseGatewayAuth();
+
+app.MapHealthApi();
+app.MapLlmApi();
+app.MapOpenAiApi();
+
+app.Run();
+
+/// <summary>The frontend host; public for <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

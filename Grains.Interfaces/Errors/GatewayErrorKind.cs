@@ -1,0 +1,39 @@
+namespace OrleansGateway.Errors;
+
+/// <summary>What went wrong, mapped once to a status code per API surface.</summary>
+[GenerateSerializer, Alias("gw.GatewayErrorKind")]
+public enum GatewayErrorKind
+{
+    /// <summary>The request itself is invalid (400).</summary>
+    InvalidRequest = 0,
+
+    /// <summary>A named thing does not exist (404).</summary>
+    NotFound = 1,
+
+    /// <summary>The provider is known but has no API key configured.</summary>
+    ProviderNotConfigured = 2,
+
+    /// <summary>The provider answered 429 after every retry.</summary>
+    RateLimited = 3,
+
+    /// <summary>The provider's queue in the gateway was full or the wait timed out (429).</summary>
+    QueueFull = 4,
+
+    /// <summary>The provider did not answer in time (504).</summary>
+    Timeout = 5,
+
+    /// <summary>The provider could not be reached or answered 5xx (502).</summary>
+    Upstream = 6,
+
+    /// <summary>The provider rejected the request with a 4xx that is the caller's to fix.</summary>
+    ProviderRejected = 7,
+
+    /// <summary>The provider's circuit is open (503).</summary>
+    CircuitOpen = 8,
+
+    /// <summary>The caller went away.</summary>
+    Cancelled = 9,
+
+    /// <summary>A fault inside the gateway (500).</summary>
+    Internal = 10,
+}

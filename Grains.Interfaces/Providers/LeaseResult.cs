@@ -1,0 +1,22 @@
+using System.Diagnostics.CodeAnalysis;
+using OrleansGateway.Errors;
+
+namespace OrleansGateway.Providers;
+
+/// <summary>
+/// A granted slot (its id and the time-to-live the holder must renew within) or the reason none was given.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gw.LeaseResult")]
+public sealed record LeaseResult(
+    [property: Id(0)] long LeaseId,
+    [property: Id(1)] TimeSpan TimeToLive,
+    [property: Id(2)] GatewayError? Error)
+{
+    /// <summary>True when a slot was granted.</summary>
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool Granted => Error is null;
+
+    public static LeaseResult Grant(long leaseId, TimeSpan timeToLive) => new(leaseId, timeToLive, null);
+
+    public static LeaseResult Refuse(GatewayError error) => new(0, TimeSpan.Zero, error);
+}

@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Logging;
+using OrleansGateway.Errors;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Chat;
+
+/// <summary>
+/// Runs a chat request where it is called: for each candidate model (the requested one, the
+/// request's fallbacks, then the configured fallback chain) it takes a slot from the provider's
+/// <see cref="IProviderGrain"/>, calls the provider, and retries retryable failures with
+/// exponential backoff and full jitter, holding no slot while it waits.
+/// </summary>
+public sealed partial class ChatExecutor(
+    IGrainFactory grains,
+    ProviderClientRegistry registry,
+    ProviderChatCaller caller,
+    TimeProvider time,
+    IJitterSource jitter,
+    ILogger<ChatExecutor> logger)
+{
+    /// <summary>Runs a non-streaming completion.</summary>
+    public async Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        GatewayError? lastError = null;
+        foreach (var route in Candidates(request))
+        {
+            var options = registry.FindOptions(route.Provider);
+            if (options is null)
+            {
+                lastError = new GatewayError(GatewayErrorKind.InvalidRequest, $"Unknown provider '{route.Provider}' in model '{route.FullName}'.") { Param = "model" };
+                continue;
+            }
+
+            try
+            {
+                var result = await RunWithRetriesAsync(route, options, request.Priority,
+                    ct => caller.CompleteAsync(route, options, request, ct), cancellationToken);
+                return ChatOutcome.Success(result);
+            }
+            catch (ProviderCallException exception)
+            {
+                lastError = exception.Error;
+                if (exception.Error.Kind == GatewayErrorKind.Cancelled)
+                {
+                    break;
+                }
+
+                Log.CandidateFailed(logger, route.FullName, exception.Error.Kind, exception.Error.Message);
+            }
+        }
+
+        return ChatOutcome.Failure(lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
+    }
+
+    /// <summary>
+    /// The requested model, then the request's fallbacks, then the fallback chain configured for
+    /// the requested model, each once.
+    /// </summary>
+    public IEnumerable<ProviderRoute> Candidates(ChatRequest request)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (!ProviderRoute.TryParse(request.Model, out var primary))
+        {
+            yield break;
+        }
+
+        IEnumerable<string> configured = registry.FindOptions(primary.Provider)?.Fallbacks.GetValueOrDefault(primary.Model) ?? [];
+        foreach (var name in request.Fallbacks.Prepend(request.Model).Concat(configured))
+        {
+            if (ProviderRoute.TryParse(name, out var route) && seen.Add(route.FullName))
+            {
+                yield return route;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> under a lease of the provider's grain, renewing the lease
+    /// while it runs, and retries it as the provider's options say.
+    /// </summary>
+    public async Task<T> RunWithRetriesAsync<T>(
+        ProviderRoute route,
+        ProviderOptions options,
+        RequestPriority priority,
+        Func<CancellationToken, Task<T>> attempt,
+        CancellationToken cancellationToken)
+    {
+        ProviderChatCaller.EnsureConfigured(route.Provider, options);
+        var provider = grains.GetGrain<IProviderGrain>(route.Provider);
+        for (var attemptNumber = 0; ; attemptNumber++)
+        {
+            var lease = await AcquireAsync(provider, priority, cancellationToken);
+            try
+            {
+                var result = await attempt(cancellationToken);
+                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Success).Ignore();
+                return result;
+            }
+            catch (ProviderCallException exception)
+            {
+                provider.ReleaseAsync(lease.LeaseId, exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral).Ignore();
+                if (!exception.Retryable || attemptNumber >= options.MaxRetries)
+                {
+                    throw;
+                }
+
+                var delay = BackoffDelay(options, attemptNumber, exception.RetryAfter);
+                Log.Retrying(logger, route.FullName, attemptNumber + 1, delay, exception.Error.Message);
+                await DelayAsync(delay, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider }, retryable: false);
+            }
+            catch
+            {
+                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                throw;
+            }
+            finally
+            {
+                lease.StopRenewing();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a slot and starts renewing it every third of its time-to-live; the returned handle stops renewing.
+    /// </summary>
+    public async Task<HeldLease> AcquireAsync(IProviderGrain provider, RequestPriority priority, CancellationToken cancellationToken)
+    {
+        LeaseResult lease;
+        try
+        {
+            lease = await provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting for a slot."), retryable: false);
+        }
+
+        if (!lease.Granted)
+        {
+            throw new ProviderCallException(lease.Error, retryable: false);
+        }
+
+        return HeldLease.Start(provider, lease, time);
+    }
+
+    /// <summary>
+    /// Full-jitter exponential backoff, or the provider's <c>Retry-After</c>, never longer than the cap.
+    /// </summary>
+    public TimeSpan BackoffDelay(ProviderOptions options, int attemptNumber, TimeSpan? retryAfter)
+    {
+        var cap = TimeSpan.FromSeconds(options.MaxRetryDelaySeconds);
+        if (retryAfter is { } wait)
+        {
+            return wait < cap ? wait : cap;
+        }
+
+        var ceiling = Math.Min(cap.TotalMilliseconds, options.RetryBaseDelayMilliseconds * Math.Pow(2, attemptNumber));
+        return TimeSpan.FromMilliseconds(jitter.NextDouble() * ceiling);
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting to retry."), retryable: false);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Chat;
+
+/// <summary>A granted provider slot whose lease is renewed in the background until <see cref="StopRenewing"/>.</summary>
+public sealed class HeldLease
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    private HeldLease(long leaseId) => LeaseId = leaseId;
+
+    /// <summary>The lease's id at its provider grain.</summary>
+    public long LeaseId { get; }
+
+    /// <summary>Starts renewing the lease every third of its time-to-live.</summary>
+    public static HeldLease Start(IProviderGrain provider, LeaseResult lease, TimeProvider time)
+    {
+        var held = new HeldLease(lease.LeaseId);
+        _ = held.RenewLoopAsync(provider, lease.TimeToLive / 3, time);
+        return held;
+    }
+
+    /// <summary>Stops renewing; the caller releases the slot itself.</summary>
+    public void StopRenewing()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private async Task RenewLoopAsync(IProviderGrain provider, TimeSpan period, TimeProvider time)
+    {
+        var token = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, time, token);
+                try
+                {
+                    await provider.RenewAsync(LeaseId);
+                }
+                catch (Exception) when (!token.IsCancellationRequested)
+                {
+                    // Tried again at the next period; the lease's time-to-live covers the gap.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

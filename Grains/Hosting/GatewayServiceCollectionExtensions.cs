@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansGateway.Chat;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Hosting;
+
+/// <summary>Registers what every gateway host needs: options, provider clients and the chat executor.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>Adds the gateway's options (bound from <c>Gateway</c>, validated at start) and provider services. Idempotent.</summary>
+    public static IServiceCollection AddGatewayCore(this IServiceCollection services)
+    {
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IJitterSource, SharedRandomJitterSource>();
+        services.TryAddSingleton<ProviderClientRegistry>();
+        services.TryAddSingleton<ProviderChatCaller>();
+        services.TryAddSingleton<ChatExecutor>();
+        return services;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace OrleansGateway.Providers;
+
+/// <summary>
+/// Completes <see cref="GatewayOptions"/> after binding: adds the built-in providers, fills their
+/// defaults, applies the <c>&lt;NAME&gt;_API_KEY</c> / <c>&lt;NAME&gt;_BASE_URL</c> shorthands and
+/// lower-cases provider names.
+/// </summary>
+internal sealed class GatewayOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<GatewayOptions>
+{
+    public void PostConfigure(string? name, GatewayOptions options)
+    {
+        var providers = new Dictionary<string, ProviderOptions>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (providerName, provider) in options.Providers)
+        {
+            providers[providerName.ToLowerInvariant()] = provider;
+        }
+
+        foreach (var builtIn in BuiltInProviders.All)
+        {
+            if (!providers.ContainsKey(builtIn.Name))
+            {
+                providers[builtIn.Name] = new ProviderOptions();
+            }
+        }
+
+        foreach (var (providerName, provider) in providers)
+        {
+            var builtIn = BuiltInProviders.Find(providerName);
+            var prefix = providerName.ToUpperInvariant().Replace('-', '_');
+            provider.ApiKey = NonEmpty(configuration[$"{prefix}_API_KEY"]) ?? NonEmpty(provider.ApiKey);
+            provider.BaseUrl = NonEmpty(configuration[$"{prefix}_BASE_URL"]) ?? NonEmpty(provider.BaseUrl) ?? builtIn?.BaseUrl;
+            provider.MaxTokensField ??= builtIn?.MaxTokensField ?? "max_completion_tokens";
+            provider.SupportsJsonSchema ??= builtIn?.SupportsJsonSchema ?? false;
+            provider.RequiresApiKey ??= builtIn?.RequiresApiKey ?? true;
+            if (provider.Models.Count == 0 && builtIn is not null)
+            {
+                provider.Models = [.. builtIn.Models];
+            }
+        }
+
+        options.Providers = providers;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,85 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace OrleansGateway.Providers;
+
+/// <summary>
+/// One pooled <see cref="HttpClient"/> and one <see cref="OpenAIClient"/> per provider, with the
+/// package's own retries switched off (the gateway owns retries) and <see cref="ChatClient"/>s cached per model.
+/// </summary>
+public sealed class ProviderClientRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ProviderClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IOptionsMonitor<GatewayOptions> _options;
+
+    public ProviderClientRegistry(IOptionsMonitor<GatewayOptions> options)
+    {
+        _options = options;
+    }
+
+    /// <summary>The options of the provider of that name, or null when it is unknown.</summary>
+    public ProviderOptions? FindOptions(string provider) =>
+        _options.CurrentValue.Providers.TryGetValue(provider, out var options) ? options : null;
+
+    /// <summary>The chat client for one model of one provider.</summary>
+    public ChatClient GetChatClient(string provider, ProviderOptions options, string model) =>
+        _clients.GetOrAdd(provider, static (name, o) => ProviderClient.Create(o), options).GetChatClient(model);
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+    }
+
+    private sealed class ProviderClient : IDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly OpenAIClient _client;
+        private readonly ConcurrentDictionary<string, ChatClient> _chatClients = new(StringComparer.Ordinal);
+
+        private ProviderClient(HttpClient http, OpenAIClient client)
+        {
+            _http = http;
+            _client = client;
+        }
+
+        public static ProviderClient Create(ProviderOptions options)
+        {
+            var handler = new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                MaxConnectionsPerServer = int.MaxValue,
+                // A cancelled stream must let go of its connection at once, not drain it for 2 s.
+                ResponseDrainTimeout = TimeSpan.Zero,
+                MaxResponseDrainSize = 0,
+                ConnectTimeout = TimeSpan.FromSeconds(Math.Min(options.TimeoutSeconds, 30)),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+            };
+            var http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            var clientOptions = new OpenAIClientOptions
+            {
+                Endpoint = new Uri(options.BaseUrl!.TrimEnd('/')),
+                Transport = new HttpClientPipelineTransport(http),
+                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+                NetworkTimeout = Timeout.InfiniteTimeSpan,
+            };
+            // The package needs a credential; servers without keys (Ollama, vLLM) ignore it.
+            var key = string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey;
+            return new ProviderClient(http, new OpenAIClient(new ApiKeyCredential(key), clientOptions));
+        }
+
+        public ChatClient GetChatClient(string model) =>
+            _chatClients.GetOrAdd(model, static (m, client) => client.GetChatClient(m), _client);
+
+        public void Dispose() => _http.Dispose();
+    }
+}

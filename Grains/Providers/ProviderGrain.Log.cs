@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansGateway.Providers;
+
+public sealed partial class ProviderGrain
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Provider {Provider}: recovering leases from renewals for {Window} before granting new slots")]
+        public static partial void Recovering(ILogger logger, string provider, TimeSpan window);
+
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Provider {Provider}: {Count} lease(s) expired without release")]
+        public static partial void LeasesExpired(ILogger logger, string provider, int count);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Provider {Provider}: circuit opened after {Failures} consecutive failures")]
+        public static partial void CircuitOpened(ILogger logger, string provider, int failures);
+
+        [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Provider {Provider}: circuit half-open, letting one trial request through")]
+        public static partial void CircuitHalfOpen(ILogger logger, string provider);
+
+        [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Provider {Provider}: circuit closed")]
+        public static partial void CircuitClosed(ILogger logger, string provider);
+    }
+}

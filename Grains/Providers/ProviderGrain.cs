@@ -1,0 +1,405 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Storage;
+
+namespace OrleansGateway.Providers;
+
+/// <summary>
+/// The lease manager of one provider. Holds <see cref="ProviderOptions.MaxConcurrency"/> across the
+/// cluster: grants slots, queues waiters first-in first-out per priority (interactive ahead of batch,
+/// batch keeping its minimum share), expires leases whose holders stopped renewing, and runs the
+/// provider's circuit breaker. Reentrant: releases and renewals interleave with waiting acquires.
+/// </summary>
+[Reentrant]
+public sealed partial class ProviderGrain(
+    [PersistentState("provider", GatewayStorage.Name)] IPersistentState<ProviderGrainState> state,
+    ProviderClientRegistry registry,
+    TimeProvider time,
+    ILogger<ProviderGrain> logger) : Grain, IProviderGrain
+{
+    private static readonly TimeSpan s_statsWindow = TimeSpan.FromSeconds(60);
+
+    private readonly Dictionary<long, Lease> _leases = [];
+    private readonly LinkedList<Waiter> _interactiveQueue = new();
+    private readonly LinkedList<Waiter> _batchQueue = new();
+    private readonly Queue<(DateTimeOffset At, bool Success)> _recent = new();
+    private ProviderOptions? _options;
+    private string _name = string.Empty;
+    private long _nextLeaseId;
+    private int _batchInFlight;
+    private DateTimeOffset _recoveringUntil;
+    private CircuitState _circuit = CircuitState.Closed;
+    private int _consecutiveFailures;
+    private DateTimeOffset _openUntil;
+    private long? _trialLeaseId;
+    private int _recentSuccesses;
+    private int _recentFailures;
+
+    private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
+
+    private TimeSpan LeaseTtl => TimeSpan.FromSeconds(_options?.LeaseTtlSeconds ?? 30);
+
+    private int FreeSlots => MaxConcurrency - _leases.Count;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _name = this.GetPrimaryKeyString();
+        _options = registry.FindOptions(_name);
+        var now = time.GetUtcNow();
+        // Lease ids are unique across activations: time-based high bits, priority in the lowest bit.
+        _nextLeaseId = now.ToUnixTimeMilliseconds() << 12;
+        if (state.RecordExists && state.State.MayHaveLeases)
+        {
+            // The last activation ended without a clean shutdown: holders may still be calling.
+            // Renewals (every third of the time-to-live) rebuild the count before new slots are given.
+            _recoveringUntil = now + LeaseTtl;
+            Log.Recovering(logger, _name, LeaseTtl);
+        }
+
+        state.State.MayHaveLeases = true;
+        state.State.ActivatedAt = now;
+        await state.WriteStateAsync(cancellationToken);
+
+        var period = TimeSpan.FromMilliseconds(Math.Max(100, LeaseTtl.TotalMilliseconds / 4));
+        this.RegisterGrainTimer(_ => { Sweep(); return Task.CompletedTask; }, (object?)null,
+            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = false });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_leases.Count == 0)
+        {
+            state.State.MayHaveLeases = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<LeaseResult> AcquireAsync(LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        if (_options is null)
+        {
+            return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.NotFound, $"Unknown provider '{_name}'.") { Provider = _name });
+        }
+
+        var now = time.GetUtcNow();
+        SweepExpired(now);
+        if (CircuitRefusal(now) is { } refusal)
+        {
+            return LeaseResult.Refuse(refusal);
+        }
+
+        if (_circuit == CircuitState.HalfOpen)
+        {
+            // One trial request decides whether the provider is back.
+            if (_trialLeaseId is not null || FreeSlots <= 0 || now < _recoveringUntil)
+            {
+                return LeaseResult.Refuse(CircuitOpenError(TimeSpan.FromSeconds(1)));
+            }
+
+            var trial = Grant(request.Priority, now);
+            _trialLeaseId = trial.LeaseId;
+            return trial;
+        }
+
+        if (FreeSlots > 0 && now >= _recoveringUntil && _interactiveQueue.Count == 0 && _batchQueue.Count == 0)
+        {
+            return Grant(request.Priority, now);
+        }
+
+        if (_interactiveQueue.Count + _batchQueue.Count >= _options.MaxQueue)
+        {
+            return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.QueueFull,
+                $"Provider '{_name}' is at its concurrency limit ({MaxConcurrency}) and its queue is full ({_options.MaxQueue} waiting).")
+            { Provider = _name, RetryAfterSeconds = 1 });
+        }
+
+        var waiter = new Waiter(request.Priority);
+        var queue = request.Priority == RequestPriority.Batch ? _batchQueue : _interactiveQueue;
+        var node = queue.AddLast(waiter);
+        var wait = TimeSpan.FromSeconds(_options.QueueTimeoutSeconds);
+        using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wait, time, delayCancellation.Token);
+        await Task.WhenAny(waiter.Completion.Task, delay);
+        delayCancellation.Cancel();
+        if (waiter.Completion.Task.IsCompleted)
+        {
+            return await waiter.Completion.Task;
+        }
+
+        if (node.List is not null)
+        {
+            queue.Remove(node);
+        }
+
+        waiter.Completion.TrySetCanceled();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.Cancelled, "The caller went away while waiting for a slot.") { Provider = _name });
+        }
+
+        return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.QueueFull,
+            $"Provider '{_name}' had no free slot within {wait.TotalSeconds:0.#} s (limit {MaxConcurrency}).")
+        { Provider = _name, RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds / 10)) });
+    }
+
+    public Task<bool> RenewAsync(long leaseId)
+    {
+        var now = time.GetUtcNow();
+        SweepExpired(now);
+        if (_leases.TryGetValue(leaseId, out var lease))
+        {
+            _leases[leaseId] = lease with { ExpiresAt = now + LeaseTtl };
+            return Task.FromResult(true);
+        }
+
+        // A lease from an earlier activation: adopt it while recovering, or while there is room.
+        if (now < _recoveringUntil || FreeSlots > 0)
+        {
+            var priority = (RequestPriority)(leaseId & 1);
+            _leases[leaseId] = new Lease(priority, now + LeaseTtl);
+            if (priority == RequestPriority.Batch)
+            {
+                _batchInFlight++;
+            }
+
+            return Task.FromResult(true);
+        }
+
+        return Task.FromResult(false);
+    }
+
+    public Task ReleaseAsync(long leaseId, CallOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        if (_leases.Remove(leaseId, out var lease))
+        {
+            if (lease.Priority == RequestPriority.Batch)
+            {
+                _batchInFlight--;
+            }
+
+            RecordOutcome(leaseId, outcome, now);
+        }
+
+        SweepExpired(now);
+        Dispatch(now);
+        return Task.CompletedTask;
+    }
+
+    public Task<ProviderStatus> GetStatusAsync()
+    {
+        var now = time.GetUtcNow();
+        SweepExpired(now);
+        TrimRecent(now);
+        var circuit = _circuit == CircuitState.Open && now >= _openUntil ? CircuitState.HalfOpen : _circuit;
+        return Task.FromResult(new ProviderStatus(
+            _name, MaxConcurrency, _leases.Count, _interactiveQueue.Count, _batchQueue.Count,
+            _recentSuccesses, _recentFailures, circuit.ToString().ToLowerInvariant()));
+    }
+
+    private void Sweep()
+    {
+        var now = time.GetUtcNow();
+        SweepExpired(now);
+        Dispatch(now);
+    }
+
+    private LeaseResult Grant(RequestPriority priority, DateTimeOffset now)
+    {
+        _nextLeaseId += 2;
+        var id = _nextLeaseId | (long)priority;
+        _leases[id] = new Lease(priority, now + LeaseTtl);
+        if (priority == RequestPriority.Batch)
+        {
+            _batchInFlight++;
+        }
+
+        return LeaseResult.Grant(id, LeaseTtl);
+    }
+
+    /// <summary>Gives free slots to waiters: interactive first, unless batch is below its minimum share.</summary>
+    private void Dispatch(DateTimeOffset now)
+    {
+        if (now < _recoveringUntil || _circuit != CircuitState.Closed)
+        {
+            FailWaitersIfOpen(now);
+            return;
+        }
+
+        var batchReserved = (int)Math.Ceiling(MaxConcurrency * (_options?.BatchMinShare ?? 0));
+        while (FreeSlots > 0 && (_interactiveQueue.Count > 0 || _batchQueue.Count > 0))
+        {
+            var takeBatch = _batchQueue.Count > 0 && (_interactiveQueue.Count == 0 || _batchInFlight < batchReserved);
+            var queue = takeBatch ? _batchQueue : _interactiveQueue;
+            var waiter = queue.First!.Value;
+            queue.RemoveFirst();
+            if (waiter.Completion.Task.IsCompleted)
+            {
+                continue;
+            }
+
+            var lease = Grant(waiter.Priority, now);
+            if (!waiter.Completion.TrySetResult(lease))
+            {
+                ForgetLease(lease.LeaseId);
+            }
+        }
+    }
+
+    private void FailWaitersIfOpen(DateTimeOffset now)
+    {
+        if (_circuit != CircuitState.Open || now >= _openUntil)
+        {
+            return;
+        }
+
+        var error = CircuitOpenError(_openUntil - now);
+        foreach (var queue in new[] { _interactiveQueue, _batchQueue })
+        {
+            while (queue.First is { } first)
+            {
+                queue.RemoveFirst();
+                first.Value.Completion.TrySetResult(LeaseResult.Refuse(error));
+            }
+        }
+    }
+
+    private void ForgetLease(long leaseId)
+    {
+        if (_leases.Remove(leaseId, out var lease) && lease.Priority == RequestPriority.Batch)
+        {
+            _batchInFlight--;
+        }
+    }
+
+    private void SweepExpired(DateTimeOffset now)
+    {
+        if (_leases.Count == 0)
+        {
+            return;
+        }
+
+        List<long>? expired = null;
+        foreach (var (id, lease) in _leases)
+        {
+            if (lease.ExpiresAt <= now)
+            {
+                (expired ??= []).Add(id);
+            }
+        }
+
+        if (expired is null)
+        {
+            return;
+        }
+
+        foreach (var id in expired)
+        {
+            ForgetLease(id);
+            if (_trialLeaseId == id)
+            {
+                _trialLeaseId = null;
+            }
+        }
+
+        Log.LeasesExpired(logger, _name, expired.Count);
+    }
+
+    private GatewayError? CircuitRefusal(DateTimeOffset now)
+    {
+        if (_circuit == CircuitState.Open)
+        {
+            if (now < _openUntil)
+            {
+                return CircuitOpenError(_openUntil - now);
+            }
+
+            _circuit = CircuitState.HalfOpen;
+            _trialLeaseId = null;
+            Log.CircuitHalfOpen(logger, _name);
+        }
+
+        return null;
+    }
+
+    private GatewayError CircuitOpenError(TimeSpan retryAfter) =>
+        new(GatewayErrorKind.CircuitOpen,
+            $"Provider '{_name}' is failing; its circuit is open after {_consecutiveFailures} consecutive failures. Try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
+        { Provider = _name, RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) };
+
+    private void RecordOutcome(long leaseId, CallOutcome outcome, DateTimeOffset now)
+    {
+        var wasTrial = _trialLeaseId == leaseId;
+        if (wasTrial)
+        {
+            _trialLeaseId = null;
+        }
+
+        if (outcome == CallOutcome.Neutral)
+        {
+            return;
+        }
+
+        var success = outcome == CallOutcome.Success;
+        _recent.Enqueue((now, success));
+        if (success)
+        {
+            _recentSuccesses++;
+        }
+        else
+        {
+            _recentFailures++;
+        }
+
+        TrimRecent(now);
+        if (success)
+        {
+            _consecutiveFailures = 0;
+            if (_circuit == CircuitState.HalfOpen && wasTrial)
+            {
+                _circuit = CircuitState.Closed;
+                Log.CircuitClosed(logger, _name);
+            }
+
+            return;
+        }
+
+        _consecutiveFailures++;
+        var threshold = _options?.CircuitFailureThreshold ?? int.MaxValue;
+        if ((_circuit == CircuitState.HalfOpen && wasTrial) || (_circuit == CircuitState.Closed && _consecutiveFailures >= threshold))
+        {
+            _circuit = CircuitState.Open;
+            _openUntil = now + TimeSpan.FromSeconds(_options?.CircuitCooldownSeconds ?? 30);
+            Log.CircuitOpened(logger, _name, _consecutiveFailures);
+            FailWaitersIfOpen(now);
+        }
+    }
+
+    private void TrimRecent(DateTimeOffset now)
+    {
+        // Keep the window bounded in memory as well as in time.
+        while (_recent.Count > 0 && (_recent.Peek().At < now - s_statsWindow || _recent.Count > 100_000))
+        {
+            var (_, success) = _recent.Dequeue();
+            if (success)
+            {
+                _recentSuccesses--;
+            }
+            else
+            {
+                _recentFailures--;
+            }
+        }
+    }
+
+    private readonly record struct Lease(RequestPriority Priority, DateTimeOffset ExpiresAt);
+
+    private sealed class Waiter(RequestPriority priority)
+    {
+        public RequestPriority Priority { get; } = priority;
+
+        public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

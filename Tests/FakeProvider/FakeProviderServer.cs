@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansGateway.FakeProvider;
+
+/// <summary>
+/// An OpenAI-compatible provider that really listens on loopback (Kestrel), so the <c>OpenAI</c>
+/// package's real client code runs against it. It records requests, the peak number in flight
+/// and cancelled requests, and answers what <see cref="Behavior"/> says (an echo by default).
+/// </summary>
+public sealed class FakeProviderServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _inFlight;
+    private int _peakInFlight;
+    private int _cancelled;
+    private int _completed;
+    private long _total;
+
+    private FakeProviderServer(WebApplication app) => _app = app;
+
+    /// <summary>The base URL to configure as the provider's <c>BaseUrl</c> (ends in <c>/v1</c>).</summary>
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>Decides each answer; default: echoes the last user message.</summary>
+    public Func<FakeRequest, FakeReply> Behavior { get; set; } = DefaultBehavior;
+
+    /// <summary>Whether requests are kept in <see cref="Requests"/>. Default: true.</summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>The requests received, in arrival order.</summary>
+    public ConcurrentQueue<FakeRequest> Requests { get; } = new();
+
+    /// <summary>Requests being answered now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most requests ever in flight at once since the last <see cref="ResetCounters"/>.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Requests whose client went away before the answer was complete.</summary>
+    public int CancelledCount => Volatile.Read(ref _cancelled);
+
+    /// <summary>Requests answered to the end.</summary>
+    public int CompletedCount => Volatile.Read(ref _completed);
+
+    /// <summary>Requests received.</summary>
+    public long TotalCount => Interlocked.Read(ref _total);
+
+    /// <summary>Raised (on a pool thread) when a client abandons a request.</summary>
+    public event Action? RequestCancelled;
+
+    /// <summary>The echo answer: <c>echo: &lt;last user message&gt;</c>.</summary>
+    public static FakeReply DefaultBehavior(FakeRequest request) => FakeReply.Text("echo: " + request.LastUserMessage);
+
+    /// <summary>Starts listening on <paramref name="url"/> (default: a free loopback port).</summary>
+    public static async Task<FakeProviderServer> StartAsync(string url = "http://127.0.0.1:0")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
+        var app = builder.Build();
+        var server = new FakeProviderServer(app);
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        app.MapPost("/chat/completions", server.HandleAsync);
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "fake-model", @object = "model" } } }));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        return server;
+    }
+
+    /// <summary>Clears the counters and recorded requests.</summary>
+    public void ResetCounters()
+    {
+        Volatile.Write(ref _peakInFlight, Volatile.Read(ref _inFlight));
+        Volatile.Write(ref _cancelled, 0);
+        Volatile.Write(ref _completed, 0);
+        Interlocked.Exchange(ref _total, 0);
+        Requests.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _total);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        UpdatePeak(inFlight);
+        var aborted = context.RequestAborted;
+        try
+        {
+            var request = await ReadAsync(context);
+            if (RecordRequests)
+            {
+                Requests.Enqueue(request);
+            }
+
+            var reply = Behavior(request);
+            if (reply.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(reply.Delay, aborted);
+            }
+
+            foreach (var (name, value) in reply.Headers)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            if (reply.Status != 200)
+            {
+                context.Response.StatusCode = reply.Status;
+                await context.Response.WriteAsJsonAsync(new { error = new { message = reply.ErrorMessage, type = "fake_error", param = (string?)null, code = "fake" } }, aborted);
+            }
+            else if (reply.RawBody is not null)
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(reply.RawBody, aborted);
+            }
+            else if (request.Stream)
+            {
+                await StreamAsync(context, request, reply, aborted);
+            }
+            else
+            {
+                await context.Response.WriteAsJsonAsync(Completion(request, reply), aborted);
+            }
+
+            Interlocked.Increment(ref _completed);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _cancelled);
+            RequestCancelled?.Invoke();
+        }
+        catch (IOException) when (aborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _cancelled);
+            RequestCancelled?.Invoke();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private void UpdatePeak(int value)
+    {
+        var peak = Volatile.Read(ref _peakInFlight);
+        while (value > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakInFlight, value, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
+        }
+    }
+
+    private static async Task<FakeRequest> ReadAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var messages = new List<(string, string)>();
+        if (root.TryGetProperty("messages", out var list))
+        {
+            foreach (var message in list.EnumerateArray())
+            {
+                var role = message.GetProperty("role").GetString() ?? string.Empty;
+                var content = message.TryGetProperty("content", out var c) ? ContentText(c) : string.Empty;
+                messages.Add((role, content));
+            }
+        }
+
+        var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        var includeUsage = root.TryGetProperty("stream_options", out var o) && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
+        var model = root.TryGetProperty("model", out var m) ? m.GetString() ?? string.Empty : string.Empty;
+        return new FakeRequest(model, messages, stream, includeUsage, body, context.Request.Headers.Authorization.ToString());
+    }
+
+    private static string ContentText(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString() ?? string.Empty,
+        JsonValueKind.Array => string.Concat(content.EnumerateArray().Select(p => p.TryGetProperty("text", out var t) ? t.GetString() : string.Empty)),
+        _ => string.Empty,
+    };
+
+    private static int CountTokens(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    private static object Usage(FakeRequest request, string content)
+    {
+        var prompt = request.Messages.Sum(m => CountTokens(m.Content)) + 3;
+        var completion = CountTokens(content);
+        return new { prompt_tokens = prompt, completion_tokens = completion, total_tokens = prompt + completion };
+    }
+
+    private static object Completion(FakeRequest request, FakeReply reply) => new
+    {
+        id = "chatcmpl-fake-" + Guid.NewGuid().ToString("N")[..12],
+        @object = "chat.completion",
+        created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        model = request.Model,
+        choices = new[] { new { index = 0, message = new { role = "assistant", content = reply.Content }, finish_reason = reply.FinishReason } },
+        usage = reply.IncludeUsage ? Usage(request, reply.Content) : null,
+    };
+
+    private static async Task StreamAsync(HttpContext context, FakeRequest request, FakeReply reply, CancellationToken aborted)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var id = "chatcmpl-fake-" + Guid.NewGuid().ToString("N")[..12];
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        async Task SendAsync(object payload)
+        {
+            await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(payload) + "\n\n", aborted);
+            await context.Response.Body.FlushAsync(aborted);
+        }
+
+        object Chunk(object delta, string? finish) => new
+        {
+            id, @object = "chat.completion.chunk", created, model = request.Model,
+            choices = new[] { new { index = 0, delta, finish_reason = finish } },
+        };
+
+        await SendAsync(Chunk(new { role = "assistant", content = "" }, null));
+        var chunks = reply.Chunks ?? SplitWords(reply.Content);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (reply.AbortAfterChunks is { } abortAfter && i == abortAfter)
+            {
+                context.Abort();
+                return;
+            }
+
+            if (reply.ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(reply.ChunkDelay, aborted);
+            }
+
+            await SendAsync(Chunk(new { content = chunks[i] }, null));
+        }
+
+        await SendAsync(Chunk(new { }, reply.FinishReason));
+        if (request.IncludeUsage && reply.IncludeUsage)
+        {
+            await SendAsync(new
+            {
+                id, @object = "chat.completion.chunk", created, model = request.Model,
+                choices = Array.Empty<object>(),
+                usage = Usage(request, string.Concat(chunks)),
+            });
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n", aborted);
+        await context.Response.Body.FlushAsync(aborted);
+    }
+
+    private static List<string> SplitWords(string content)
+    {
+        var parts = new List<string>();
+        var start = 0;
+        for (var i = 0; i < content.Length; i++)
+        {
+            if (content[i] == ' ')
+            {
+                parts.Add(content[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        if (start < content.Length)
+        {
+            parts.Add(content[start..]);
+        }
+
+        return parts;
+    }
+}
