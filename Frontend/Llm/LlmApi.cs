@@ -1,6 +1,7 @@
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Errors;
 using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Streaming;
 
 namespace OrleansGateway.Frontend.Llm;
 
@@ -13,6 +14,7 @@ public static class LlmApi
         var llm = app.MapGroup("/llm");
         llm.MapGet("/providers", GetProviders);
         llm.MapPost("/generation", GenerateAsync);
+        llm.MapPost("/generation/stream", LlmStreamApi.GenerateStreamAsync);
         return app;
     }
 
