@@ -4,6 +4,7 @@ using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Json;
 using OrleansGateway.Frontend.Streaming;
+using OrleansGateway.Frontend.Summarization;
 using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
 
@@ -32,6 +33,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<ModelResolver>();
         builder.Services.AddSingleton<ChatDispatcher>();
         builder.Services.AddGatewayStreaming();
+        builder.Services.AddGatewaySummarization();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
