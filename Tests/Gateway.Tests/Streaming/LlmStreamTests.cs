@@ -176,4 +176,51 @@ public sealed class LlmStreamTests(StreamingGatewayFixture fixture) : IClassFixt
             fixture.Provider.RequestCancelled -= OnCancelled;
         }
     }
+    [Fact]
+    public async Task GenerationStream_ClientDisconnectsBeforeFirstToken_CancelsProviderRequestWithinOneSecond()
+    {
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fixture.Provider.Behavior = _ =>
+        {
+            received.TrySetResult();
+            return new FakeReply { Content = "never sent", Delay = TimeSpan.FromSeconds(30) };
+        };
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnCancelled() => cancelled.TrySetResult();
+        fixture.Provider.RequestCancelled += OnCancelled;
+        try
+        {
+            using var client = fixture.CreateClient();
+            using var leave = new CancellationTokenSource();
+            var call = KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request, leave.Token);
+            await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await leave.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+            var finished = await Task.WhenAny(cancelled.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+            Assert.True(finished == cancelled.Task, "The provider request was not cancelled within 5 s of the client leaving.");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The provider request must be cancelled within 1 s; it took {clock.Elapsed.TotalMilliseconds:0} ms.");
+            Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+        }
+        finally
+        {
+            fixture.Provider.RequestCancelled -= OnCancelled;
+        }
+    }
+
+    [Fact]
+    public async Task GenerationStream_PrimaryFails_StreamsFromFallback()
+    {
+        fixture.Provider.Behavior = request => request.Model == "fake-model" ? FakeReply.Error(500, "down") : FakeReply.Text("backup answer");
+        using var client = fixture.CreateClient();
+        using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream",
+            new { model = "fake/fake-model", user_prompt = "Say hello.", fallbacks = new[] { "fake/backup-model" } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+        var final = (await reader.ReadAllAsync()).Where(i => !i.IsComment).Last().Json();
+        Assert.True(final.GetProperty("is_final").GetBoolean(), $"Expected the final event, got {final}");
+        Assert.Equal("backup answer", final.GetProperty("text").GetString());
+    }
 }
