@@ -186,4 +186,16 @@ public sealed class ChatCompletionStreamTests(StreamingGatewayFixture fixture) :
         Assert.Equal(4, usage.OutputTokenCount);
         Assert.Equal(13, usage.TotalTokenCount);
     }
+    [Fact]
+    public async Task ChatCompletionsStream_EmptyCompletion_SendsRoleFinishUsageThenDone()
+    {
+        fixture.Provider.Behavior = _ => new FakeReply { Content = string.Empty, Chunks = [] };
+        var items = await StreamAsync(Request(includeUsage: true));
+
+        Assert.True(items.Count == 4, $"Expected role, finish, usage and [DONE]; got: {string.Join(" | ", items.Select(i => i.Data))}");
+        Assert.Equal("assistant", items[0].Json().GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+        Assert.Equal("stop", items[1].Json().GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.Equal(0, items[2].Json().GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("[DONE]", items[3].Data);
+    }
 }

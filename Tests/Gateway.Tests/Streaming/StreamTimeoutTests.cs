@@ -70,4 +70,15 @@ public sealed class StreamTimeoutTests(StreamTimeoutGatewayFixture fixture) : IC
 
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.InternalServerError, "first-token timeout");
     }
+    [Fact]
+    public async Task ChatCompletionsStream_RoleChunkButNoTokenWithinTimeout_Answers504()
+    {
+        // The provider answers at once with its role chunk, but its first content comes after 5 s.
+        fixture.Provider.Behavior = _ => new FakeReply { Content = "late", Chunks = ["late"], ChunkDelay = TimeSpan.FromSeconds(5) };
+        using var client = fixture.CreateClient();
+        using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", s_request);
+
+        await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "first-token timeout", "timeout_error");
+        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+    }
 }
