@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace OrleansGateway.Frontend.Summarization;
 
 /// <summary>Registers what <c>/llm/summarization</c> needs.</summary>
@@ -11,7 +13,7 @@ public static class SummarizationServiceCollectionExtensions
             .Validate(o => o.MaxChunkCharacters >= 100, $"{SummarizationOptions.SectionName}:MaxChunkCharacters must be at least 100.")
             .Validate(o => o.MaxParallelCalls >= 1, $"{SummarizationOptions.SectionName}:MaxParallelCalls must be at least 1.")
             .ValidateOnStart();
-        services.AddSingleton<Summarizer>();
+        services.TryAddSingleton<Summarizer>();
         return services;
     }
 }
