@@ -9,8 +9,8 @@ namespace OrleansGateway.Streaming;
 /// <summary>
 /// One streamed attempt at one provider through the <c>OpenAI</c> package (which asks for
 /// <c>stream_options.include_usage</c>). <see cref="OpenAsync"/> returns once the first token (or the
-/// end) has arrived, within the first-token timeout; after that each chunk must follow the previous
-/// one within the idle timeout. Failures surface as <see cref="ProviderCallException"/>; disposing
+/// end) has arrived, within the first-token timeout; after that each wait for the provider's next
+/// chunk must end within the idle timeout. Failures surface as <see cref="ProviderCallException"/>; disposing
 /// cancels the provider request.
 /// </summary>
 public sealed class ProviderStream : IAsyncDisposable
@@ -90,12 +90,10 @@ public sealed class ProviderStream : IAsyncDisposable
                 await stream.PullAsync();
             }
 
+            // From here on the clock runs only while waiting for the provider (see PullAsync), so a
+            // slow consumer that pauses the pulls is not mistaken for an idle provider.
             stream._started = true;
-            if (!stream._ended)
-            {
-                stream._timeout.CancelAfter(idleTimeout);
-            }
-
+            stream._timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             return stream;
         }
         catch
@@ -141,6 +139,11 @@ public sealed class ProviderStream : IAsyncDisposable
     private async Task PullAsync()
     {
         bool hasUpdate;
+        if (_started)
+        {
+            _timeout.CancelAfter(_idleTimeout);
+        }
+
         try
         {
             hasUpdate = await _updates.MoveNextAsync();
@@ -172,7 +175,7 @@ public sealed class ProviderStream : IAsyncDisposable
 
         if (_started)
         {
-            _timeout.CancelAfter(_idleTimeout);
+            _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
         }
 
         var update = _updates.Current;
