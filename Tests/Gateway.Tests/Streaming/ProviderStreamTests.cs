@@ -53,7 +53,8 @@ public sealed class ProviderStreamTests : IAsyncLifetime
     [Fact]
     public async Task ReadAsync_ProviderSilentPastIdleTimeout_ThrowsNonRetryableTimeout()
     {
-        _provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"], ChunkDelay = TimeSpan.FromMilliseconds(300) };
+        // The first content comes after the delay too; the second would come long after the fake clock has run out.
+        _provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"], ChunkDelay = TimeSpan.FromSeconds(2) };
         var time = new FakeTimeProvider();
         await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, CancellationToken.None);
         Assert.Equal("a ", await stream.ReadAsync());
