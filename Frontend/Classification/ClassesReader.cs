@@ -51,13 +51,15 @@ public static class ClassesReader
                 return Fail($"classes[{index}].label must be a string.", $"classes[{index}].label");
             }
 
-            var idText = id.GetString()!.Trim();
-            if (seen.TryGetValue(idText, out var earlier))
+            // The answer returns the caller's id as given; uniqueness ignores case and surrounding spaces, as matching does.
+            var idText = id.GetString()!;
+            var key = idText.Trim();
+            if (seen.TryGetValue(key, out var earlier))
             {
-                return Fail($"classes[{index}].id '{idText}' repeats classes[{earlier}].id: class ids must be unique (ignoring case).", $"classes[{index}].id");
+                return Fail($"classes[{index}].id '{key}' repeats classes[{earlier}].id: class ids must be unique (ignoring case).", $"classes[{index}].id");
             }
 
-            seen[idText] = index;
+            seen[key] = index;
             result.Add(new ClassificationClass(idText, label.GetString()!));
             index++;
         }
