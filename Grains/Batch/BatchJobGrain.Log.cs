@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansGateway.Batch;
+
+public sealed partial class BatchJobGrain
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1510, Level = LogLevel.Information, Message = "Batch {JobId}: submitted with {Tasks} task(s) in {Groups} task grain(s)")]
+        public static partial void Submitted(ILogger logger, string jobId, int tasks, int groups);
+
+        [LoggerMessage(EventId = 1511, Level = LogLevel.Information, Message = "Batch {JobId}: resuming with {Done} of {Tasks} task(s) done")]
+        public static partial void Resuming(ILogger logger, string jobId, int done, int tasks);
+
+        [LoggerMessage(EventId = 1512, Level = LogLevel.Information, Message = "Batch {JobId}: completed, {Completed} completed and {Failed} failed in {Elapsed}")]
+        public static partial void Completed(ILogger logger, string jobId, int completed, int failed, TimeSpan elapsed);
+
+        [LoggerMessage(EventId = 1513, Level = LogLevel.Information, Message = "Batch {JobId}: cancelled with {Done} of {Tasks} task(s) done")]
+        public static partial void Cancelled(ILogger logger, string jobId, int done, int tasks);
+
+        [LoggerMessage(EventId = 1514, Level = LogLevel.Warning, Message = "Batch {JobId}: running task {Index} failed ({Exception}: {Message}); it is tried again")]
+        public static partial void TaskCallFailed(ILogger logger, string jobId, int index, string exception, string message);
+
+        [LoggerMessage(EventId = 1515, Level = LogLevel.Warning, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]
+        public static partial void RetryingPass(ILogger logger, string jobId, int pending, TimeSpan pause);
+
+        [LoggerMessage(EventId = 1516, Level = LogLevel.Error, Message = "Batch {JobId}: the run stopped; the resume reminder restarts it")]
+        public static partial void RunFailed(ILogger logger, string jobId, Exception exception);
+
+        [LoggerMessage(EventId = 1517, Level = LogLevel.Warning, Message = "Batch {JobId}: the resume reminder could not be removed: {Message}")]
+        public static partial void ReminderCleanupFailed(ILogger logger, string jobId, string message);
+    }
+}

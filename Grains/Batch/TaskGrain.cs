@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Storage;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>
+/// Holds a group of consecutive tasks of one job and their results. Runs a task through
+/// <see cref="ChatExecutor"/> at batch priority (provider slots, retries and fallbacks as for
+/// interactive requests) and answers only once its result is stored; results that arrive together
+/// are stored in one write. A task with a final result is never run again, so a task started twice
+/// (a resumed job) leaves one result. Reentrant: its tasks run concurrently.
+/// </summary>
+[Reentrant]
+public sealed partial class TaskGrain(
+    [PersistentState("batch-tasks", GatewayStorage.Name)] IPersistentState<TaskGrainInputState> input,
+    [PersistentState("batch-results", GatewayStorage.Name)] IPersistentState<TaskGrainResultState> results,
+    ChatExecutor executor,
+    ILogger<TaskGrain> logger) : Grain, ITaskGrain
+{
+    private readonly Dictionary<int, Task> _running = [];
+    private TaskCompletionSource? _nextWrite;
+    private bool _writing;
+    private long _version;
+    private long _storedVersion;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        FitEntries();
+        return Task.CompletedTask;
+    }
+
+    public async Task InitializeAsync(TaskGrainSpec spec)
+    {
+        if (input.RecordExists)
+        {
+            return;
+        }
+
+        input.State = new TaskGrainInputState
+        {
+            JobId = spec.JobId,
+            Model = spec.Model,
+            FirstIndex = spec.FirstIndex,
+            MaxTokens = spec.MaxTokens,
+            Temperature = spec.Temperature,
+            TopP = spec.TopP,
+            Tasks = [.. spec.Tasks],
+        };
+        await input.WriteStateAsync();
+        FitEntries();
+    }
+
+    public async Task<TaskGrainProgress> RunAsync(int index, CancellationToken cancellationToken = default)
+    {
+        var local = LocalIndex(index);
+        if (results.State.Entries[local].IsFinal)
+        {
+            // Stored already, unless the write that holds it failed: then store it now.
+            await EnsureStoredAsync();
+            return Progress();
+        }
+
+        if (!_running.TryGetValue(local, out var running))
+        {
+            running = RunTaskAsync(local, cancellationToken);
+            _running[local] = running;
+        }
+
+        try
+        {
+            await running;
+        }
+        finally
+        {
+            if (_running.TryGetValue(local, out var current) && current == running && running.IsCompleted)
+            {
+                _running.Remove(local);
+            }
+        }
+
+        return Progress();
+    }
+
+    public Task<TaskGrainSnapshot> GetSnapshotAsync()
+    {
+        var pending = ImmutableArray.CreateBuilder<int>();
+        var entries = results.State.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!entries[i].IsFinal)
+            {
+                pending.Add(input.State.FirstIndex + i);
+            }
+        }
+
+        return Task.FromResult(new TaskGrainSnapshot(Progress(), pending.ToImmutable()));
+    }
+
+    public Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count)
+    {
+        var tasks = input.State.Tasks;
+        var first = Math.Max(from, input.State.FirstIndex);
+        var end = Math.Min((long)from + count, (long)input.State.FirstIndex + tasks.Count);
+        if (end <= first)
+        {
+            return Task.FromResult(ImmutableArray<BatchTaskResult>.Empty);
+        }
+
+        var items = ImmutableArray.CreateBuilder<BatchTaskResult>((int)(end - first));
+        for (var index = first; index < end; index++)
+        {
+            var local = index - input.State.FirstIndex;
+            var entry = results.State.Entries[local];
+            var usage = entry.Status == BatchTaskStatus.Completed ? new TokenUsage(entry.PromptTokens, entry.CompletionTokens, entry.TotalTokens) : null;
+            items.Add(new BatchTaskResult(index, tasks[local].Id, entry.Status, entry.Output, usage, entry.Error));
+        }
+
+        return Task.FromResult(items.MoveToImmutable());
+    }
+
+    private async Task RunTaskAsync(int local, CancellationToken cancellationToken)
+    {
+        // Let the caller's bookkeeping finish before the work starts.
+        await Task.Yield();
+        var task = input.State.Tasks[local];
+        var request = new ChatRequest(input.State.Model, task.Messages)
+        {
+            MaxTokens = task.MaxTokens ?? input.State.MaxTokens,
+            Temperature = task.Temperature ?? input.State.Temperature,
+            TopP = input.State.TopP,
+            Priority = RequestPriority.Batch,
+            IncludeStreamUsage = false,
+        };
+
+        ChatOutcome outcome;
+        try
+        {
+            outcome = await executor.CompleteAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.TaskCrashed(logger, input.State.JobId, input.State.FirstIndex + local, exception);
+            outcome = ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Internal, "The gateway failed to run the task."));
+        }
+
+        if (cancellationToken.IsCancellationRequested && !outcome.Succeeded && outcome.Error.Kind == GatewayErrorKind.Cancelled)
+        {
+            // Cancelled with its job: no result, the task stays pending.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        var entry = results.State.Entries[local];
+        if (entry.IsFinal)
+        {
+            await EnsureStoredAsync();
+            return;
+        }
+
+        results.State.Entries[local] = outcome.Succeeded
+            ? new TaskResultEntry
+            {
+                Status = BatchTaskStatus.Completed,
+                Output = outcome.Result.Content,
+                PromptTokens = outcome.Result.Usage.PromptTokens,
+                CompletionTokens = outcome.Result.Usage.CompletionTokens,
+                TotalTokens = outcome.Result.Usage.TotalTokens,
+            }
+            : new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = outcome.Error.Message };
+        if (!outcome.Succeeded)
+        {
+            Log.TaskFailed(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, outcome.Error.Message);
+        }
+
+        _version++;
+        await EnsureStoredAsync();
+    }
+
+    /// <summary>Completes once every result recorded so far is stored; concurrent callers share one write.</summary>
+    private Task EnsureStoredAsync()
+    {
+        if (_storedVersion >= _version)
+        {
+            return Task.CompletedTask;
+        }
+
+        var write = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writing)
+        {
+            _ = WriteLoopAsync();
+        }
+
+        return write.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        _writing = true;
+        try
+        {
+            while (_nextWrite is { } write)
+            {
+                _nextWrite = null;
+                var version = _version;
+                try
+                {
+                    await results.WriteStateAsync();
+                    _storedVersion = Math.Max(_storedVersion, version);
+                    write.TrySetResult();
+                }
+                catch (Exception exception)
+                {
+                    Log.WriteFailed(logger, input.State.JobId, this.GetPrimaryKeyString(), exception);
+                    write.TrySetException(exception);
+                }
+            }
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    private TaskGrainProgress Progress()
+    {
+        int completed = 0, failed = 0, prompt = 0, completion = 0, total = 0;
+        foreach (var entry in results.State.Entries)
+        {
+            if (entry.Status == BatchTaskStatus.Completed)
+            {
+                completed++;
+                prompt += entry.PromptTokens;
+                completion += entry.CompletionTokens;
+                total += entry.TotalTokens;
+            }
+            else if (entry.Status == BatchTaskStatus.Failed)
+            {
+                failed++;
+            }
+        }
+
+        return new TaskGrainProgress(completed, failed, new TokenUsage(prompt, completion, total));
+    }
+
+    private int LocalIndex(int index)
+    {
+        var local = index - input.State.FirstIndex;
+        if (!input.RecordExists || local < 0 || local >= input.State.Tasks.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Task grain '{this.GetPrimaryKeyString()}' holds no task {index}.");
+        }
+
+        return local;
+    }
+
+    /// <summary>One result entry per task, pending where none is stored.</summary>
+    private void FitEntries()
+    {
+        var entries = results.State.Entries ??= [];
+        var count = input.State.Tasks?.Count ?? 0;
+        while (entries.Count < count)
+        {
+            entries.Add(new TaskResultEntry());
+        }
+    }
+}
