@@ -111,7 +111,8 @@ public static partial class BatchApi
         var view = await job.GetAsync();
         if (view is null)
         {
-            await ApiSurface.WriteErrorAsync(context, NotFoundError(jobId), StatusCodes.Status404NotFound);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsJsonAsync(NotFoundBody(jobId), GatewayJsonContext.Default.OpenAiErrorResponse, cancellationToken: context.RequestAborted);
             return;
         }
 
@@ -203,12 +204,11 @@ public static partial class BatchApi
         return document.RootElement.Clone();
     }
 
-    private static GatewayError NotFoundError(string jobId) =>
-        new(GatewayErrorKind.NotFound, $"No batch job '{jobId}'.") { Param = "job_id" };
+    private static OpenAiErrorResponse NotFoundBody(string jobId) =>
+        new(new OpenAiError($"No batch job '{jobId}'.", "invalid_request_error", "job_id", "batch_not_found"));
 
     private static IResult NotFound(string jobId) =>
-        TypedResults.Json(new OpenAiErrorResponse(new OpenAiError(NotFoundError(jobId).Message, "invalid_request_error", "job_id", "batch_not_found")),
-            GatewayJsonContext.Default.OpenAiErrorResponse, statusCode: StatusCodes.Status404NotFound);
+        TypedResults.Json(NotFoundBody(jobId), GatewayJsonContext.Default.OpenAiErrorResponse, statusCode: StatusCodes.Status404NotFound);
 
     private static bool TryReadInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out GatewayError? error)
     {

@@ -10,8 +10,8 @@ public sealed partial class TaskGrain
         [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Batch {JobId}: task {Index} failed ({Kind}): {Error}")]
         public static partial void TaskFailed(ILogger logger, string jobId, int index, GatewayErrorKind kind, string error);
 
-        [LoggerMessage(EventId = 1501, Level = LogLevel.Error, Message = "Batch {JobId}: task {Index} threw")]
-        public static partial void TaskCrashed(ILogger logger, string jobId, int index, Exception exception);
+        [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Batch {JobId}: task {Index} was interrupted ({Exception}: {Message}); it runs again")]
+        public static partial void TaskInterrupted(ILogger logger, string jobId, int index, string exception, string message);
 
         [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Batch {JobId}: storing results of {Grain} failed; the results are stored again when asked")]
         public static partial void WriteFailed(ILogger logger, string jobId, string grain, Exception exception);

@@ -143,8 +143,10 @@ public sealed partial class TaskGrain(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log.TaskCrashed(logger, input.State.JobId, input.State.FirstIndex + local, exception);
-            outcome = ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Internal, "The gateway failed to run the task."));
+            // Not the provider's answer but the cluster's trouble (a grain lost with its silo):
+            // no result is recorded, and the job runs the task again.
+            Log.TaskInterrupted(logger, input.State.JobId, input.State.FirstIndex + local, exception.GetType().Name, exception.Message);
+            throw;
         }
 
         if (cancellationToken.IsCancellationRequested && !outcome.Succeeded && outcome.Error.Kind == GatewayErrorKind.Cancelled)
