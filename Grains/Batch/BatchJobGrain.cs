@@ -28,6 +28,7 @@ public sealed partial class BatchJobGrain(
     private static readonly TimeSpan s_maxRetryPause = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<int, ITaskGrain> _taskGrains = [];
     private TaskGrainProgress[] _progress = [];
     private int _completed;
     private int _failed;
@@ -438,7 +439,17 @@ public sealed partial class BatchJobGrain(
             ? provider.MaxConcurrency
             : 16;
 
-    private ITaskGrain TaskGrainOf(int group) => GrainFactory.GetGrain<ITaskGrain>(TaskGrainKeys.For(JobId, group));
+    private ITaskGrain TaskGrainOf(int group)
+    {
+        // References are cached: resolving one costs more than the call it makes.
+        if (!_taskGrains.TryGetValue(group, out var grain))
+        {
+            grain = GrainFactory.GetGrain<ITaskGrain>(TaskGrainKeys.For(JobId, group));
+            _taskGrains[group] = grain;
+        }
+
+        return grain;
+    }
 
     private BatchJobView View()
     {

@@ -39,6 +39,11 @@ internal sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
             failures.Add($"{prefix}:ResumeReminderPeriod must be positive (was {options.ResumeReminderPeriod}).");
         }
 
+        if (options.ResultWriteDelay < TimeSpan.Zero || options.ResultWriteDelay > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{prefix}:ResultWriteDelay must be between 0 and 10 seconds (was {options.ResultWriteDelay}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
@@ -10,8 +11,8 @@ namespace OrleansGateway.Batch;
 /// <summary>
 /// Holds a group of consecutive tasks of one job and their results. Runs a task through
 /// <see cref="ChatExecutor"/> at batch priority (provider slots, retries and fallbacks as for
-/// interactive requests) and answers only once its result is stored; results that arrive together
-/// are stored in one write. A task with a final result is never run again, so a task started twice
+/// interactive requests) and answers only once its result is stored; results that arrive within
+/// <see cref="BatchOptions.ResultWriteDelay"/> of each other are stored in one write. A task with a final result is never run again, so a task started twice
 /// (a resumed job) leaves one result. Reentrant: its tasks run concurrently.
 /// </summary>
 [Reentrant]
@@ -19,6 +20,8 @@ public sealed partial class TaskGrain(
     [PersistentState("batch-tasks", GatewayStorage.Name)] IPersistentState<TaskGrainInputState> input,
     [PersistentState("batch-results", GatewayStorage.Name)] IPersistentState<TaskGrainResultState> results,
     ChatExecutor executor,
+    IOptions<BatchOptions> options,
+    TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain
 {
     private readonly Dictionary<int, Task> _running = [];
@@ -124,8 +127,6 @@ public sealed partial class TaskGrain(
 
     private async Task RunTaskAsync(int local, CancellationToken cancellationToken)
     {
-        // Let the caller's bookkeeping finish before the work starts.
-        await Task.Yield();
         var task = input.State.Tasks[local];
         var request = new ChatRequest(input.State.Model, task.Messages)
         {
@@ -203,8 +204,16 @@ public sealed partial class TaskGrain(
         _writing = true;
         try
         {
-            while (_nextWrite is { } write)
+            var delay = options.Value.ResultWriteDelay;
+            while (_nextWrite is not null)
             {
+                if (delay > TimeSpan.Zero)
+                {
+                    // Results finishing meanwhile join this write.
+                    await Task.Delay(delay, time);
+                }
+
+                var write = _nextWrite!;
                 _nextWrite = null;
                 var version = _version;
                 try
