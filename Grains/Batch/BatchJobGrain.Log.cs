@@ -29,5 +29,8 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 1517, Level = LogLevel.Warning, Message = "Batch {JobId}: the resume reminder could not be removed: {Message}")]
         public static partial void ReminderCleanupFailed(ILogger logger, string jobId, string message);
+
+        [LoggerMessage(EventId = 1518, Level = LogLevel.Error, Message = "Batch {JobId}: failed: {Error}")]
+        public static partial void Failed(ILogger logger, string jobId, string error);
     }
 }

@@ -211,7 +211,13 @@ public sealed partial class BatchJobGrain(
                 await WriteStateAsync();
             }
 
-            var window = options.Value.InFlightFor(WindowProvider());
+            if (!ProviderRoute.TryParse(state.State.Model, out var route) || providers.FindOptions(route.Provider) is null)
+            {
+                await FailAsync($"The provider of model '{state.State.Model}' is not configured on this gateway, so no task can run.");
+                return;
+            }
+
+            var window = options.Value.InFlightFor(providers.FindOptions(route.Provider)!.MaxConcurrency);
             var pause = TimeSpan.FromMilliseconds(200);
             while (state.State.Status == BatchJobStatus.Processing)
             {
@@ -269,6 +275,12 @@ public sealed partial class BatchJobGrain(
             else
             {
                 var snapshot = await TaskGrainOf(group).GetSnapshotAsync();
+                if (snapshot.InputsMissing)
+                {
+                    await FailAsync($"Tasks {group * perGrain} to {(group * perGrain) + size - 1} are missing from storage, so the job cannot finish.");
+                    return;
+                }
+
                 Apply(group, snapshot.Progress);
                 pending = snapshot.PendingIndexes;
             }
@@ -327,6 +339,19 @@ public sealed partial class BatchJobGrain(
         await WriteStateAsync();
         await UnregisterResumeReminderAsync();
         Log.Completed(logger, JobId, _completed, _failed, state.State.CompletedAt.Value - (state.State.StartedAt ?? state.State.SubmittedAt));
+    }
+
+    /// <summary>Ends a job that cannot run at all: status failed, with the reason.</summary>
+    private async Task FailAsync(string error)
+    {
+        state.State.Status = BatchJobStatus.Failed;
+        state.State.Error = error;
+        state.State.CompletedAt = time.GetUtcNow();
+        SnapshotCounters();
+        await WriteStateAsync();
+        await _cancel.CancelAsync();
+        await UnregisterResumeReminderAsync();
+        Log.Failed(logger, JobId, error);
     }
 
     /// <summary>Counts the task grains' stored results (once per activation).</summary>
@@ -434,10 +459,6 @@ public sealed partial class BatchJobGrain(
         }
     }
 
-    private int WindowProvider() =>
-        ProviderRoute.TryParse(state.State.Model, out var route) && providers.FindOptions(route.Provider) is { } provider
-            ? provider.MaxConcurrency
-            : 16;
 
     private ITaskGrain TaskGrainOf(int group)
     {

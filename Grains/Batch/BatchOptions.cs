@@ -34,6 +34,13 @@ public sealed class BatchOptions
     /// </summary>
     public TimeSpan ResultWriteDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How long a task keeps waiting for a provider that turns work away (circuit open, gateway
+    /// queue full, rate limited after its retries) before it is recorded as failed; it retries
+    /// after the provider's <c>Retry-After</c>. Default: 10 minutes, so a short outage does not fail a whole job.
+    /// </summary>
+    public TimeSpan ProviderWaitLimit { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How often the resume reminder of a running job fires (it restarts a job whose silo died). Default: 1 minute, the reminder service's minimum.</summary>
     public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -44,6 +44,11 @@ internal sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
             failures.Add($"{prefix}:ResultWriteDelay must be between 0 and 10 seconds (was {options.ResultWriteDelay}).");
         }
 
+        if (options.ProviderWaitLimit < TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:ProviderWaitLimit must not be negative (was {options.ProviderWaitLimit}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

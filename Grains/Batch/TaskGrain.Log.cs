@@ -15,5 +15,8 @@ public sealed partial class TaskGrain
 
         [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Batch {JobId}: storing results of {Grain} failed; the results are stored again when asked")]
         public static partial void WriteFailed(ILogger logger, string jobId, string grain, Exception exception);
+
+        [LoggerMessage(EventId = 1503, Level = LogLevel.Debug, Message = "Batch {JobId}: task {Index} waits {Wait} for its provider ({Kind})")]
+        public static partial void WaitingForProvider(ILogger logger, string jobId, int index, GatewayErrorKind kind, TimeSpan wait);
     }
 }

@@ -90,6 +90,11 @@ public sealed partial class TaskGrain(
 
     public Task<TaskGrainSnapshot> GetSnapshotAsync()
     {
+        if (!input.RecordExists)
+        {
+            return Task.FromResult(new TaskGrainSnapshot(TaskGrainProgress.None, [], InputsMissing: true));
+        }
+
         var pending = ImmutableArray.CreateBuilder<int>();
         var entries = results.State.Entries;
         for (var i = 0; i < entries.Count; i++)
@@ -137,18 +142,7 @@ public sealed partial class TaskGrain(
             IncludeStreamUsage = false,
         };
 
-        ChatOutcome outcome;
-        try
-        {
-            outcome = await executor.CompleteAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Not the provider's answer but the cluster's trouble (a grain lost with its silo):
-            // no result is recorded, and the job runs the task again.
-            Log.TaskInterrupted(logger, input.State.JobId, input.State.FirstIndex + local, exception.GetType().Name, exception.Message);
-            throw;
-        }
+        var outcome = await CompleteWaitingForProviderAsync(request, local, cancellationToken);
 
         if (cancellationToken.IsCancellationRequested && !outcome.Succeeded && outcome.Error.Kind == GatewayErrorKind.Cancelled)
         {
@@ -180,6 +174,45 @@ public sealed partial class TaskGrain(
 
         _version++;
         await EnsureStoredAsync();
+    }
+
+    /// <summary>
+    /// Runs the completion; while the provider turns work away (circuit open, queue full, rate
+    /// limited) it waits the provider's <c>Retry-After</c> and tries again, up to
+    /// <see cref="BatchOptions.ProviderWaitLimit"/>, so a short outage does not fail the job's tasks.
+    /// </summary>
+    private async Task<ChatOutcome> CompleteWaitingForProviderAsync(ChatRequest request, int local, CancellationToken cancellationToken)
+    {
+        var giveUpAt = time.GetUtcNow() + options.Value.ProviderWaitLimit;
+        while (true)
+        {
+            ChatOutcome outcome;
+            try
+            {
+                outcome = await executor.CompleteAsync(request, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Not the provider's answer but the cluster's trouble (a grain lost with its silo):
+                // no result is recorded, and the job runs the task again.
+                Log.TaskInterrupted(logger, input.State.JobId, input.State.FirstIndex + local, exception.GetType().Name, exception.Message);
+                throw;
+            }
+
+            if (outcome.Succeeded || outcome.Error.Kind is not (GatewayErrorKind.CircuitOpen or GatewayErrorKind.QueueFull or GatewayErrorKind.RateLimited))
+            {
+                return outcome;
+            }
+
+            var wait = TimeSpan.FromSeconds(Math.Clamp(outcome.Error.RetryAfterSeconds ?? 1, 1, 30));
+            if (time.GetUtcNow() + wait > giveUpAt)
+            {
+                return outcome;
+            }
+
+            Log.WaitingForProvider(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, wait);
+            await Task.Delay(wait, time, cancellationToken);
+        }
     }
 
     /// <summary>Completes once every result recorded so far is stored; concurrent callers share one write.</summary>

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansGateway.Batch;
+using OrleansGateway.Chat;
 using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Batch;
@@ -164,6 +167,22 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
         Assert.True(started < count, $"tasks not started before the cancel must never start; the provider saw {started} of {count}");
         Assert.All(results.Where(r => r.GetProperty("status").GetString() == "completed"),
             r => Assert.StartsWith($"echo: slow:{tag}:", r.GetProperty("output").GetString()));
+    }
+
+    [Fact]
+    public async Task Run_ProviderNoLongerConfigured_JobFailsSayingWhy()
+    {
+        // The API refuses unknown providers, so the job is submitted to its grain as if the
+        // provider had been removed from the configuration after the job was accepted.
+        var jobId = "batch_ghost_" + Guid.NewGuid().ToString("N");
+        var grains = fixture.App.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(new BatchJobSpec("ghost/model", [new BatchTask("0", [new ChatMessage("user", "hello")])]));
+
+        var job = await fixture.WaitForStatusAsync(jobId, "failed");
+
+        Assert.Contains("ghost/model", job.GetProperty("error").GetString());
+        Assert.NotEqual(JsonValueKind.Null, job.GetProperty("completed_at").ValueKind);
+        Assert.Equal(0, job.GetProperty("completed_count").GetInt32());
     }
 
     [Theory]
