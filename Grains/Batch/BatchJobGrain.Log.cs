@@ -21,7 +21,7 @@ public sealed partial class BatchJobGrain
         [LoggerMessage(EventId = 1514, Level = LogLevel.Warning, Message = "Batch {JobId}: running task {Index} failed ({Exception}: {Message}); it is tried again")]
         public static partial void TaskCallFailed(ILogger logger, string jobId, int index, string exception, string message);
 
-        [LoggerMessage(EventId = 1515, Level = LogLevel.Warning, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]
+        [LoggerMessage(EventId = 1515, Level = LogLevel.Information, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]
         public static partial void RetryingPass(ILogger logger, string jobId, int pending, TimeSpan pause);
 
         [LoggerMessage(EventId = 1516, Level = LogLevel.Error, Message = "Batch {JobId}: the run stopped; the resume reminder restarts it")]

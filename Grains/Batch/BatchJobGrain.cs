@@ -218,7 +218,7 @@ public sealed partial class BatchJobGrain(
             }
 
             var window = options.Value.InFlightFor(providers.FindOptions(route.Provider)!.MaxConcurrency);
-            var pause = TimeSpan.FromMilliseconds(200);
+            var pause = TimeSpan.Zero;
             while (state.State.Status == BatchJobStatus.Processing)
             {
                 var fresh = _freshlySubmitted;
@@ -235,10 +235,15 @@ public sealed partial class BatchJobGrain(
                     break;
                 }
 
-                // Some task calls failed (a task grain lost with its silo, storage trouble): try those again.
+                // Some task calls failed (a task grain lost with its silo, storage trouble), or results
+                // stored late were not counted yet: the next pass reads each unfinished grain's state.
                 Log.RetryingPass(logger, JobId, state.State.TaskCount - _completed - _failed, pause);
-                await Task.Delay(pause, time);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_maxRetryPause.Ticks));
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, time);
+                }
+
+                pause = pause == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_maxRetryPause.Ticks));
             }
 
             if (state.State.Status == BatchJobStatus.Cancelled)

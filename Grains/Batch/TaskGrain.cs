@@ -29,10 +29,12 @@ public sealed partial class TaskGrain(
     private bool _writing;
     private long _version;
     private long _storedVersion;
+    private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         FitEntries();
+        _storedProgress = Progress();
         return Task.CompletedTask;
     }
 
@@ -64,7 +66,7 @@ public sealed partial class TaskGrain(
         {
             // Stored already, unless the write that holds it failed: then store it now.
             await EnsureStoredAsync();
-            return Progress();
+            return _storedProgress;
         }
 
         if (!_running.TryGetValue(local, out var running))
@@ -85,14 +87,21 @@ public sealed partial class TaskGrain(
             }
         }
 
-        return Progress();
+        // Counts only results already stored: a result still waiting for its write is not reported done.
+        return _storedProgress;
     }
 
-    public Task<TaskGrainSnapshot> GetSnapshotAsync()
+    public async Task<TaskGrainSnapshot> GetSnapshotAsync()
     {
         if (!input.RecordExists)
         {
-            return Task.FromResult(new TaskGrainSnapshot(TaskGrainProgress.None, [], InputsMissing: true));
+            return new TaskGrainSnapshot(TaskGrainProgress.None, [], InputsMissing: true);
+        }
+
+        // Everything recorded is stored before it is counted, so counts and pending tasks agree.
+        while (_storedVersion < _version)
+        {
+            await EnsureStoredAsync();
         }
 
         var pending = ImmutableArray.CreateBuilder<int>();
@@ -105,7 +114,7 @@ public sealed partial class TaskGrain(
             }
         }
 
-        return Task.FromResult(new TaskGrainSnapshot(Progress(), pending.ToImmutable()));
+        return new TaskGrainSnapshot(Progress(), pending.ToImmutable());
     }
 
     public Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count)
@@ -249,10 +258,17 @@ public sealed partial class TaskGrain(
                 var write = _nextWrite!;
                 _nextWrite = null;
                 var version = _version;
+                var progress = Progress();
                 try
                 {
+                    // Every result counted in progress is in this write; later ones may be too, and are counted by the next.
                     await results.WriteStateAsync();
                     _storedVersion = Math.Max(_storedVersion, version);
+                    if (progress.Done > _storedProgress.Done)
+                    {
+                        _storedProgress = progress;
+                    }
+
                     write.TrySetResult();
                 }
                 catch (Exception exception)

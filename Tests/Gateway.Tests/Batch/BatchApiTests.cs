@@ -185,6 +185,26 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
         Assert.Equal(0, job.GetProperty("completed_count").GetInt32());
     }
 
+    [Fact]
+    public async Task RunAsync_TaskAlreadyCompleted_NotRunAgainAndCountedOnce()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var submitted = await fixture.SubmitAsync(new { model = Model, tasks = Enumerable.Range(0, 6).Select(i => new { prompt = $"{tag} once {i}" }).ToArray() });
+        var jobId = submitted.GetProperty("job_id").GetString()!;
+        await fixture.WaitForStatusAsync(jobId, "completed");
+        var grains = fixture.App.Services.GetRequiredService<IGrainFactory>();
+        var firstGroup = grains.GetGrain<ITaskGrain>(TaskGrainKeys.For(jobId, 0));
+
+        // As a resumed job would: run tasks that already have their result again, twice at once.
+        var again = await Task.WhenAll(firstGroup.RunAsync(1), firstGroup.RunAsync(1), firstGroup.RunAsync(2));
+
+        Assert.All(again, progress => Assert.Equal(4, progress.Completed));
+        Assert.Equal(6, fixture.Provider.Requests.Count(r => r.LastUserMessage.StartsWith($"{tag} once ", StringComparison.Ordinal)));
+        var job = await fixture.GetJsonAsync($"/v1/batch/{jobId}");
+        Assert.Equal(6, job.GetProperty("completed_count").GetInt32());
+        Assert.Equal(["echo: " + tag + " once 1", "echo: " + tag + " once 2"], job.GetProperty("results").EnumerateArray().Skip(1).Take(2).Select(r => r.GetProperty("output").GetString()));
+    }
+
     [Theory]
     [InlineData("GET", "/v1/batch/batch_unknown")]
     [InlineData("GET", "/v1/batch/batch_unknown/results")]
