@@ -8,6 +8,7 @@ using Orleans.TestingHost;
 using OrleansGateway.Batch;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
+using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
@@ -47,6 +48,7 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(settings);
+            host.Services.AddGatewayCore();
             host.Services.AddGatewayBatch();
         });
         builder.ConfigureSilo((_, silo) =>
