@@ -14,9 +14,16 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("Initialize")]
     Task InitializeAsync(TaskGrainSpec spec);
 
-    /// <summary>Runs task <paramref name="index"/> (a job index) unless it already has a final result, stores the result, and returns the grain's progress.</summary>
+    /// <summary>
+    /// Runs the tasks <paramref name="indexes"/> (job indexes) that have no final result yet, concurrently;
+    /// answers once each has its result stored or was cancelled, with the grain's progress.
+    /// </summary>
     [Alias("Run"), ResponseTimeout("01:00:00")]
-    Task<TaskGrainProgress> RunAsync(int index, CancellationToken cancellationToken = default);
+    Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes);
+
+    /// <summary>Cancels the grain's running tasks (they keep no result) and runs none from now on in this activation.</summary>
+    [Alias("Cancel")]
+    Task CancelAsync();
 
     /// <summary>The grain's progress and the tasks still pending.</summary>
     [Alias("GetSnapshot")]

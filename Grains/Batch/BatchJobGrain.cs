@@ -11,7 +11,7 @@ namespace OrleansGateway.Batch;
 /// <summary>
 /// One batch job. Submission stores the tasks in <see cref="ITaskGrain"/>s, registers a resume
 /// reminder and writes the job's state before answering, so a job id once given is never lost.
-/// The job then runs its tasks in order with a bounded window in flight; its counters are the sum
+/// The job then runs its tasks in order with a bounded window in flight (started a few per call); its counters are the sum
 /// of the task grains' own counts (each counted from stored task states), so a task run twice is
 /// counted once. After a crash the reminder (or any call) reactivates the job, which reads what
 /// is pending from the task grains and goes on. Reentrant, so status reads are answered while it runs.
@@ -25,10 +25,17 @@ public sealed partial class BatchJobGrain(
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable
 {
     private const string ResumeReminderName = "batch-resume";
+
+    /// <summary>
+    /// Most tasks of one group started by one call (and at most an eighth of the window): fewer
+    /// messages per task, while slots are still refilled a few at a time.
+    /// </summary>
+    private const int MaxTasksPerCall = 8;
     private static readonly TimeSpan s_maxRetryPause = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Dictionary<int, ITaskGrain> _taskGrains = [];
+    private readonly Dictionary<int, int> _callsInFlight = [];
     private TaskGrainProgress[] _progress = [];
     private int _completed;
     private int _failed;
@@ -36,7 +43,8 @@ public sealed partial class BatchJobGrain(
     private bool _progressLoaded;
     private bool _freshlySubmitted;
     private Task? _run;
-    private CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _stopping = new();
     private int _inFlight;
     private TaskCompletionSource? _slotFreed;
 
@@ -60,6 +68,13 @@ public sealed partial class BatchJobGrain(
             Log.Resuming(logger, JobId, _completed + _failed, state.State.TaskCount);
             StartRun();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Start no more tasks here; the job stays processing and its next activation goes on.
+        _stopping.Cancel();
+        return Task.CompletedTask;
     }
 
     public async Task<BatchJobView> SubmitAsync(BatchJobSpec spec)
@@ -149,6 +164,7 @@ public sealed partial class BatchJobGrain(
         SnapshotCounters();
         await WriteStateAsync();
         await _cancel.CancelAsync();
+        await CancelRunningTasksAsync();
         await UnregisterResumeReminderAsync();
         Log.Cancelled(logger, JobId, _completed + _failed, state.State.TaskCount);
         return View();
@@ -219,12 +235,12 @@ public sealed partial class BatchJobGrain(
 
             var window = options.Value.InFlightFor(providers.FindOptions(route.Provider)!.MaxConcurrency);
             var pause = TimeSpan.Zero;
-            while (state.State.Status == BatchJobStatus.Processing)
+            while (state.State.Status == BatchJobStatus.Processing && !_stopping.IsCancellationRequested)
             {
                 var fresh = _freshlySubmitted;
                 _freshlySubmitted = false;
                 await RunPassAsync(window, fresh);
-                if (state.State.Status != BatchJobStatus.Processing)
+                if (state.State.Status != BatchJobStatus.Processing || _stopping.IsCancellationRequested)
                 {
                     break;
                 }
@@ -253,10 +269,14 @@ public sealed partial class BatchJobGrain(
                 await WriteStateAsync();
             }
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!_stopping.IsCancellationRequested)
         {
             // The reminder starts the job again.
             Log.RunFailed(logger, JobId, exception);
+        }
+        catch (Exception)
+        {
+            // Deactivating (the silo shuts down): the next activation goes on.
         }
     }
 
@@ -264,7 +284,8 @@ public sealed partial class BatchJobGrain(
     {
         var token = _cancel.Token;
         var perGrain = state.State.TasksPerGrain;
-        for (var group = 0; group < GroupCount && !token.IsCancellationRequested; group++)
+        var perCall = Math.Clamp(window / 8, 1, MaxTasksPerCall);
+        for (var group = 0; group < GroupCount && !token.IsCancellationRequested && !_stopping.IsCancellationRequested; group++)
         {
             var size = TaskGrainKeys.GroupSize(group, state.State.TaskCount, perGrain);
             if (_progress[group].Done >= size)
@@ -290,21 +311,19 @@ public sealed partial class BatchJobGrain(
                 pending = snapshot.PendingIndexes;
             }
 
+            var call = ImmutableArray.CreateBuilder<int>(perCall);
             foreach (var index in pending)
             {
-                while (_inFlight >= window)
-                {
-                    _slotFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    await _slotFreed.Task;
-                }
-
-                if (token.IsCancellationRequested)
+                call.Add(index);
+                if (call.Count == perCall && !await StartTasksAsync(group, call.DrainToImmutable(), window, token))
                 {
                     break;
                 }
+            }
 
-                _inFlight++;
-                _ = RunTaskAsync(group, index, token);
+            if (call.Count > 0)
+            {
+                await StartTasksAsync(group, call.DrainToImmutable(), window, token);
             }
         }
 
@@ -315,23 +334,58 @@ public sealed partial class BatchJobGrain(
         }
     }
 
-    private async Task RunTaskAsync(int group, int index, CancellationToken token)
+    /// <summary>
+    /// Tells the task grains with calls in flight to cancel their running tasks. Their calls then
+    /// answer with what is stored, so the job's counters stay exact after a cancel.
+    /// </summary>
+    private async Task CancelRunningTasksAsync()
     {
         try
         {
-            var progress = await TaskGrainOf(group).RunAsync(index, token);
-            Apply(group, progress);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
+            await Task.WhenAll(_callsInFlight.Where(g => g.Value > 0).Select(g => TaskGrainOf(g.Key).CancelAsync()));
         }
         catch (Exception exception)
         {
-            Log.TaskCallFailed(logger, JobId, index, exception.GetType().Name, exception.Message);
+            // A grain that could not be told finishes its running tasks; the job starts no more.
+            Log.CancelNotDelivered(logger, JobId, exception.Message);
+        }
+    }
+
+    /// <summary>Waits for room in the window, then starts the tasks; false when the job was cancelled meanwhile.</summary>
+    private async Task<bool> StartTasksAsync(int group, ImmutableArray<int> indexes, int window, CancellationToken token)
+    {
+        while (_inFlight > 0 && _inFlight + indexes.Length > window)
+        {
+            _slotFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _slotFreed.Task;
+        }
+
+        if (token.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        _inFlight += indexes.Length;
+        _callsInFlight[group] = _callsInFlight.GetValueOrDefault(group) + 1;
+        _ = RunTasksAsync(group, indexes);
+        return true;
+    }
+
+    private async Task RunTasksAsync(int group, ImmutableArray<int> indexes)
+    {
+        try
+        {
+            var progress = await TaskGrainOf(group).RunAsync(indexes);
+            Apply(group, progress);
+        }
+        catch (Exception exception)
+        {
+            Log.TaskCallFailed(logger, JobId, indexes[0], indexes[^1], exception.GetType().Name, exception.Message);
         }
         finally
         {
-            _inFlight--;
+            _inFlight -= indexes.Length;
+            _callsInFlight[group]--;
             _slotFreed?.TrySetResult();
         }
     }
@@ -355,6 +409,7 @@ public sealed partial class BatchJobGrain(
         SnapshotCounters();
         await WriteStateAsync();
         await _cancel.CancelAsync();
+        await CancelRunningTasksAsync();
         await UnregisterResumeReminderAsync();
         Log.Failed(logger, JobId, error);
     }

@@ -25,6 +25,7 @@ public sealed partial class TaskGrain(
     ILogger<TaskGrain> logger) : Grain, ITaskGrain
 {
     private readonly Dictionary<int, Task> _running = [];
+    private readonly CancellationTokenSource _cancel = new();
     private TaskCompletionSource? _nextWrite;
     private bool _writing;
     private long _version;
@@ -59,14 +60,22 @@ public sealed partial class TaskGrain(
         FitEntries();
     }
 
-    public async Task<TaskGrainProgress> RunAsync(int index, CancellationToken cancellationToken = default)
+    public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)
     {
-        var local = LocalIndex(index);
+        var locals = indexes.Select(LocalIndex).ToArray();
+        await Task.WhenAll(locals.Select(local => RunOneAsync(local, _cancel.Token)));
+
+        // Counts only results already stored: a result still waiting for its write is not reported done.
+        return _storedProgress;
+    }
+
+    private async Task RunOneAsync(int local, CancellationToken cancellationToken)
+    {
         if (results.State.Entries[local].IsFinal)
         {
             // Stored already, unless the write that holds it failed: then store it now.
             await EnsureStoredAsync();
-            return _storedProgress;
+            return;
         }
 
         if (!_running.TryGetValue(local, out var running))
@@ -79,6 +88,10 @@ public sealed partial class TaskGrain(
         {
             await running;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled with its job: no result, and the call still answers with what is stored.
+        }
         finally
         {
             if (_running.TryGetValue(local, out var current) && current == running && running.IsCompleted)
@@ -86,10 +99,9 @@ public sealed partial class TaskGrain(
                 _running.Remove(local);
             }
         }
-
-        // Counts only results already stored: a result still waiting for its write is not reported done.
-        return _storedProgress;
     }
+
+    public Task CancelAsync() => _cancel.CancelAsync();
 
     public async Task<TaskGrainSnapshot> GetSnapshotAsync()
     {
