@@ -35,5 +35,8 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 1519, Level = LogLevel.Warning, Message = "Batch {JobId}: not every task grain could be told to cancel: {Message}")]
         public static partial void CancelNotDelivered(ILogger logger, string jobId, string message);
+
+        [LoggerMessage(EventId = 1520, Level = LogLevel.Warning, Message = "Batch {JobId}: could not be added to the job list yet: {Message}")]
+        public static partial void ListingFailed(ILogger logger, string jobId, string message);
     }
 }

@@ -11,9 +11,9 @@ namespace OrleansGateway.Batch;
 /// <summary>
 /// One batch job. Submission stores the tasks in <see cref="ITaskGrain"/>s, registers a resume
 /// reminder and writes the job's state before answering, so a job id once given is never lost.
-/// The job then runs its tasks in order with a bounded window in flight (started a few per call); its counters are the sum
-/// of the task grains' own counts (each counted from stored task states), so a task run twice is
-/// counted once. After a crash the reminder (or any call) reactivates the job, which reads what
+/// The job then runs its tasks in order with a bounded window in flight (started a few per call);
+/// its counters are the sum of the task grains' own counts (each counted from stored task states),
+/// so a task run twice is counted once. After a crash the reminder (or any call) reactivates the job, which reads what
 /// is pending from the task grains and goes on. Reentrant, so status reads are answered while it runs.
 /// </summary>
 [Reentrant]
@@ -36,6 +36,8 @@ public sealed partial class BatchJobGrain(
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Dictionary<int, ITaskGrain> _taskGrains = [];
     private readonly Dictionary<int, int> _callsInFlight = [];
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _stopping = new();
     private TaskGrainProgress[] _progress = [];
     private int _completed;
     private int _failed;
@@ -43,8 +45,6 @@ public sealed partial class BatchJobGrain(
     private bool _progressLoaded;
     private bool _freshlySubmitted;
     private Task? _run;
-    private readonly CancellationTokenSource _cancel = new();
-    private readonly CancellationTokenSource _stopping = new();
     private int _inFlight;
     private TaskCompletionSource? _slotFreed;
 
@@ -108,7 +108,7 @@ public sealed partial class BatchJobGrain(
             SubmittedAt = time.GetUtcNow(),
         };
         await WriteStateAsync();
-        await EnsureListedAsync();
+        await TryEnsureListedAsync();
 
         _progress = new TaskGrainProgress[groups];
         Array.Fill(_progress, TaskGrainProgress.None);
@@ -170,16 +170,17 @@ public sealed partial class BatchJobGrain(
         return View();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (!state.RecordExists || IsTerminal)
         {
             // Nothing to resume: a job whose submission never completed, or one that is finished.
-            return UnregisterResumeReminderAsync();
+            await UnregisterResumeReminderAsync();
+            return;
         }
 
+        await TryEnsureListedAsync();
         StartRun();
-        return Task.CompletedTask;
     }
 
     private async Task StoreTasksAsync(BatchJobSpec spec, int perGrain, int groups)
@@ -446,7 +447,7 @@ public sealed partial class BatchJobGrain(
         _failed = progress.Sum(p => p.Failed);
         _usage = progress.Aggregate(TokenUsage.Zero, (sum, p) => sum + p.Usage);
         _progressLoaded = true;
-        await EnsureListedAsync();
+        await TryEnsureListedAsync();
     }
 
     /// <summary>Takes a task grain's newer progress report; an older one arriving late changes nothing.</summary>
@@ -492,15 +493,26 @@ public sealed partial class BatchJobGrain(
         state.State.TotalTokens = _usage.TotalTokens;
     }
 
-    private async Task EnsureListedAsync()
+    /// <summary>
+    /// Adds the job to the registry's list unless it is known to be there. A failure does not fail
+    /// the job (it is recorded and will run); the next activation or reminder tick tries again.
+    /// </summary>
+    private async Task TryEnsureListedAsync()
     {
         if (state.State.Listed)
         {
             return;
         }
 
-        await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).AddAsync(JobId, state.State.SubmittedAt);
-        state.State.Listed = true;
+        try
+        {
+            await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).AddAsync(JobId, state.State.SubmittedAt);
+            state.State.Listed = true;
+        }
+        catch (Exception exception)
+        {
+            Log.ListingFailed(logger, JobId, exception.Message);
+        }
     }
 
     private async Task UnregisterResumeReminderAsync()
