@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace OrleansGateway.Benchmarks.Batch;
 
-/// <summary>The benchmark's command line: <c>--small 10000 --large 100000 --latency-ms 50 --concurrency 64 --gateway path --out file</c>.</summary>
+/// <summary>The benchmark's command line: <c>--warmup 20000 --small 10000 --large 100000 --latency-ms 50 --concurrency 64 --gateway path --out file</c>.</summary>
 internal sealed record BenchmarkOptions(
+    int WarmupTasks,
     int SmallTasks,
     int LargeTasks,
     int LatencyMilliseconds,
@@ -22,6 +23,7 @@ internal sealed record BenchmarkOptions(
         int IntArg(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         return new BenchmarkOptions(
+            IntArg("--warmup", 20_000),
             IntArg("--small", 10_000),
             IntArg("--large", 100_000),
             IntArg("--latency-ms", 50),

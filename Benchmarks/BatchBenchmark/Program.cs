@@ -6,6 +6,7 @@ using OrleansGateway.FakeProvider;
 // Batch job goals (issue 5): see Benchmarks/results/batch.md for the figures and the command.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchmarkOptions.Parse(args);
+var loadBefore = LoadAverage();
 var latency = TimeSpan.FromMilliseconds(options.LatencyMilliseconds);
 
 await using var provider = await FakeProviderServer.StartAsync();
@@ -15,8 +16,13 @@ await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, pr
 var runner = new BatchJobRunner(gateway);
 Console.WriteLine($"gateway {gateway.BaseAddress}, fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
 
-// Warm-up: JIT, connection pools and grain types, so the measured runs time the steady state.
-await runner.RunAsync(500, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(2), streamResults: false);
+// Warm-up: long enough for tiered JIT to reach optimized code, and to fill connection pools and
+// activate grain types, so the measured runs time the steady state of a running gateway.
+if (options.WarmupTasks > 0)
+{
+    var warmup = await runner.RunAsync(options.WarmupTasks, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5), streamResults: false);
+    Console.WriteLine($"warm-up: {options.WarmupTasks:N0} tasks in {warmup.SubmitToCompleted.TotalSeconds:0.00} s, gateway CPU {warmup.GatewayCpu.TotalSeconds:0.0} s");
+}
 
 var results = new List<(string Name, JobRunResult Result, double Ideal)>();
 if (options.SmallTasks > 0)
@@ -37,9 +43,11 @@ if (options.LargeTasks > 0)
 
 if (options.OutputFile is { Length: > 0 } output)
 {
-    File.WriteAllText(output, Markdown(results, options, args));
+    File.WriteAllText(output, Markdown(results, options, args, loadBefore));
     Console.WriteLine($"wrote {output}");
 }
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static void Report((string Name, JobRunResult Result, double Ideal) run)
 {
@@ -51,7 +59,7 @@ static void Report((string Name, JobRunResult Result, double Ideal) run)
         (r.ResultsStream is { } s ? $", results stream {r.ResultsStreamLines} lines in {s.TotalSeconds:0.00} s" : "")));
 }
 
-static string Markdown(List<(string Name, JobRunResult Result, double Ideal)> runs, BenchmarkOptions options, string[] args)
+static string Markdown(List<(string Name, JobRunResult Result, double Ideal)> runs, BenchmarkOptions options, string[] args, string loadBefore)
 {
     var text = new StringBuilder();
     text.AppendLine(CultureInfo.InvariantCulture, $"| Job | Body | Submission | Submit → completed | Ideal | Ratio | Completed / failed | Status p50 / p99 / max (polls) | Gateway peak working set | Gateway CPU | Results stream |");
@@ -64,6 +72,6 @@ static string Markdown(List<(string Name, JobRunResult Result, double Ideal)> ru
     }
 
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores, arguments `{string.Join(' ', args)}`.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, MaxConcurrency {options.MaxConcurrency}, warm-up {options.WarmupTasks:N0} tasks, {Environment.ProcessorCount} cores, load average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.");
     return text.ToString();
 }
