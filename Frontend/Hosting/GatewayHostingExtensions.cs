@@ -19,7 +19,7 @@ public static class GatewayHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddGatewayOrleans(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddGatewayClusterShorthands();
+        builder.Configuration.AddGatewayClusterShorthands(silo: false);
         builder.Services.AddGatewayShutdown(builder.Configuration);
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
         {

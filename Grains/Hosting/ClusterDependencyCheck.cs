@@ -32,10 +32,16 @@ public sealed partial class ClusterDependencyCheck(IConfiguration configuration,
             foreach (var section in sections)
             {
                 if (section["ProviderType"] == GatewayClusterConfiguration.AzureTableProviderType
-                    && GatewayClusterConfiguration.ProviderConnectionString(configuration, section) is { Length: > 0 } tables
-                    && !found.Any(d => d.ConnectionString == tables))
+                    && GatewayClusterConfiguration.ProviderConnectionString(configuration, section) is { Length: > 0 } tables)
                 {
-                    found.Add(new ClusterDependency(ClusterDependency.AzureTables, section.Path, tables));
+                    var index = found.FindIndex(d => d.ConnectionString == tables);
+                    found.Add(index < 0
+                        ? new ClusterDependency(ClusterDependency.AzureTables, section.Path, tables)
+                        : found[index] with { UsedFor = found[index].UsedFor + ", " + section.Path });
+                    if (index >= 0)
+                    {
+                        found.RemoveAt(index);
+                    }
                 }
             }
         }

@@ -37,9 +37,10 @@ public static class GatewayClusterConfiguration
 
     /// <summary>
     /// The <c>Orleans</c> settings the shorthands stand for, leaving out every key already configured.
-    /// Empty when neither shorthand is set.
+    /// Empty when neither shorthand is set. Storage and reminders only for a silo
+    /// (<paramref name="silo"/>): an Orleans client refuses a reminders section.
     /// </summary>
-    public static Dictionary<string, string?> ShorthandSettings(IConfiguration configuration)
+    public static Dictionary<string, string?> ShorthandSettings(IConfiguration configuration, bool silo)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         void Default(string key, string value)
@@ -64,7 +65,7 @@ public static class GatewayClusterConfiguration
             settings["Orleans:Clustering:ConnectionName"] = RedisConnectionName;
         }
 
-        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString(TablesConnectionName)))
+        if (silo && !string.IsNullOrWhiteSpace(configuration.GetConnectionString(TablesConnectionName)))
         {
             foreach (var name in StorageNames)
             {
@@ -86,12 +87,13 @@ public static class GatewayClusterConfiguration
     }
 
     /// <summary>
-    /// Adds the shorthands' <c>Orleans</c> settings to the configuration. Call before
-    /// <c>UseOrleans</c> / <c>UseOrleansClient</c>, which read the section when they are called.
+    /// Adds the shorthands' <c>Orleans</c> settings to the configuration of a silo or (<paramref name="silo"/>
+    /// false) a frontend. Call before <c>UseOrleans</c> / <c>UseOrleansClient</c>, which read the
+    /// section when they are called.
     /// </summary>
-    public static IConfigurationManager AddGatewayClusterShorthands(this IConfigurationManager configuration)
+    public static IConfigurationManager AddGatewayClusterShorthands(this IConfigurationManager configuration, bool silo)
     {
-        var settings = ShorthandSettings(configuration);
+        var settings = ShorthandSettings(configuration, silo);
         if (settings.Count > 0)
         {
             configuration.AddInMemoryCollection(settings);

@@ -16,7 +16,7 @@ public static class SiloHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddGatewaySilo(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddGatewayClusterShorthands();
+        builder.Configuration.AddGatewayClusterShorthands(silo: true);
         builder.Services.AddGatewayShutdown(builder.Configuration);
         builder.Services.AddGatewayCore();
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
