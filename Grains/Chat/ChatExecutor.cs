@@ -131,13 +131,21 @@ public sealed partial class ChatExecutor(
     public async Task<HeldLease> AcquireAsync(IProviderGrain provider, RequestPriority priority, CancellationToken cancellationToken)
     {
         LeaseResult lease;
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            lease = await provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting for a slot."), retryable: false);
+            try
+            {
+                lease = await provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken);
+                break;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting for a slot."), retryable: false);
+            }
+            catch (Orleans.Runtime.SiloUnavailableException) when (attempt == 0)
+            {
+                // The provider's grain died with its silo (cluster mode); asking again activates it on a live one.
+            }
         }
 
         if (!lease.Granted)

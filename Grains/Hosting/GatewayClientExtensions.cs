@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansGateway.Hosting;
 
@@ -8,11 +9,16 @@ public static class GatewayClientExtensions
     /// <summary>
     /// Clustering comes from the <c>Orleans</c> section (read by Orleans, shorthands included). The
     /// client refreshes its list of silos every few seconds so a restarted silo takes traffic soon,
-    /// and keeps trying to connect for <c>Orleans:Client:ConnectRetrySeconds</c> (default 60) while
-    /// no silo is up yet.
+    /// keeps trying to connect for <c>Orleans:Client:ConnectRetrySeconds</c> (default 60) while no
+    /// silo is up yet, and gives up calls that were in flight through a gateway that went away
+    /// (<see cref="GatewayLossCallFilter"/>).
     /// </summary>
     public static IClientBuilder UseGatewayClusterClient(this IClientBuilder client, IConfiguration configuration)
     {
+        var monitor = new GatewayConnectionMonitor();
+        client.Services.AddSingleton(monitor);
+        client.AddClusterConnectionStatusObserver(monitor);
+        client.AddOutgoingGrainCallFilter<GatewayLossCallFilter>();
         client.Configure<Orleans.Configuration.GatewayOptions>(options =>
             options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(configuration.GetValue("Orleans:Client:GatewayListRefreshSeconds", 5)));
         var retryFor = TimeSpan.FromSeconds(configuration.GetValue("Orleans:Client:ConnectRetrySeconds", 60));

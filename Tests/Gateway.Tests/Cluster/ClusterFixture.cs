@@ -198,9 +198,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.StartProcess(StartSilo(silo));
         }
 
-        foreach (var frontend in Frontends)
+        foreach (var host in Silos.Select(s => s.Process!).Concat(Frontends))
         {
-            await WaitForMembersAsync(frontend, Silos, StartTimeout);
+            await WaitForMembersAsync(host, Silos, StartTimeout);
         }
 
         Provider.Behavior = FakeProviderServer.DefaultBehavior;
