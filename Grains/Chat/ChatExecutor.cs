@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansGateway.Errors;
+using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Chat;
@@ -131,21 +132,14 @@ public sealed partial class ChatExecutor(
     public async Task<HeldLease> AcquireAsync(IProviderGrain provider, RequestPriority priority, CancellationToken cancellationToken)
     {
         LeaseResult lease;
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                lease = await provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken);
-                break;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting for a slot."), retryable: false);
-            }
-            catch (Orleans.Runtime.SiloUnavailableException) when (attempt == 0)
-            {
-                // The provider's grain died with its silo (cluster mode); asking again activates it on a live one.
-            }
+            // In a cluster the provider's grain may have died with its silo: retried until it lives on another.
+            lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken), time, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting for a slot."), retryable: false);
         }
 
         if (!lease.Granted)

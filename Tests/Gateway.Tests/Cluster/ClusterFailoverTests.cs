@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using OrleansGateway.FakeProvider;
+using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterFailoverTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>How long after the kill requests are measured (the figure is 30 s; scripts/kill-silo.sh measures that).</summary>
     private static readonly TimeSpan s_window = TimeSpan.FromSeconds(12);
@@ -22,16 +23,34 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster) : IAsyncLifetim
         cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(20) };
         var victim = cluster.Silos[0];
         var survivor = cluster.Silos[1];
+        foreach (var frontend in cluster.Frontends)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var warmUp = await cluster.GenerateAsync(frontend, "warm-up");
+                Assert.True(warmUp.StatusCode == HttpStatusCode.OK, $"{frontend.Name} before the kill: {await warmUp.Content.ReadAsStringAsync()}");
+            }
+        }
+
         var load = new LoadRun();
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(cluster, workersPerFrontend: 3, stop.Token);
+        var warm = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (load.Outcomes.Count(o => o.Succeeded) < 30 && DateTime.UtcNow < warm)
+        {
+            await Task.Delay(100);
+        }
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
         var killedAt = load.Now;
         victim.Process!.KillHard();
         await Task.Delay(s_window);
         stop.Cancel();
         await running;
+
+        foreach (var second in load.Outcomes.GroupBy(o => (int)Math.Floor((o.Ended - killedAt).TotalSeconds)).OrderBy(g => g.Key))
+        {
+            output.WriteLine($"{second.Key,4} s after the kill: {second.Count(o => o.Succeeded)} ok, {second.Count(o => !o.Succeeded)} failed");
+        }
 
         var before = load.Outcomes.Where(o => o.Ended < killedAt).ToList();
         var after = load.Outcomes.Where(o => o.Ended >= killedAt).ToList();

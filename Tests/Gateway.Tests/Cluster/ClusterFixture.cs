@@ -106,7 +106,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Gateway__Providers__fake__CircuitFailureThreshold"] = "1000",
         ["Gateway__ShutdownTimeoutSeconds"] = "15",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__OrleansGateway"] = "Information",
         ["Logging__LogLevel__Orleans"] = "Warning",
+        ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_gcServer"] = "0",
     };

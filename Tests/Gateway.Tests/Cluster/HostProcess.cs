@@ -11,13 +11,22 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StreamWriter? _log;
 
-    private HostProcess(string name, string baseUrl, Process process)
+    private HostProcess(string name, string baseUrl, Process process, string? logPath)
     {
         Name = name;
         BaseUrl = baseUrl;
         _process = process;
+        if (logPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+            _log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        }
     }
+
+    /// <summary>Where every host's output is also written (one file per host), kept after the run for diagnosis.</summary>
+    public static string LogDirectory { get; } = Path.Combine(Path.GetTempPath(), "gateway-cluster-tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>silo1, frontend2, ...</summary>
     public string Name { get; }
@@ -56,7 +65,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var host = new HostProcess(name, baseUrl, process);
+        var host = new HostProcess(name, baseUrl, process, Path.Combine(LogDirectory, name + ".log"));
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.Start();
@@ -81,7 +90,7 @@ public sealed class HostProcess : IAsyncDisposable
     public string Tail(int lines = 30)
     {
         var all = Output.Split('\n');
-        return $"--- last output of {Name} (pid {Pid}) ---\n" + string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+        return $"--- last output of {Name} (pid {Pid}; all of it in {Path.Combine(LogDirectory, Name + ".log")}) ---\n" + string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
     /// <summary>kill -9: the process dies at once, as in a crash.</summary>
@@ -133,6 +142,10 @@ public sealed class HostProcess : IAsyncDisposable
         KillHard();
         await WaitForExitAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
+        lock (_output)
+        {
+            _log?.Dispose();
+        }
     }
 
     private void Append(string? line)
@@ -145,6 +158,7 @@ public sealed class HostProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            _log?.WriteLine(line);
         }
     }
 }
