@@ -117,21 +117,32 @@ services_chromium() { command -v chromium || command -v chromium-browser || true
 TEST_SERVICES_RUN_DIR=""
 TEST_SERVICES_PIDS=()
 
+# Never fails: a service that cannot be installed or started is left unset, and the cluster tests
+# that need it fail with a message naming the command that provides it (the other tests still run).
 test_services_start() {
-  services_install || { services_log "could not install the test services (see above)"; return 1; }
+  services_install || services_log "could not install every test service (see above); the cluster tests will say what is missing"
   TEST_SERVICES_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gateway-test-services.XXXXXX")"
+  unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_CHROMIUM
   local redis_port tables_port redis_pid azurite_pid
-  redis_port="$(services_free_port 26379)"
-  tables_port="$(services_free_port 20002)"
-  redis_pid="$(services_start_redis "$redis_port" "$TEST_SERVICES_RUN_DIR/redis")" || return 1
-  TEST_SERVICES_PIDS+=("$redis_pid")
-  azurite_pid="$(services_start_azurite "$tables_port" "$TEST_SERVICES_RUN_DIR/azurite")" || return 1
-  TEST_SERVICES_PIDS+=("$azurite_pid")
-  export GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_CHROMIUM
-  GATEWAY_TEST_REDIS="$(services_redis_connection "$redis_port")"
-  GATEWAY_TEST_TABLES="$(services_tables_connection "$tables_port")"
-  GATEWAY_TEST_CHROMIUM="$(services_chromium)"
-  services_log "redis-server pid $redis_pid on 127.0.0.1:$redis_port; Azurite pid $azurite_pid on 127.0.0.1:$tables_port; chromium: ${GATEWAY_TEST_CHROMIUM:-missing}"
+  if command -v redis-server >/dev/null; then
+    redis_port="$(services_free_port 26379)"
+    if redis_pid="$(services_start_redis "$redis_port" "$TEST_SERVICES_RUN_DIR/redis")"; then
+      TEST_SERVICES_PIDS+=("$redis_pid")
+      export GATEWAY_TEST_REDIS="$(services_redis_connection "$redis_port")"
+      services_log "redis-server pid $redis_pid on 127.0.0.1:$redis_port"
+    fi
+  fi
+  if [[ -x "$AZURITE_DIR/node_modules/.bin/azurite-table" ]]; then
+    tables_port="$(services_free_port 20002)"
+    if azurite_pid="$(services_start_azurite "$tables_port" "$TEST_SERVICES_RUN_DIR/azurite")"; then
+      TEST_SERVICES_PIDS+=("$azurite_pid")
+      export GATEWAY_TEST_TABLES="$(services_tables_connection "$tables_port")"
+      services_log "Azurite pid $azurite_pid on 127.0.0.1:$tables_port"
+    fi
+  fi
+  if [[ -n "$(services_chromium)" ]]; then export GATEWAY_TEST_CHROMIUM="$(services_chromium)"; fi
+  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: ${GATEWAY_TEST_TABLES:+running}${GATEWAY_TEST_TABLES:-missing}; chromium: ${GATEWAY_TEST_CHROMIUM:-missing}"
+  return 0
 }
 
 test_services_stop() {

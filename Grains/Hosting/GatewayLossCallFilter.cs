@@ -3,26 +3,49 @@ using Orleans.Runtime;
 namespace OrleansGateway.Hosting;
 
 /// <summary>
-/// On a frontend's Orleans client: a grain call still in flight when a gateway connection closes
-/// fails at once with <see cref="SiloUnavailableException"/> instead of waiting out the response
-/// timeout, so the caller's retry (one, in the frontend's dispatcher) goes through a live gateway.
-/// A call that was in fact running on a surviving silo may then run twice; that is the price of not
-/// stalling for half a minute after a silo crash.
+/// On a frontend's Orleans client, the client's half of surviving a silo crash:
+/// <list type="bullet">
+/// <item>A call still in flight when a gateway connection closes fails at once with
+/// <see cref="SiloUnavailableException"/> instead of waiting out the response timeout (Orleans does
+/// not fail it), so the caller's retry goes through a live gateway. A call that was in fact running
+/// on a surviving silo may then run twice; that is the price of not stalling.</item>
+/// <item>A call that fails because a silo is gone (<see cref="SiloLossRetry.IsSiloLoss"/>: rejected
+/// while the cluster has not yet recovered the dead silo's directory entries) is repeated with a
+/// short pause for up to <see cref="SiloLossRetry.Deadline"/>.</item>
+/// </list>
 /// </summary>
 public sealed class GatewayLossCallFilter(GatewayConnectionMonitor monitor) : IOutgoingGrainCallFilter
 {
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        var loss = monitor.NextLoss;
-        var call = context.Invoke();
-        if (await Task.WhenAny(call, loss) == call)
+        DateTimeOffset? giveUpAt = null;
+        for (var attempt = 0; ; attempt++)
         {
-            await call;
-            return;
-        }
+            var loss = monitor.NextLoss;
+            var call = context.Invoke();
+            if (await Task.WhenAny(call, loss) != call)
+            {
+                // The abandoned call still occupies this context, so it cannot be sent again from here;
+                // observe its outcome so it is not reported as unobserved, and let the caller retry.
+                _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw new SiloUnavailableException($"A gateway connection closed while {context.InterfaceName}.{context.MethodName} was in flight; it may never be answered.");
+            }
 
-        // Observe the abandoned call's outcome so it is not reported as unobserved.
-        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        throw new SiloUnavailableException($"A gateway connection closed while {context.InterfaceName}.{context.MethodName} was in flight; it may never be answered.");
+            try
+            {
+                await call;
+                return;
+            }
+            catch (Exception exception) when (SiloLossRetry.IsSiloLoss(exception))
+            {
+                giveUpAt ??= DateTimeOffset.UtcNow + SiloLossRetry.Deadline;
+                if (DateTimeOffset.UtcNow >= giveUpAt)
+                {
+                    throw;
+                }
+            }
+
+            await Task.Delay(SiloLossRetry.Pause(attempt));
+        }
     }
 }

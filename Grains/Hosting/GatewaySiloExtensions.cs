@@ -57,6 +57,16 @@ public static class GatewaySiloExtensions
             silo.UseInMemoryReminderService();
         }
 
+        if (configuration.GetValue("Gateway:Cluster:DistributedGrainDirectory", true))
+        {
+            // With Orleans' default directory, a silo's crash deactivates the grains on other silos whose
+            // directory entries it held; a provider grain then stalls until its waiters time out. The
+            // distributed directory recovers those entries instead (Orleans marks it experimental).
+#pragma warning disable ORLEANSEXP003
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        }
+
         silo.Configure<ClusterMembershipOptions>(options =>
         {
             // A silo killed without warning is declared dead within seconds, not the default half minute.

@@ -17,6 +17,9 @@ public static class SiloLossRetry
     public static bool IsSiloLoss(Exception exception) =>
         exception is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
+    /// <summary>The pause before retry number <paramref name="attempt"/> + 1: 100 ms, doubling, at most 1 s.</summary>
+    public static TimeSpan Pause(int attempt) => TimeSpan.FromMilliseconds(Math.Min(1000, 100 * Math.Pow(2, Math.Min(attempt, 4))));
+
     /// <summary>Runs <paramref name="call"/>, repeating it while it fails with a silo loss, until <see cref="Deadline"/>.</summary>
     public static async Task<T> RunAsync<T>(Func<Task<T>> call, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -36,8 +39,7 @@ public static class SiloLossRetry
                 }
             }
 
-            var pause = TimeSpan.FromMilliseconds(Math.Min(1000, 100 * Math.Pow(2, Math.Min(attempt, 4))));
-            await Task.Delay(pause, time, cancellationToken);
+            await Task.Delay(Pause(attempt), time, cancellationToken);
         }
     }
 }
