@@ -220,6 +220,39 @@ public sealed class ClusterFixture : IAsyncLifetime
         return await Http.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// The silo whose activation of <c>ProviderGrain</c> (any key; the tests use one provider) the
+    /// dashboard's counters report, polled until it appears (the counters refresh every second).
+    /// </summary>
+    public async Task<SiloSlot> ProviderGrainSiloAsync(string provider)
+    {
+        var last = string.Empty;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Silos[0].Process!.BaseUrl + "/dashboard/DashboardCounters");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + SecretToken)));
+            using var response = await Http.SendAsync(request);
+            last = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var counters = JsonDocument.Parse(last);
+                var hosts = counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
+                    .Where(g => g.GetProperty("grainType").GetString()!.EndsWith(".ProviderGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0)
+                    .Select(g => g.GetProperty("siloAddress").GetString()!)
+                    .ToList();
+                if (hosts.Count == 1 && Silos.SingleOrDefault(s => s.IsAddress(hosts[0])) is { } slot)
+                {
+                    return slot;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new Xunit.Sdk.XunitException($"The dashboard never reported exactly one activation of provider '{provider}''s grain; last counters: {last[..Math.Min(last.Length, 2000)]}");
+    }
+
     /// <summary>The tails of every host's output, for failure messages.</summary>
     public string Tails() => string.Join('\n', Silos.Where(s => s.Process is not null).Select(s => s.Process!.Tail(15)).Concat(Frontends.Select(f => f.Tail(15))));
 
