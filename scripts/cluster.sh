@@ -89,6 +89,7 @@ start() {
       dotnet "Silo/bin/$configuration/net10.0/OrleansGateway.Silo.dll" --urls "http://127.0.0.1:$http" >"$CLUSTER_DIR/$name.log" 2>&1 &
     pid=$!
     record "$name" "$pid" "http://127.0.0.1:$http"
+    echo "silo port $silo_port gateway port $gateway_port" >"$CLUSTER_DIR/$name.port"
     wait_http "http://127.0.0.1:$http/health" "$name" "$pid"
     log "$name pid $pid: http://127.0.0.1:$http (dashboard /dashboard/), silo port $silo_port, gateway port $gateway_port"
   done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures what clients see when one of two silos is killed with SIGKILL: the error rate through
 # both frontends in the 30 s after the kill (the issue's figure; the test suite measures a shorter
-# window). Starts its own cluster with scripts/cluster.sh (fake provider, 20 ms latency), loads
-# both frontends with wrk, kills silo1, and stops the cluster again.
+# window). Starts its own cluster with scripts/cluster.sh in .cluster-kill/ (fake provider, 20 ms
+# latency), loads both frontends with wrk, kills the silo holding the provider's grain (found
+# through the dashboard's counters; silo1 if that fails), and stops the cluster again.
 #   bash scripts/kill-silo.sh [--window 30] [--connections 8]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,9 +26,9 @@ bash scripts/cluster.sh stop >/dev/null 2>&1 || true
 trap 'bash scripts/cluster.sh stop >/dev/null 2>&1 || true' EXIT
 bash scripts/cluster.sh start --silos 2 --frontends 2 --fake-provider >/dev/null
 
-frontends=() ; silo1=""
+frontends=() ; declare -A silo_pid silo_url
 while read -r name pid address; do
-  case "$name" in frontend*) frontends+=("$address") ;; silo1) silo1="$pid" ;; esac
+  case "$name" in frontend*) frontends+=("$address") ;; silo*) silo_pid[$name]="$pid" ; silo_url[$name]="$address" ;; esac
 done <"$CLUSTER_DIR/processes"
 body="$CLUSTER_DIR/post.lua"
 cat >"$body" <<'LUA'
@@ -42,9 +43,20 @@ i=0
 for f in "${frontends[@]}"; do
   wrk -t1 -c"$connections" -d8s --timeout 60s -s "$body" "$f/llm/generation" >"$CLUSTER_DIR/wrk-before-$i.txt" & i=$((i + 1))
 done
-sleep 5
-kill -9 "$silo1"
-echo "killed silo1 (pid $silo1) at $(date +%T); measuring ${window} s"
+sleep 4
+# The worst case: kill the silo that holds the provider's grain (the dashboard's counters say which).
+victim=silo1
+port="$(curl -s "${silo_url[silo1]}/dashboard/DashboardCounters" | python3 -c '
+import json, sys
+stats = json.load(sys.stdin)["simpleGrainStats"]
+hosts = [g["siloAddress"] for g in stats if g["grainType"].endswith(".ProviderGrain") and g["activationCount"] > 0]
+print(hosts[0].split("@")[0].split(":")[1] if hosts else "")' 2>/dev/null || true)"
+for name in "${!silo_pid[@]}"; do
+  if [[ -n "$port" ]] && grep -q "silo port $port" "$CLUSTER_DIR/$name.port" 2>/dev/null; then victim="$name"; fi
+done
+sleep 1
+kill -9 "${silo_pid[$victim]}"
+echo "killed $victim (pid ${silo_pid[$victim]}; provider grain's silo port: ${port:-unknown}) at $(date +%T); measuring ${window} s"
 i=0 ; pids=()
 for f in "${frontends[@]}"; do
   wrk -t1 -c"$connections" -d"${window}s" --timeout 60s -s "$body" "$f/llm/generation" >"$CLUSTER_DIR/wrk-after-$i.txt" & pids+=($!) ; i=$((i + 1))
