@@ -141,7 +141,7 @@ test_services_start() {
     fi
   fi
   if [[ -n "$(services_chromium)" ]]; then export GATEWAY_TEST_CHROMIUM="$(services_chromium)"; fi
-  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: ${GATEWAY_TEST_TABLES:+running}${GATEWAY_TEST_TABLES:-missing}; chromium: ${GATEWAY_TEST_CHROMIUM:-missing}"
+  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: $([[ -n "${GATEWAY_TEST_TABLES:-}" ]] && echo running || echo missing); chromium: ${GATEWAY_TEST_CHROMIUM:-missing}"
   return 0
 }
 
