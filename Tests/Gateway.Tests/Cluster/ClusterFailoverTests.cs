@@ -7,6 +7,10 @@ using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
 
+// Still to add when the batch feature (BatchJobGrain, /v1/batch) is merged into this branch: a batch
+// submitted through a frontend survives kill -9 of the silo holding its BatchJobGrain (exactly one
+// result per task), and after RestartEverySilo the finished job and its results are still readable.
+// Both fit this class: ProviderGrainSiloAsync shows how to find a grain's silo through the dashboard.
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
