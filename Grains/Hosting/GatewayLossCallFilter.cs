@@ -9,9 +9,11 @@ namespace OrleansGateway.Hosting;
 /// <see cref="SiloUnavailableException"/> instead of waiting out the response timeout (Orleans does
 /// not fail it), so the caller's retry goes through a live gateway. A call that was in fact running
 /// on a surviving silo may then run twice; that is the price of not stalling.</item>
-/// <item>A call that fails because a silo is gone (<see cref="SiloLossRetry.IsSiloLoss"/>: rejected
-/// while the cluster has not yet recovered the dead silo's directory entries) is repeated with a
-/// short pause for up to <see cref="SiloLossRetry.Deadline"/>.</item>
+/// <item>A call rejected before it ran because a silo is gone (the cluster has not yet recovered
+/// the dead silo's directory entries, or its connection is refused) is repeated with a short pause
+/// for up to <see cref="SiloLossRetry.Deadline"/>. Only undelivered calls are repeated here, so any
+/// grain call is safe to send through it; a <see cref="SiloUnavailableException"/> (the call may
+/// have run) is left to the caller.</item>
 /// </list>
 /// </summary>
 public sealed class GatewayLossCallFilter(GatewayConnectionMonitor monitor) : IOutgoingGrainCallFilter
@@ -36,7 +38,7 @@ public sealed class GatewayLossCallFilter(GatewayConnectionMonitor monitor) : IO
                 await call;
                 return;
             }
-            catch (Exception exception) when (SiloLossRetry.IsSiloLoss(exception))
+            catch (Exception exception) when (IsUndelivered(exception))
             {
                 giveUpAt ??= DateTimeOffset.UtcNow + SiloLossRetry.Deadline;
                 if (DateTimeOffset.UtcNow >= giveUpAt)
@@ -48,4 +50,8 @@ public sealed class GatewayLossCallFilter(GatewayConnectionMonitor monitor) : IO
             await Task.Delay(SiloLossRetry.Pause(attempt));
         }
     }
+
+    /// <summary>Whether the call was rejected without running: the message never reached a live grain.</summary>
+    public static bool IsUndelivered(Exception exception) =>
+        exception is OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
 }
