@@ -15,10 +15,22 @@ public static class GatewayHostingExtensions
 {
     /// <summary>
     /// Embedded mode (the default): an Orleans silo in this process with localhost clustering and
-    /// in-memory storage.
+    /// in-memory storage. Cluster mode (<c>ConnectionStrings:redis</c> or <c>Orleans:Clustering</c>
+    /// set): a pure Orleans client of the silos, stateless, after a start-up check that Redis answers.
+    /// Either way SIGTERM drains requests in flight.
     /// </summary>
     public static WebApplicationBuilder AddGatewayOrleans(this WebApplicationBuilder builder)
     {
+        builder.Configuration.AddGatewayClusterShorthands(silo: false);
+        builder.Services.AddGatewayShutdown(builder.Configuration);
+        if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
+        {
+            builder.Services.AddSingleton(GatewayHostMode.Cluster);
+            builder.Services.AddClusterDependencyCheck(builder.Configuration, includeStorage: false);
+            builder.UseOrleansClient(client => client.UseGatewayClusterClient(builder.Configuration));
+            return builder;
+        }
+
         builder.Services.AddSingleton(GatewayHostMode.Embedded);
         builder.UseOrleans(silo => silo.UseGatewayEmbeddedSilo(builder.Configuration));
         return builder;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansGateway.Errors;
+using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Chat;
@@ -133,7 +134,8 @@ public sealed partial class ChatExecutor(
         LeaseResult lease;
         try
         {
-            lease = await provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken);
+            // In a cluster the provider's grain may have died with its silo: retried until it lives on another.
+            lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken), time, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

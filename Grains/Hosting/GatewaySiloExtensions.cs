@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Hosting;
@@ -13,6 +14,15 @@ public static class GatewaySiloExtensions
     public const int DefaultGatewayPort = 30000;
 
     /// <summary>
+    /// Cluster mode when it is configured (<see cref="GatewayClusterConfiguration.IsCluster"/>), else embedded mode.
+    /// Call <see cref="GatewayClusterConfiguration.AddGatewayClusterShorthands"/> before <c>UseOrleans</c>.
+    /// </summary>
+    public static ISiloBuilder UseGatewaySilo(this ISiloBuilder silo, IConfiguration configuration) =>
+        GatewayClusterConfiguration.IsCluster(configuration)
+            ? silo.UseGatewayClusterSilo(configuration)
+            : silo.UseGatewayEmbeddedSilo(configuration);
+
+    /// <summary>
     /// Embedded mode: localhost clustering, in-memory grain storage and reminders. Ports come from
     /// <c>Orleans:Endpoints:SiloPort</c> / <c>GatewayPort</c> (defaults 11111 / 30000).
     /// </summary>
@@ -23,6 +33,47 @@ public static class GatewaySiloExtensions
         silo.UseLocalhostClustering(siloPort, gatewayPort);
         silo.AddMemoryGrainStorage(GatewayStorage.Name);
         silo.UseInMemoryReminderService();
+        return silo;
+    }
+
+    /// <summary>
+    /// Cluster mode: clustering, grain storage and reminders come from the <c>Orleans</c> section
+    /// (which Orleans reads by itself, shorthands included); what it leaves out stays in memory.
+    /// Endpoints come from <c>Orleans:Endpoints</c> (silo port 11111, gateway port 30000 by default),
+    /// failure detection from <c>Orleans:Membership</c> (<see cref="ClusterMembershipOptions"/>).
+    /// </summary>
+    public static ISiloBuilder UseGatewayClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        foreach (var name in GatewayClusterConfiguration.StorageNames)
+        {
+            if (!configuration.GetSection($"Orleans:GrainStorage:{name}").Exists())
+            {
+                silo.AddMemoryGrainStorage(name);
+            }
+        }
+
+        if (!configuration.GetSection("Orleans:Reminders").Exists())
+        {
+            silo.UseInMemoryReminderService();
+        }
+
+        if (configuration.GetValue("Gateway:Cluster:DistributedGrainDirectory", true))
+        {
+            // With Orleans' default directory, a silo's crash deactivates the grains on other silos whose
+            // directory entries it held; a provider grain then stalls until its waiters time out. The
+            // distributed directory recovers those entries instead (Orleans marks it experimental).
+#pragma warning disable ORLEANSEXP003
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        }
+
+        silo.Configure<ClusterMembershipOptions>(options =>
+        {
+            // A silo killed without warning is declared dead within seconds, not the default half minute.
+            options.ProbeTimeout = TimeSpan.FromSeconds(2);
+            options.NumMissedProbesLimit = 3;
+            configuration.GetSection("Orleans:Membership").Bind(options);
+        });
         return silo;
     }
 }

@@ -1,0 +1,20 @@
+using Orleans.Dashboard;
+using OrleansGateway.Silo.Dashboard;
+using OrleansGateway.Silo.Health;
+using OrleansGateway.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGatewaySilo();
+
+var app = builder.Build();
+
+app.UseDashboardAuth();
+
+app.MapSiloHealthApi();
+app.MapOrleansDashboard(routePrefix: DashboardAuthMiddleware.PathPrefix);
+
+return await app.RunSiloAsync();
+
+/// <summary>The silo host; public for tests.</summary>
+public partial class Program;

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace OrleansGateway.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterDashboardTests(ClusterFixture cluster) : IAsyncLifetime
+{
+    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Dashboard_WithAndWithoutTheSecretToken_Answers200OnlyWithIt()
+    {
+        var url = cluster.Silos[0].Process!.BaseUrl + "/dashboard/";
+        using (var anonymous = await cluster.Http.GetAsync(url))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + ClusterFixture.SecretToken)));
+        using var response = await cluster.Http.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {html}");
+        Assert.Contains("<title>Orleans Dashboard</title>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_RenderedInHeadlessChromium_ShowsBothSilosActive()
+    {
+        var chromium = ClusterServices.Chromium;
+        var port = new Uri(cluster.Silos[1].Process!.BaseUrl).Port;
+        var url = $"http://admin:{ClusterFixture.SecretToken}@127.0.0.1:{port}/dashboard/#/silos";
+        var profile = Directory.CreateTempSubdirectory("gateway-chromium-");
+        try
+        {
+            var dom = string.Empty;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while (DateTime.UtcNow < deadline)
+            {
+                dom = await DumpDomAsync(chromium, profile.FullName, url);
+                if (cluster.Silos.All(s => dom.Contains($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal)))
+                {
+                    break;
+                }
+            }
+
+            var text = System.Text.RegularExpressions.Regex.Replace(dom, "<[^>]+>", " ");
+            foreach (var silo in cluster.Silos)
+            {
+                Assert.True(dom.Contains($"127.0.0.1:{silo.SiloPort}@", StringComparison.Ordinal),
+                    $"The rendered dashboard does not show {silo.Name} (127.0.0.1:{silo.SiloPort}). Page text: {text[..Math.Min(text.Length, 3000)]}");
+            }
+
+            Assert.Matches(@"Active Silos\s+2\b", text);
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> DumpDomAsync(string chromium, string profile, string url)
+    {
+        var info = new ProcessStartInfo(chromium)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--virtual-time-budget=15000", "--dump-dom", url,
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"chromium did not finish within 90 s: {await stderr}");
+        }
+
+        Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {await stderr}");
+        return await stdout;
+    }
+}

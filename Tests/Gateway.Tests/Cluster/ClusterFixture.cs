@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Cluster;
+
+/// <summary>
+/// A real cluster on loopback: Redis and Azurite (from <c>scripts/test-services.sh</c>), two silos and
+/// two frontends as their own processes (the built <c>Silo</c> and <c>Frontend</c> dlls), and a fake
+/// provider <c>fake</c> limited to <see cref="ProviderLimit"/> concurrent calls.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>The <c>SECRET_TOKEN</c> of every host: Bearer on the frontends, the Basic password of the dashboard.</summary>
+    public const string SecretToken = "cluster-test-token";
+
+    /// <summary>The fake provider's <c>MaxConcurrency</c>.</summary>
+    public const int ProviderLimit = 3;
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly List<HostProcess> _allProcesses = [];
+    private string _siloDll = string.Empty;
+    private string _frontendDll = string.Empty;
+
+    /// <summary>Unique per run, so state and membership of earlier runs never mix in.</summary>
+    public string ServiceId { get; } = "gwtest" + Guid.NewGuid().ToString("N")[..10];
+
+    public FakeProviderServer Provider { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(90) };
+
+    public SiloSlot[] Silos { get; } = [new("silo1"), new("silo2")];
+
+    public HostProcess[] Frontends { get; } = new HostProcess[2];
+
+    public string Redis { get; private set; } = string.Empty;
+
+    public string Tables { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        Redis = ClusterServices.Redis;
+        Tables = ClusterServices.Tables;
+        (_siloDll, _frontendDll) = (BuiltDll("Silo", "OrleansGateway.Silo.dll"), BuiltDll("Frontend", "OrleansGateway.Frontend.dll"));
+        Provider = await FakeProviderServer.StartAsync();
+        Provider.RecordRequests = false;
+        foreach (var silo in Silos)
+        {
+            silo.StartProcess(StartSilo(silo));
+        }
+
+        foreach (var silo in Silos)
+        {
+            await WaitForMembersAsync(silo.Process!, Silos, StartTimeout);
+        }
+
+        for (var i = 0; i < Frontends.Length; i++)
+        {
+            Frontends[i] = StartFrontend($"frontend{i + 1}");
+        }
+
+        foreach (var frontend in Frontends)
+        {
+            await WaitForMembersAsync(frontend, Silos, StartTimeout);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _allProcesses)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (Provider is not null)
+        {
+            await Provider.DisposeAsync();
+        }
+
+        Http.Dispose();
+    }
+
+    /// <summary>The settings every host of this cluster gets.</summary>
+    public Dictionary<string, string?> CommonEnvironment() => new()
+    {
+        ["ConnectionStrings__redis"] = Redis,
+        ["ConnectionStrings__tables"] = Tables,
+        ["Orleans__ClusterId"] = ServiceId,
+        ["Orleans__ServiceId"] = ServiceId,
+        ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+        ["Orleans__Client__GatewayListRefreshSeconds"] = "2",
+        ["SECRET_TOKEN"] = SecretToken,
+        ["Gateway__Providers__fake__BaseUrl"] = Provider.BaseUrl,
+        ["Gateway__Providers__fake__ApiKey"] = "fake-key",
+        ["Gateway__Providers__fake__Models__0"] = "fake-model",
+        ["Gateway__Providers__fake__MaxConcurrency"] = ProviderLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Gateway__Providers__fake__LeaseTtlSeconds"] = "3",
+        ["Gateway__Providers__fake__QueueTimeoutSeconds"] = "60",
+        ["Gateway__Providers__fake__TimeoutSeconds"] = "20",
+        ["Gateway__Providers__fake__MaxRetries"] = "2",
+        ["Gateway__Providers__fake__RetryBaseDelayMilliseconds"] = "1",
+        ["Gateway__Providers__fake__CircuitFailureThreshold"] = "1000",
+        ["Gateway__ShutdownTimeoutSeconds"] = "15",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__OrleansGateway"] = "Information",
+        ["Logging__LogLevel__Orleans"] = "Warning",
+        ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_gcServer"] = "0",
+    };
+
+    /// <summary>Starts a silo process on the slot's ports (the same ports when it is restarted).</summary>
+    public HostProcess StartSilo(SiloSlot slot, IDictionary<string, string?>? overrides = null)
+    {
+        var environment = CommonEnvironment();
+        environment["Orleans__Endpoints__SiloPort"] = slot.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Orleans__Endpoints__GatewayPort"] = slot.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return Track(HostProcess.Start(slot.Name, _siloDll, $"http://127.0.0.1:{slot.HttpPort}", environment));
+    }
+
+    /// <summary>Starts a frontend process on a fresh port.</summary>
+    public HostProcess StartFrontend(string name, IDictionary<string, string?>? overrides = null)
+    {
+        var environment = CommonEnvironment();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return Track(HostProcess.Start(name, _frontendDll, $"http://127.0.0.1:{FreePorts.Next()}", environment));
+    }
+
+    /// <summary>Starts a silo with overridden settings on fresh ports, outside the cluster's slots (for start-up failures).</summary>
+    public HostProcess StartLoneSilo(string name, IDictionary<string, string?> overrides) =>
+        StartSilo(new SiloSlot(name), overrides);
+
+    /// <summary>The silo addresses <c>/health</c> of <paramref name="host"/> lists; empty when it does not answer 200.</summary>
+    public async Task<IReadOnlyList<string>> MembersAsync(HostProcess host)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(host.BaseUrl + "/health");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return [];
+            }
+
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return [.. body.RootElement.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("address").GetString()!)];
+        }
+        catch (HttpRequestException)
+        {
+            return [];
+        }
+        catch (TaskCanceledException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Waits until <paramref name="host"/>'s <c>/health</c> lists exactly the running processes of <paramref name="expected"/>.</summary>
+    public async Task WaitForMembersAsync(HostProcess host, IReadOnlyCollection<SiloSlot> expected, TimeSpan timeout)
+    {
+        IReadOnlyList<string> members = [];
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (host.HasExited)
+            {
+                throw new Xunit.Sdk.XunitException($"{host.Name} exited with code {host.ExitCode} while starting.\n{host.Tail()}");
+            }
+
+            members = await MembersAsync(host);
+            if (members.Count == expected.Count && expected.All(slot => members.Any(slot.IsAddress)))
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new Xunit.Sdk.XunitException(
+            $"{host.Name}'s /health did not list exactly [{string.Join(", ", expected.Select(s => s.Name + " port " + s.SiloPort))}] within {timeout.TotalSeconds} s; last: [{string.Join(", ", members)}].\n{host.Tail()}");
+    }
+
+    /// <summary>Makes sure both silos run and both frontends see exactly them (tests that kill silos leave it so, this repairs it if not).</summary>
+    public async Task EnsureHealthyAsync()
+    {
+        foreach (var silo in Silos.Where(s => s.Process is null || s.Process.HasExited))
+        {
+            silo.StartProcess(StartSilo(silo));
+        }
+
+        foreach (var host in Silos.Select(s => s.Process!).Concat(Frontends))
+        {
+            await WaitForMembersAsync(host, Silos, StartTimeout);
+        }
+
+        Provider.Behavior = FakeProviderServer.DefaultBehavior;
+    }
+
+    /// <summary>POSTs an <c>/llm/generation</c> request for <c>fake/fake-model</c> to a frontend.</summary>
+    public async Task<HttpResponseMessage> GenerateAsync(HostProcess frontend, string userPrompt, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.Serialize(new { model = "fake/fake-model", prompt = "Be brief.", user_prompt = userPrompt });
+        using var request = new HttpRequestMessage(HttpMethod.Post, frontend.BaseUrl + "/llm/generation")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SecretToken);
+        return await Http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The silo whose activation of <c>ProviderGrain</c> (any key; the tests use one provider) the
+    /// dashboard's counters report, polled until it appears (the counters refresh every second).
+    /// </summary>
+    public async Task<SiloSlot> ProviderGrainSiloAsync(string provider)
+    {
+        var last = string.Empty;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Silos[0].Process!.BaseUrl + "/dashboard/DashboardCounters");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + SecretToken)));
+            using var response = await Http.SendAsync(request);
+            last = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var counters = JsonDocument.Parse(last);
+                var hosts = counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
+                    .Where(g => g.GetProperty("grainType").GetString()!.EndsWith(".ProviderGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0)
+                    .Select(g => g.GetProperty("siloAddress").GetString()!)
+                    .ToList();
+                if (hosts.Count == 1 && Silos.SingleOrDefault(s => s.IsAddress(hosts[0])) is { } slot)
+                {
+                    return slot;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new Xunit.Sdk.XunitException($"The dashboard never reported exactly one activation of provider '{provider}''s grain; last counters: {last[..Math.Min(last.Length, 2000)]}");
+    }
+
+    /// <summary>The tails of every host's output, for failure messages.</summary>
+    public string Tails() => string.Join('\n', Silos.Where(s => s.Process is not null).Select(s => s.Process!.Tail(15)).Concat(Frontends.Select(f => f.Tail(15))));
+
+    private HostProcess Track(HostProcess process)
+    {
+        lock (_allProcesses)
+        {
+            _allProcesses.Add(process);
+        }
+
+        return process;
+    }
+
+    /// <summary>A project's dll as the solution build left it, next to this test assembly's configuration.</summary>
+    private static string BuiltDll(string project, string dll)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testBin.Name;
+        var configuration = testBin.Parent!.Name;
+        var root = testBin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OrleansGateway.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new Xunit.Sdk.XunitException($"OrleansGateway.sln not found above {AppContext.BaseDirectory}.");
+        }
+
+        var path = Path.Combine(root.FullName, project, "bin", configuration, framework, dll);
+        return File.Exists(path)
+            ? path
+            : throw new Xunit.Sdk.XunitException($"{path} is missing: build the solution first (`dotnet build OrleansGateway.sln -c {configuration}`).");
+    }
+}

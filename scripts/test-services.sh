@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Services the cluster tests need: redis-server (apt) and the Azurite table emulator (npm, into
+# .services/azurite), plus Debian's chromium for the dashboard check. Sourced by scripts/test.sh,
+# which calls test_services_start before the tests and test_services_stop after them;
+# scripts/cluster.sh uses the same functions.
+#
+# test_services_start exports what the tests read:
+#   GATEWAY_TEST_REDIS     Redis connection string (127.0.0.1:<port>)
+#   GATEWAY_TEST_TABLES    Azure Table storage connection string of Azurite
+#   GATEWAY_TEST_CHROMIUM  the chromium binary
+# and test_services_stop stops exactly the processes it started, by PID.
+
+SERVICES_ROOT="${SERVICES_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+SERVICES_DIR="${SERVICES_DIR:-$SERVICES_ROOT/.services}"
+AZURITE_DIR="$SERVICES_DIR/azurite"
+# Azurite's well-known development account (public, documented by Microsoft; not a secret).
+AZURITE_ACCOUNT=devstoreaccount1
+AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+services_log() { echo "[services] $*" >&2; }
+
+# Runs a command as root: directly when we are root (CI), else through sudo without a prompt.
+services_as_root() {
+  if [[ "$(id -u)" == 0 ]]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo -n "$@"; else
+    services_log "need root to run: $*"; return 1; fi
+}
+
+_services_apt_updated=""
+services_apt_install() {
+  if [[ -z "$_services_apt_updated" ]]; then
+    services_log "apt-get update"
+    services_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+    _services_apt_updated=1
+  fi
+  services_log "apt-get install -y $*"
+  services_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# Installs what is missing: redis-server (apt), node/npm (apt), Azurite (npm, local folder), chromium (apt, unless SERVICES_NO_CHROMIUM=1).
+services_install() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  if [[ "${SERVICES_NO_CHROMIUM:-0}" != 1 ]] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+    missing+=(chromium)
+  fi
+  if ((${#missing[@]})); then services_apt_install "${missing[@]}" || return 1; fi
+  if [[ ! -x "$AZURITE_DIR/node_modules/.bin/azurite-table" ]]; then
+    services_log "npm install azurite (into $AZURITE_DIR)"
+    mkdir -p "$AZURITE_DIR"
+    npm install --prefix "$AZURITE_DIR" --no-audit --no-fund --loglevel=error azurite >&2 || return 1
+  fi
+}
+
+# A free loopback TCP port at or above $1 (nothing answers there and we have not handed it out).
+_services_ports_taken=" "
+services_free_port() {
+  local port="${1:-20000}"
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || [[ "$_services_ports_taken" == *" $port "* ]]; do
+    port=$((port + 1))
+  done
+  _services_ports_taken+="$port "
+  echo "$port"
+}
+
+# Waits until something accepts connections on 127.0.0.1:$1 (up to $2 seconds).
+services_wait_port() {
+  local port="$1" deadline=$((SECONDS + ${2:-30}))
+  until (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+# Stops one process by PID: SIGTERM, then SIGKILL after $2 seconds (default 10).
+services_stop_pid() {
+  local pid="$1" grace="${2:-10}" deadline
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + grace))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# Starts redis-server on 127.0.0.1:$1 with its files in $2; prints its PID.
+services_start_redis() {
+  local port="$1" dir="$2"
+  mkdir -p "$dir"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' --appendonly no --daemonize no \
+    >"$dir/redis.log" 2>&1 &
+  local pid=$!
+  services_wait_port "$port" 20 || { services_log "redis-server did not start; see $dir/redis.log"; return 1; }
+  echo "$pid"
+}
+
+# Starts Azurite's table service on 127.0.0.1:$1 with its files in $2; prints its PID.
+services_start_azurite() {
+  local port="$1" dir="$2"
+  mkdir -p "$dir"
+  "$AZURITE_DIR/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$port" --location "$dir" \
+    --skipApiVersionCheck --loose --disableProductStyleUrl >"$dir/azurite.log" 2>&1 &
+  local pid=$!
+  services_wait_port "$port" 60 || { services_log "Azurite did not start; see $dir/azurite.log"; return 1; }
+  echo "$pid"
+}
+
+services_redis_connection() { echo "127.0.0.1:$1"; }
+
+services_tables_connection() {
+  echo "DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;TableEndpoint=http://127.0.0.1:$1/$AZURITE_ACCOUNT;"
+}
+
+services_chromium() { command -v chromium || command -v chromium-browser || true; }
+
+TEST_SERVICES_RUN_DIR=""
+TEST_SERVICES_PIDS=()
+
+# Never fails: a service that cannot be installed or started is left unset, and the cluster tests
+# that need it fail with a message naming the command that provides it (the other tests still run).
+test_services_start() {
+  services_install || services_log "could not install every test service (see above); the cluster tests will say what is missing"
+  TEST_SERVICES_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gateway-test-services.XXXXXX")"
+  unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_CHROMIUM
+  local redis_port tables_port redis_pid azurite_pid
+  if command -v redis-server >/dev/null; then
+    redis_port="$(services_free_port 26379)"
+    if redis_pid="$(services_start_redis "$redis_port" "$TEST_SERVICES_RUN_DIR/redis")"; then
+      TEST_SERVICES_PIDS+=("$redis_pid")
+      export GATEWAY_TEST_REDIS="$(services_redis_connection "$redis_port")"
+      services_log "redis-server pid $redis_pid on 127.0.0.1:$redis_port"
+    fi
+  fi
+  if [[ -x "$AZURITE_DIR/node_modules/.bin/azurite-table" ]]; then
+    tables_port="$(services_free_port 20002)"
+    if azurite_pid="$(services_start_azurite "$tables_port" "$TEST_SERVICES_RUN_DIR/azurite")"; then
+      TEST_SERVICES_PIDS+=("$azurite_pid")
+      export GATEWAY_TEST_TABLES="$(services_tables_connection "$tables_port")"
+      services_log "Azurite pid $azurite_pid on 127.0.0.1:$tables_port"
+    fi
+  fi
+  if [[ -n "$(services_chromium)" ]]; then export GATEWAY_TEST_CHROMIUM="$(services_chromium)"; fi
+  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: $([[ -n "${GATEWAY_TEST_TABLES:-}" ]] && echo running || echo missing); chromium: ${GATEWAY_TEST_CHROMIUM:-missing}"
+  return 0
+}
+
+test_services_stop() {
+  local pid
+  for pid in "${TEST_SERVICES_PIDS[@]}"; do services_stop_pid "$pid" 10; done
+  TEST_SERVICES_PIDS=()
+  if [[ -n "$TEST_SERVICES_RUN_DIR" && -d "$TEST_SERVICES_RUN_DIR" ]]; then rm -rf "$TEST_SERVICES_RUN_DIR"; fi
+}
