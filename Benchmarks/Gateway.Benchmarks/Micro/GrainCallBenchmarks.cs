@@ -1,0 +1,49 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrleansGateway.Chat;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Benchmarks.Micro;
+
+/// <summary>
+/// Grain calls as the frontend makes them in embedded mode (from outside the grains, into a silo
+/// in the same process): one carrying the chat wire types, and the provider lease pair of every request.
+/// </summary>
+[MemoryDiagnoser]
+public class GrainCallBenchmarks
+{
+    private IHost _host = null!;
+    private IEchoGrain _echo = null!;
+    private IProviderGrain _provider = null!;
+    private readonly LeaseRequest _leaseRequest = new(RequestPriority.Interactive, "bench");
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _host = EmbeddedSilo.StartAsync(maxConcurrency: 1000).GetAwaiter().GetResult();
+        var grains = _host.Services.GetRequiredService<IGrainFactory>();
+        _echo = grains.GetGrain<IEchoGrain>(0);
+        _provider = grains.GetGrain<IProviderGrain>(EmbeddedSilo.Provider);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _host.StopAsync().GetAwaiter().GetResult();
+        _host.Dispose();
+    }
+
+    [Benchmark]
+    public Task<ChatOutcome> ChatGrainShapedCall() => _echo.EchoAsync(BenchData.Request);
+
+    [Benchmark]
+    public Task<ChatOutcome> ChatGrainShapedCallWithCancellationToken() => _echo.EchoAsync(BenchData.Request, CancellationToken.None);
+
+    [Benchmark]
+    public async Task AcquireReleasePair()
+    {
+        var lease = await _provider.AcquireAsync(_leaseRequest);
+        await _provider.ReleaseAsync(lease.LeaseId, CallOutcome.Success);
+    }
+}
