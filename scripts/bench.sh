@@ -27,7 +27,9 @@ bench=(dotnet Benchmarks/Gateway.Benchmarks/bin/Release/net10.0/OrleansGateway.B
 run() {
   local kind="$1"
   shift
-  "${bench[@]}" "$kind" --command "bash scripts/bench.sh $kind${*:+ $*}" "$@"
+  local quoted=""
+  if [[ $# -gt 0 ]]; then quoted=" $(printf '%q ' "$@")"; quoted="${quoted% }"; fi
+  "${bench[@]}" "$kind" --command "bash scripts/bench.sh $kind$quoted" "$@"
 }
 
 case "$what" in

@@ -52,12 +52,12 @@ public static class MachineInfo
         return summary + "\n" + string.Join('\n', lines.Skip(lastHeader).Take(9));
     }
 
-    /// <summary>The markdown lines describing this machine.</summary>
+    /// <summary>The markdown lines describing this machine; take it when the run starts, so the commit is the one measured.</summary>
     public static string Markdown(string command)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}`");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC (start)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} cores (nproc), {CpuModel()}, dotnet {DotnetVersion()}, {Environment.OSVersion}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Commit: {GitCommit()}");
         return text.ToString();

@@ -9,6 +9,7 @@ public sealed class HttpReport(HttpBenchOptions options)
     private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly string _header = MachineInfo.Markdown(options.Command);
 
     public List<WrkRun> Runs { get; } = [];
 
@@ -90,7 +91,7 @@ public sealed class HttpReport(HttpBenchOptions options)
         var md = new StringBuilder();
         md.AppendLine(s_inv, $"# Gateway overhead: provider called directly vs YARP pass-through vs gateway ({_started:yyyy-MM-dd HH:mm} UTC)");
         md.AppendLine();
-        md.Append(MachineInfo.Markdown(options.Command));
+        md.Append(_header);
         var measured = Runs.Select(r => r.OtherCores).ToArray();
         md.AppendLine(s_inv, $"- Contention: during the measured wrk runs, processes other than these servers and wrk used a median of {Stats.Median(measured):0.00} cores (max {measured.DefaultIfEmpty().Max():0.00}) of the {Environment.ProcessorCount}; load average {LoadBefore} before, {LoadAfter} after.");
         md.AppendLine(s_inv, $"- Load: wrk (`-t min(c,2) --latency`, a Lua script POSTs the body), {options.Rounds} rounds x {options.Seconds} s per target per connection count, the target order rotated every round; {options.WarmupSeconds} s warm-up per target at 32 connections. Streaming: a .NET SSE client ({options.TtftRequests} sequential streams per target for time to first token; {options.Streams} concurrent streams of 40 chunks 250 ms apart for memory).");

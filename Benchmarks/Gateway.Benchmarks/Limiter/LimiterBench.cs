@@ -25,6 +25,7 @@ public static class LimiterBench
         var note = args.Get("--note", string.Empty);
         var started = DateTimeOffset.UtcNow;
         var loadBefore = MachineInfo.LoadAverage();
+        var header = MachineInfo.Markdown(command);
         var cpuBefore = CpuSnapshot.Take();
 
         using var host = await EmbeddedSilo.StartAsync(limit);
@@ -45,7 +46,7 @@ public static class LimiterBench
         var others = CpuSnapshot.OtherCores(cpuBefore, cpuAfter, new HashSet<int>());
         var path = Path.Combine(outDir, $"{started:yyyy-MM-dd-HHmm}-limiter.md");
         Directory.CreateDirectory(outDir);
-        File.WriteAllText(path, Markdown(results, command, started, loadBefore, others, note));
+        File.WriteAllText(path, Markdown(results, header, started, loadBefore, others, note));
         Console.WriteLine($"results: {path}");
         return results.All(r => r.LimitHeld) ? 0 : 1;
     }
@@ -132,12 +133,12 @@ public static class LimiterBench
         }
     }
 
-    private static string Markdown(List<LimiterScenario> results, string command, DateTimeOffset started, string load, double otherCores, string note)
+    private static string Markdown(List<LimiterScenario> results, string header, DateTimeOffset started, string load, double otherCores, string note)
     {
         var md = new StringBuilder();
         md.AppendLine(s_inv, $"# Limiter: ProviderGrain acquire/release pairs per second ({started:yyyy-MM-dd HH:mm} UTC)");
         md.AppendLine();
-        md.Append(MachineInfo.Markdown(command));
+        md.Append(header);
         md.AppendLine(s_inv, $"- Contention: load average {load} at the start; other processes used {otherCores:0.00} cores on average during the run.");
         md.AppendLine("- Setup: one silo in this process (localhost clustering, in-memory storage, the gateway's services: the embedded mode's configuration), one provider `bench`. Each caller loops: `AcquireAsync` (interactive), count the slot as held, yield once, un-count it, `ReleaseAsync` (one-way). The callers' peak count of held slots and the grain's own `InFlight` (sampled every 20 ms) must never exceed the limit; with at least as many callers as slots the peak must reach it; after the run every slot must be free.");
         if (!string.IsNullOrEmpty(note))

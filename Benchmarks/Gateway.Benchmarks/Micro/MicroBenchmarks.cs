@@ -27,11 +27,12 @@ public static class MicroBenchmarks
 
         var started = DateTimeOffset.UtcNow;
         var load = MachineInfo.LoadAverage();
+        var header = MachineInfo.Markdown(command.Get("--command", "dotnet OrleansGateway.Benchmarks.dll micro " + string.Join(' ', args)));
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "gw-bench-bdn"))
-            .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
+            .WithOptions(ConfigOptions.DisableLogFile);
         var summaries = BenchmarkSwitcher.FromTypes(
             [typeof(RequestParsingBenchmarks), typeof(ResponseEncodingBenchmarks), typeof(ProviderCallBenchmarks), typeof(GrainCallBenchmarks)])
             .Run(bdnArgs, config)
@@ -40,7 +41,7 @@ public static class MicroBenchmarks
         var md = new StringBuilder();
         md.AppendLine($"# Hot-path micro-benchmarks ({started:yyyy-MM-dd HH:mm} UTC)");
         md.AppendLine();
-        md.Append(MachineInfo.Markdown(command.Get("--command", "dotnet OrleansGateway.Benchmarks.dll micro " + string.Join(' ', args))));
+        md.Append(header);
         md.AppendLine($"- Contention: load average {load} at the start (other developers' builds and tests share the 2 cores).");
         md.AppendLine("- BenchmarkDotNet 0.15.8, ShortRun (3 warm-ups, 3 iterations, 1 launch), in-process toolchain, MemoryDiagnoser.");
         md.AppendLine();
