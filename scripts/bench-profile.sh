@@ -2,9 +2,10 @@
 # Profiles the gateway under load (NOT part of the test suite):
 #   bash scripts/bench-profile.sh [seconds]
 # Starts the fast fake provider and the gateway (embedded) on free loopback ports, drives
-# /v1/chat/completions with wrk at 32 connections, records a dotnet-trace (sampled thread
-# time) of the gateway and a dotnet-counters CSV, and prints where the CPU goes, grouped by area
-# (Benchmarks/tools/speedscope_summary.py). Output in /tmp/gw-profile/.
+# /v1/chat/completions with wrk at 32 connections, and records, one after the other while the
+# load runs: dotnet-counters (allocation, exceptions, GC), perf (real CPU samples, with the
+# runtime's perf map for JIT-compiled code and W^X off so perf can read it, when perf is usable) and dotnet-trace (sampled thread
+# time). Prints where the CPU goes, grouped by area (Benchmarks/tools/*.py). Output in /tmp/gw-profile/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-15}"
@@ -28,7 +29,7 @@ pids+=($!)
 (cd Frontend/bin/Release/net10.0 && \
   Gateway__Providers__fake__BaseUrl="http://127.0.0.1:$fake_port/v1" Gateway__Providers__fake__ApiKey=x \
   Gateway__Providers__fake__MaxConcurrency=1000 Gateway__Providers__fake__Models__0=m \
-  Logging__LogLevel__Default=Warning Orleans__Endpoints__SiloPort=$silo_port Orleans__Endpoints__GatewayPort=$gwy_port \
+  Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 Orleans__Endpoints__SiloPort=$silo_port Orleans__Endpoints__GatewayPort=$gwy_port \
   exec dotnet OrleansGateway.Frontend.dll --urls "http://127.0.0.1:$gw_port") >"$out/gateway.log" 2>&1 &
 gw_pid=$!
 pids+=($gw_pid)
@@ -41,16 +42,23 @@ wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in
 LUA
 url="http://127.0.0.1:$gw_port/v1/chat/completions"
 wrk -t2 -c32 -d10s -s "$out/post.lua" "$url" >/dev/null   # warm-up (tiered JIT)
-wrk -t2 -c32 -d$((seconds + 6))s --latency -s "$out/post.lua" "$url" >"$out/wrk.txt" &
+wrk -t2 -c32 -d$((3 * seconds + 10))s --latency -s "$out/post.lua" "$url" >"$out/wrk.txt" &
 wrk_pid=$!
 sleep 2
-dotnet-counters collect -p "$gw_pid" --format csv -o "$out/counters.csv" --duration "00:00:00:$(printf %02d "$seconds")" \
-  --counters System.Runtime >/dev/null 2>&1 &
-counters_pid=$!
-dotnet-trace collect -p "$gw_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$seconds")" \
+duration="00:00:00:$(printf %02d "$seconds")"
+dotnet-counters collect -p "$gw_pid" --format csv -o "$out/counters.csv" --duration "$duration" --counters System.Runtime >/dev/null 2>&1 || true
+if command -v perf >/dev/null && perf record -F 499 -g -p "$gw_pid" -o "$out/perf.data" -- sleep "$seconds" >/dev/null 2>&1; then
+  perf script -i "$out/perf.data" 2>/dev/null >"$out/perf.txt" || true
+fi
+dotnet-trace collect -p "$gw_pid" --profile dotnet-sampled-thread-time --duration "$duration" \
   -o "$out/gateway.nettrace" --format Speedscope >/dev/null
-wait "$counters_pid" || true
 wait "$wrk_pid"
 cat "$out/wrk.txt"
-python3 Benchmarks/tools/speedscope_summary.py "$out/gateway.speedscope.json"
+echo "== dotnet-counters (System.Runtime) =="
 python3 Benchmarks/tools/counters_summary.py "$out/counters.csv" || true
+if [[ -s "$out/perf.txt" ]]; then
+  echo "== perf: all CPU of the gateway process =="
+  python3 Benchmarks/tools/perf_summary.py "$out/perf.txt"
+fi
+echo "== dotnet-trace: managed CPU samples =="
+python3 Benchmarks/tools/speedscope_summary.py "$out/gateway.speedscope.json"
