@@ -23,7 +23,8 @@ public static class HttpBench
             Streams: args.Get("--streams", 1000),
             Command: args.Get("--command", "dotnet OrleansGateway.Benchmarks.dll http " + string.Join(' ', args.Args)),
             OutDir: args.Get("--out", RepoPaths.ResultsDir),
-            Note: args.Get("--note", string.Empty));
+            Note: args.Get("--note", string.Empty),
+            CompareDll: args.Get("--compare-dll", string.Empty) is { Length: > 0 } compare ? Path.GetFullPath(compare) : null);
 
         Console.CancelKeyPress += (_, _) => StopServers();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
@@ -49,19 +50,8 @@ public static class HttpBench
         var slow = Start("slow fake provider", RepoPaths.FakeProviderDll, ["--latency-ms", "0", "--chunks", "40", "--chunk-delay-ms", "250"], []);
         var proxy = Start("YARP pass-through", RepoPaths.ProxyDll, ["--destination", fake.BaseUrl], []);
         var slowProxy = Start("YARP pass-through (slow provider)", RepoPaths.ProxyDll, ["--destination", slow.BaseUrl], []);
-        var gateway = Start("gateway", RepoPaths.GatewayDll, [], new Dictionary<string, string>
-        {
-            ["Gateway__Providers__fake__BaseUrl"] = fake.BaseUrl + "/v1",
-            ["Gateway__Providers__fake__ApiKey"] = "x",
-            ["Gateway__Providers__fake__MaxConcurrency"] = "1000",
-            ["Gateway__Providers__fake__Models__0"] = "m",
-            ["Gateway__Providers__slow__BaseUrl"] = slow.BaseUrl + "/v1",
-            ["Gateway__Providers__slow__ApiKey"] = "x",
-            ["Gateway__Providers__slow__MaxConcurrency"] = "2000",
-            ["Gateway__Providers__slow__Models__0"] = "m",
-            ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        });
+        var gateway = Start("gateway", RepoPaths.GatewayDll, [], GatewayEnvironment(fake, slow));
+        var compare = options.CompareDll is { } compareDll ? Start("gateway (comparison build)", compareDll, [], GatewayEnvironment(fake, slow)) : null;
 
         var startup = TimeSpan.FromSeconds(90);
         await fake.WaitReadyAsync(http, "/v1/models", startup);
@@ -69,13 +59,19 @@ public static class HttpBench
         await proxy.WaitReadyAsync(http, "/v1/models", startup);
         await slowProxy.WaitReadyAsync(http, "/v1/models", startup);
         await gateway.WaitReadyAsync(http, "/health", startup);
-        Console.WriteLine($"servers up: fake {fake.BaseUrl}, YARP {proxy.BaseUrl}, gateway {gateway.BaseUrl}");
+        if (compare is not null)
+        {
+            await compare.WaitReadyAsync(http, "/health", startup);
+        }
+
+        Console.WriteLine($"servers up: fake {fake.BaseUrl}, YARP {proxy.BaseUrl}, gateway {gateway.BaseUrl}{(compare is null ? string.Empty : $", comparison build {compare.BaseUrl}")}");
 
         BenchTarget[] targets =
         [
             new("direct", "provider called directly", fake, fake.BaseUrl + "/v1/chat/completions", "m"),
             new("yarp", "YARP pass-through", proxy, proxy.BaseUrl + "/v1/chat/completions", "m"),
             new("gateway", "gateway (embedded)", gateway, gateway.BaseUrl + "/v1/chat/completions", "fake/m"),
+            .. compare is null ? Array.Empty<BenchTarget>() : [new("compare", "gateway, comparison build", compare, compare.BaseUrl + "/v1/chat/completions", "fake/m")],
         ];
         foreach (var target in targets)
         {
@@ -239,6 +235,20 @@ public static class HttpBench
         return new StreamHoldResult(target.Key, count, peakOpen, samples.Length - failed.Length, failed.Length, rssBefore, peakRss,
             stopwatch.Elapsed.TotalSeconds, failed.Length > 0 ? $"status {failed[0].Status}" : null);
     }
+
+    private static Dictionary<string, string> GatewayEnvironment(ServerProcess fake, ServerProcess slow) => new()
+    {
+        ["Gateway__Providers__fake__BaseUrl"] = fake.BaseUrl + "/v1",
+        ["Gateway__Providers__fake__ApiKey"] = "x",
+        ["Gateway__Providers__fake__MaxConcurrency"] = "1000",
+        ["Gateway__Providers__fake__Models__0"] = "m",
+        ["Gateway__Providers__slow__BaseUrl"] = slow.BaseUrl + "/v1",
+        ["Gateway__Providers__slow__ApiKey"] = "x",
+        ["Gateway__Providers__slow__MaxConcurrency"] = "2000",
+        ["Gateway__Providers__slow__Models__0"] = "m",
+        ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+    };
 
     private static ServerProcess Start(string name, string dll, string[] args, Dictionary<string, string> environment)
     {
