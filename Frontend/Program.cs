@@ -4,6 +4,7 @@ using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
+using OrleansGateway.Frontend.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,7 @@ app.UseGatewayAuth();
 app.MapHealthApi();
 app.MapLlmApi();
 app.MapOpenAiApi();
+app.MapProviderStatusApi();
 
 app.Run();
 

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Orleans.Runtime;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
+using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Chat;
 
@@ -40,6 +42,80 @@ public sealed partial class ChatDispatcher(IGrainFactory grains, ILogger<ChatDis
         }
     }
 
+    /// <summary>
+    /// Streams a completion through a fresh <see cref="IChatStreamGrain"/>: deltas, then one completed
+    /// or failed event. Retries once with a new grain when the call was lost with its silo before the
+    /// first event; any other failure of the call itself becomes a failed event. Never throws.
+    /// </summary>
+    public async IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var received = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            var events = grains.GetGrain<IChatStreamGrain>(Guid.NewGuid()).StreamAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var retry = false;
+            try
+            {
+                while (true)
+                {
+                    ChatStreamEvent? next;
+                    try
+                    {
+                        next = await events.MoveNextAsync() ? events.Current : null;
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
+                    }
+                    catch (Exception exception) when (!received && attempt == 0 && IsLostWithSilo(exception))
+                    {
+                        LogRetry(logger, exception.GetType().Name);
+                        retry = true;
+                        break;
+                    }
+                    catch (Exception exception)
+                    {
+                        LogGrainCallFailed(logger, exception);
+                        next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Internal, "The gateway's cluster could not run the stream; try again."));
+                    }
+
+                    if (next is null)
+                    {
+                        yield break;
+                    }
+
+                    received = true;
+                    yield return next;
+                    if (next.Kind != ChatStreamEventKind.Delta)
+                    {
+                        yield break;
+                    }
+                }
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(events);
+            }
+
+            if (!retry)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task DisposeQuietlyAsync(IAsyncEnumerator<ChatStreamEvent> events)
+    {
+        try
+        {
+            await events.DisposeAsync();
+        }
+        catch (Exception exception)
+        {
+            LogStreamDisposeFailed(logger, exception.Message);
+        }
+    }
+
     /// <summary>Whether a grain call failed because the silo running it went away (worth one retry).</summary>
     public static bool IsLostWithSilo(Exception exception) =>
         exception is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
@@ -50,4 +126,7 @@ public sealed partial class ChatDispatcher(IGrainFactory grains, ILogger<ChatDis
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "A grain call failed")]
     private static partial void LogGrainCallFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Ending a stream's grain enumeration failed: {Error}")]
+    private static partial void LogStreamDisposeFailed(ILogger logger, string error);
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Streaming;
+using OrleansGateway.Frontend.Summarization;
 using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
 
@@ -30,6 +32,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<RequestBodyReader>();
         builder.Services.AddSingleton<ModelResolver>();
         builder.Services.AddSingleton<ChatDispatcher>();
+        builder.Services.AddGatewayStreaming();
+        builder.Services.AddGatewaySummarization();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);

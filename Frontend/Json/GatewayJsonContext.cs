@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
+using OrleansGateway.Frontend.Operations;
 
 namespace OrleansGateway.Frontend.Json;
 
@@ -21,4 +22,5 @@ namespace OrleansGateway.Frontend.Json;
 [JsonSerializable(typeof(OpenAiErrorResponse))]
 [JsonSerializable(typeof(ModelsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ProviderStatusResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

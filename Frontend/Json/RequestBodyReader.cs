@@ -71,6 +71,11 @@ public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
     private static string Describe(JsonException exception)
     {
         var path = exception.Path;
+        if ((string.IsNullOrEmpty(path) || path == "$") && exception.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return "The request body must be a JSON object.";
+        }
+
         if (string.IsNullOrEmpty(path) || path == "$")
         {
             return exception.LineNumber is null && exception.BytePositionInLine is null

@@ -1,6 +1,9 @@
 using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Frontend.Classification;
 using OrleansGateway.Frontend.Errors;
 using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Streaming;
+using OrleansGateway.Frontend.Summarization;
 
 namespace OrleansGateway.Frontend.Llm;
 
@@ -13,6 +16,9 @@ public static class LlmApi
         var llm = app.MapGroup("/llm");
         llm.MapGet("/providers", GetProviders);
         llm.MapPost("/generation", GenerateAsync);
+        llm.MapPost("/generation/stream", LlmStreamApi.GenerateStreamAsync);
+        llm.MapPost("/classification", ClassificationApi.ClassifyAsync);
+        llm.MapPost("/summarization", SummarizationApi.SummarizeAsync);
         return app;
     }
 

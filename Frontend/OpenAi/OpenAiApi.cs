@@ -2,6 +2,7 @@ using OrleansGateway.Chat;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Errors;
 using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Streaming;
 
 namespace OrleansGateway.Frontend.OpenAi;
 
@@ -33,7 +34,7 @@ public static class OpenAiApi
 
         if (body.Value.Stream == true)
         {
-            return OpenAiErrors.BadRequest("Streaming (stream: true) is not supported yet.", "stream");
+            return await ChatStreaming.StreamAsync(context, request, dispatcher, new OpenAiStreamFormat(request.IncludeStreamUsage));
         }
 
         var outcome = await dispatcher.CompleteAsync(request, context.RequestAborted);

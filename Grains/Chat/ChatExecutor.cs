@@ -94,15 +94,15 @@ public sealed partial class ChatExecutor(
         for (var attemptNumber = 0; ; attemptNumber++)
         {
             var lease = await AcquireAsync(provider, priority, cancellationToken);
+            T result;
             try
             {
-                var result = await attempt(cancellationToken);
-                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Success).Ignore();
-                return result;
+                result = await attempt(cancellationToken);
             }
             catch (ProviderCallException exception)
             {
-                provider.ReleaseAsync(lease.LeaseId, exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral).Ignore();
+                // The slot goes back before any backoff: a waiting retry holds no slot.
+                lease.Release(exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral);
                 if (!exception.Retryable || attemptNumber >= options.MaxRetries)
                 {
                     throw;
@@ -111,21 +111,21 @@ public sealed partial class ChatExecutor(
                 var delay = BackoffDelay(options, attemptNumber, exception.RetryAfter);
                 Log.Retrying(logger, route.FullName, attemptNumber + 1, delay, exception.Error.Message);
                 await DelayAsync(delay, cancellationToken);
+                continue;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                lease.Release(CallOutcome.Neutral);
                 throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider }, retryable: false);
             }
             catch
             {
-                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                lease.Release(CallOutcome.Neutral);
                 throw;
             }
-            finally
-            {
-                lease.StopRenewing();
-            }
+
+            lease.Release(CallOutcome.Success);
+            return result;
         }
     }
 

@@ -7,7 +7,11 @@ public sealed class HeldLease
 {
     private readonly CancellationTokenSource _stop = new();
 
-    private HeldLease(long leaseId) => LeaseId = leaseId;
+    private HeldLease(IProviderGrain provider, long leaseId)
+    {
+        _provider = provider;
+        LeaseId = leaseId;
+    }
 
     /// <summary>The lease's id at its provider grain.</summary>
     public long LeaseId { get; }
@@ -15,16 +19,31 @@ public sealed class HeldLease
     /// <summary>Starts renewing the lease every third of its time-to-live.</summary>
     public static HeldLease Start(IProviderGrain provider, LeaseResult lease, TimeProvider time)
     {
-        var held = new HeldLease(lease.LeaseId);
+        var held = new HeldLease(provider, lease.LeaseId);
         _ = held.RenewLoopAsync(provider, lease.TimeToLive / 3, time);
         return held;
     }
 
+    private readonly IProviderGrain _provider;
+    private int _released;
+
     /// <summary>Stops renewing; the caller releases the slot itself.</summary>
     public void StopRenewing()
     {
-        _stop.Cancel();
-        _stop.Dispose();
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+        }
+    }
+
+    /// <summary>Stops renewing and gives the slot back (once; later calls do nothing), reporting how the call went.</summary>
+    public void Release(CallOutcome outcome)
+    {
+        StopRenewing();
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _provider.ReleaseAsync(LeaseId, outcome).Ignore();
+        }
     }
 
     private async Task RenewLoopAsync(IProviderGrain provider, TimeSpan period, TimeProvider time)

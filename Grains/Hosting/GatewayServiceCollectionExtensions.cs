@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
 using OrleansGateway.Providers;
+using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Hosting;
 
@@ -20,6 +21,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<ProviderChatCaller>();
         services.TryAddSingleton<ChatExecutor>();
+        services.TryAddSingleton<TokenUsageEstimator>();
+        services.TryAddSingleton<ChatStreamExecutor>();
         return services;
     }
 }

@@ -12,18 +12,16 @@ internal sealed class GatewayOptionsSetup(IConfiguration configuration) : IPostC
 {
     public void PostConfigure(string? name, GatewayOptions options)
     {
+        // The built-in providers first, in their documented order, then the configured ones.
         var providers = new Dictionary<string, ProviderOptions>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (providerName, provider) in options.Providers)
-        {
-            providers[providerName.ToLowerInvariant()] = provider;
-        }
-
         foreach (var builtIn in BuiltInProviders.All)
         {
-            if (!providers.ContainsKey(builtIn.Name))
-            {
-                providers[builtIn.Name] = new ProviderOptions();
-            }
+            providers[builtIn.Name] = options.Providers.TryGetValue(builtIn.Name, out var configured) ? configured : new ProviderOptions();
+        }
+
+        foreach (var (providerName, provider) in options.Providers)
+        {
+            providers.TryAdd(providerName.ToLowerInvariant(), provider);
         }
 
         foreach (var (providerName, provider) in providers)

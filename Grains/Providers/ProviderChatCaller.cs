@@ -2,6 +2,7 @@ using System.ClientModel;
 using OpenAI.Chat;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
+using OrleansGateway.Streaming;
 using GatewayMessage = OrleansGateway.Chat.ChatMessage;
 using OpenAIMessage = OpenAI.Chat.ChatMessage;
 
@@ -10,8 +11,9 @@ namespace OrleansGateway.Providers;
 /// <summary>
 /// Makes one attempt of a chat completion against one provider through the <c>OpenAI</c> package,
 /// bounded by the provider's timeout, and reports failures as <see cref="ProviderCallException"/>.
+/// When the provider reports no usage, <paramref name="estimator"/> (when given) estimates it.
 /// </summary>
-public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvider time)
+public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvider time, TokenUsageEstimator? estimator = null)
 {
     /// <summary>One non-streaming attempt.</summary>
     public async Task<ChatResult> CompleteAsync(ProviderRoute route, ProviderOptions options, ChatRequest request, CancellationToken cancellationToken)
@@ -27,14 +29,15 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
         {
             ClientResult<ChatCompletion> result = await client.CompleteChatAsync(messages, chatOptions, linked.Token).ConfigureAwait(false);
             var completion = result.Value;
+            var content = string.Concat(completion.Content.Select(part => part.Text));
             return new ChatResult(
                 Id: string.IsNullOrEmpty(completion.Id) ? NewCompletionId() : completion.Id,
                 Model: route.FullName,
-                Content: string.Concat(completion.Content.Select(part => part.Text)),
+                Content: content,
                 FinishReason: ToWireFinishReason(completion.FinishReason),
                 Usage: completion.Usage is { } usage
                     ? new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount)
-                    : TokenUsage.Zero,
+                    : estimator?.Estimate(request.Messages, content) ?? TokenUsage.Zero,
                 CreatedUnixSeconds: completion.CreatedAt == default ? time.GetUtcNow().ToUnixTimeSeconds() : completion.CreatedAt.ToUnixTimeSeconds());
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -25,6 +25,7 @@ public sealed partial class ProviderGrain(
     private readonly LinkedList<Waiter> _interactiveQueue = new();
     private readonly LinkedList<Waiter> _batchQueue = new();
     private readonly Queue<(DateTimeOffset At, bool Success)> _recent = new();
+    private readonly HashSet<long> _releasedWhileRecovering = [];
     private ProviderOptions? _options;
     private string _name = string.Empty;
     private long _nextLeaseId;
@@ -154,8 +155,9 @@ public sealed partial class ProviderGrain(
             return Task.FromResult(true);
         }
 
-        // A lease from an earlier activation: adopt it while recovering, or while there is room.
-        if (now < _recoveringUntil || FreeSlots > 0)
+        // A lease from an earlier activation: adopt it while recovering. Outside recovery an unknown
+        // lease has expired or been released, and its slot may already be someone else's.
+        if (now < _recoveringUntil && !_releasedWhileRecovering.Contains(leaseId))
         {
             var priority = (RequestPriority)(leaseId & 1);
             _leases[leaseId] = new Lease(priority, now + LeaseTtl);
@@ -173,6 +175,16 @@ public sealed partial class ProviderGrain(
     public Task ReleaseAsync(long leaseId, CallOutcome outcome)
     {
         var now = time.GetUtcNow();
+        if (now < _recoveringUntil)
+        {
+            // A renewal racing its own release must not bring the lease back.
+            _releasedWhileRecovering.Add(leaseId);
+        }
+        else if (_releasedWhileRecovering.Count > 0)
+        {
+            _releasedWhileRecovering.Clear();
+        }
+
         if (_leases.Remove(leaseId, out var lease))
         {
             if (lease.Priority == RequestPriority.Batch)

@@ -69,6 +69,15 @@ public sealed class GatewayApplication : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Serves the gateway on real Kestrel at a free loopback port and returns its base address.</summary>
+    public Uri StartKestrel()
+    {
+        var port = FreePorts.Next();
+        UseKestrel(port);
+        StartServer();
+        return new Uri($"http://localhost:{port}");
+    }
+
     /// <summary>POSTs a raw JSON string.</summary>
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json, Action<HttpRequestMessage>? configure = null)
     {

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+using OrleansGateway.Frontend.OpenAi;
+
+namespace OrleansGateway.Frontend.Streaming;
+
+/// <summary>An OpenAI <c>chat.completion.chunk</c>; the usage chunk has no choices and a <c>usage</c>.</summary>
+public sealed record ChatCompletionChunk(
+    string Id,
+    string Object,
+    long Created,
+    string Model,
+    IReadOnlyList<ChunkChoice> Choices,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OpenAiUsage? Usage);

@@ -1,0 +1,51 @@
+using OrleansGateway.Errors;
+using OrleansGateway.Frontend.Errors;
+using OrleansGateway.Frontend.OpenAi;
+using OrleansGateway.Streaming;
+
+namespace OrleansGateway.Frontend.Streaming;
+
+/// <summary>
+/// OpenAI's stream: a role chunk, content chunks, a chunk with <c>finish_reason</c>, a usage chunk
+/// when <c>stream_options.include_usage</c> is true, then <c>data: [DONE]</c>. A failure after the
+/// first byte is one <c>{"error":{...}}</c> event and nothing after it.
+/// </summary>
+public sealed class OpenAiStreamFormat(bool includeUsage) : IStreamFormat
+{
+    private const string ChunkObject = "chat.completion.chunk";
+
+    public IResult ErrorResult(GatewayError error, HttpContext context) => OpenAiErrors.ToResult(error, context);
+
+    public async Task WriteAsync(SseWriter writer, ChatStreamEvent streamEvent, bool first, CancellationToken cancellationToken)
+    {
+        var chunks = StreamingJsonContext.Default.ChatCompletionChunk;
+        if (streamEvent.Kind == ChatStreamEventKind.Failed)
+        {
+            await writer.WriteDataAsync(OpenAiErrors.BodyOf(streamEvent.Error!), StreamingJsonContext.Default.OpenAiErrorResponse, cancellationToken);
+            return;
+        }
+
+        if (first)
+        {
+            await writer.WriteDataAsync(Chunk(streamEvent, new ChunkDelta("assistant", string.Empty), null), chunks, cancellationToken);
+        }
+
+        if (streamEvent.Kind == ChatStreamEventKind.Delta)
+        {
+            await writer.WriteDataAsync(Chunk(streamEvent, new ChunkDelta(null, streamEvent.Text), null), chunks, cancellationToken);
+            return;
+        }
+
+        await writer.WriteDataAsync(Chunk(streamEvent, new ChunkDelta(null, null), streamEvent.FinishReason ?? "stop"), chunks, cancellationToken);
+        if (includeUsage && streamEvent.Usage is { } usage)
+        {
+            var usageChunk = new ChatCompletionChunk(streamEvent.Id, ChunkObject, streamEvent.CreatedUnixSeconds, streamEvent.Model, [], OpenAiUsage.From(usage));
+            await writer.WriteDataAsync(usageChunk, chunks, cancellationToken);
+        }
+
+        await writer.WriteRawDataAsync("[DONE]", cancellationToken);
+    }
+
+    private static ChatCompletionChunk Chunk(ChatStreamEvent streamEvent, ChunkDelta delta, string? finishReason) =>
+        new(streamEvent.Id, ChunkObject, streamEvent.CreatedUnixSeconds, streamEvent.Model, [new ChunkChoice(0, delta, finishReason)], null);
+}

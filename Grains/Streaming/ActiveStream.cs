@@ -1,0 +1,49 @@
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Streaming;
+
+/// <summary>
+/// A provider stream that has sent its first token, with the provider slot it holds. Disposing it
+/// cancels the provider request, stops renewing the lease and gives the slot back.
+/// </summary>
+internal sealed class ActiveStream(ProviderRoute route, IProviderGrain provider, HeldLease lease, ProviderStream stream)
+{
+    public ProviderRoute Route { get; } = route;
+
+    public ProviderStream Stream { get; } = stream;
+
+    /// <summary>The next piece of text, null at the end, or the error that ended the stream; never throws.</summary>
+    public async Task<(string? Text, ProviderCallException? Error)> NextAsync()
+    {
+        try
+        {
+            return (await Stream.ReadAsync(), null);
+        }
+        catch (ProviderCallException exception)
+        {
+            return (null, exception);
+        }
+        catch (Exception exception)
+        {
+            return (null, new ProviderCallException(
+                new GatewayError(GatewayErrorKind.Upstream, $"Provider '{Route.Provider}' stream failed: {exception.Message}") { Provider = Route.Provider },
+                retryable: false));
+        }
+    }
+
+    /// <summary>Ends the provider request and releases the slot, reporting how the call went.</summary>
+    public async Task CloseAsync(CallOutcome outcome)
+    {
+        try
+        {
+            await Stream.DisposeAsync();
+        }
+        finally
+        {
+            lease.StopRenewing();
+            provider.ReleaseAsync(lease.LeaseId, outcome).Ignore();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using OrleansGateway.Errors;
+
+namespace OrleansGateway.Streaming;
+
+public sealed partial class ChatStreamExecutor
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Stream of model {Model}: attempt {Attempt} failed before its first token, retrying in {Delay}: {Error}")]
+        public static partial void Retrying(ILogger logger, string model, int attempt, TimeSpan delay, string error);
+
+        [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Stream of model {Model} failed before its first token ({Kind}): {Error}")]
+        public static partial void CandidateFailed(ILogger logger, string model, GatewayErrorKind kind, string error);
+
+        [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Stream of model {Model} failed after its first token ({Kind}): {Error}")]
+        public static partial void StreamBroken(ILogger logger, string model, GatewayErrorKind kind, string error);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Streaming;
+
+/// <summary>
+/// Runs a streamed chat request where it is called. Until the first token it behaves like
+/// <see cref="ChatExecutor"/>: for each candidate model it takes a slot from the provider's grain,
+/// retries retryable failures (including the first-token timeout) with backoff, holding no slot
+/// while it waits, then falls back to the next candidate. Once a token has arrived nothing is
+/// retried: the text is yielded as it comes, and a failure ends the stream with one failed event.
+/// The slot is held until the stream ends or its consumer goes away.
+/// </summary>
+public sealed partial class ChatStreamExecutor(
+    IGrainFactory grains,
+    ChatExecutor chat,
+    ProviderClientRegistry registry,
+    TokenUsageEstimator estimator,
+    TimeProvider time,
+    ILogger<ChatStreamExecutor> logger)
+{
+    /// <summary>Streams a completion: deltas, then one completed or failed event.</summary>
+    public async IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (active, error) = await StartAsync(request, cancellationToken);
+        if (active is null)
+        {
+            yield return ChatStreamEvent.Failed(error!);
+            yield break;
+        }
+
+        var outcome = CallOutcome.Neutral;
+        try
+        {
+            var id = active.Stream.CompletionId ?? ProviderChatCaller.NewCompletionId();
+            var model = active.Route.FullName;
+            var created = time.GetUtcNow().ToUnixTimeSeconds();
+            var text = new StringBuilder();
+            while (true)
+            {
+                var (piece, failure) = await active.NextAsync();
+                if (failure is not null)
+                {
+                    outcome = failure.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral;
+                    if (failure.Error.Kind != GatewayErrorKind.Cancelled)
+                    {
+                        Log.StreamBroken(logger, model, failure.Error.Kind, failure.Error.Message);
+                    }
+
+                    yield return ChatStreamEvent.Failed(failure.Error);
+                    yield break;
+                }
+
+                if (piece is null)
+                {
+                    outcome = CallOutcome.Success;
+                    var all = text.ToString();
+                    var usage = active.Stream.Usage ?? estimator.Estimate(request.Messages, all);
+                    yield return ChatStreamEvent.Completed(id, model, created, all, active.Stream.FinishReason ?? "stop", usage);
+                    yield break;
+                }
+
+                text.Append(piece);
+                yield return ChatStreamEvent.Delta(id, model, created, piece);
+            }
+        }
+        finally
+        {
+            await active.CloseAsync(outcome);
+        }
+    }
+
+    /// <summary>
+    /// Tries the candidates in order, with retries, until one provider has sent its first token;
+    /// returns that stream (holding its slot) or the last error.
+    /// </summary>
+    private async Task<(ActiveStream? Stream, GatewayError? Error)> StartAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        GatewayError? lastError = null;
+        foreach (var route in chat.Candidates(request))
+        {
+            var options = registry.FindOptions(route.Provider);
+            if (options is null)
+            {
+                lastError = new GatewayError(GatewayErrorKind.InvalidRequest, $"Unknown provider '{route.Provider}' in model '{route.FullName}'.") { Param = "model" };
+                continue;
+            }
+
+            try
+            {
+                return (await StartCandidateAsync(route, options, request, cancellationToken), null);
+            }
+            catch (ProviderCallException exception)
+            {
+                lastError = exception.Error;
+                if (exception.Error.Kind == GatewayErrorKind.Cancelled)
+                {
+                    break;
+                }
+
+                Log.CandidateFailed(logger, route.FullName, exception.Error.Kind, exception.Error.Message);
+            }
+        }
+
+        return (null, lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
+    }
+
+    private async Task<ActiveStream> StartCandidateAsync(ProviderRoute route, ProviderOptions options, ChatRequest request, CancellationToken cancellationToken)
+    {
+        ProviderChatCaller.EnsureConfigured(route.Provider, options);
+        var provider = grains.GetGrain<IProviderGrain>(route.Provider);
+        var client = registry.GetChatClient(route.Provider, options, route.Model);
+        for (var attemptNumber = 0; ; attemptNumber++)
+        {
+            var lease = await chat.AcquireAsync(provider, request.Priority, cancellationToken);
+            try
+            {
+                var stream = await ProviderStream.OpenAsync(client, route, options, request, time, cancellationToken);
+                return new ActiveStream(route, provider, lease, stream);
+            }
+            catch (ProviderCallException exception)
+            {
+                lease.StopRenewing();
+                provider.ReleaseAsync(lease.LeaseId, exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral).Ignore();
+                if (!exception.Retryable || attemptNumber >= options.MaxRetries)
+                {
+                    throw;
+                }
+
+                var delay = chat.BackoffDelay(options, attemptNumber, exception.RetryAfter);
+                Log.Retrying(logger, route.FullName, attemptNumber + 1, delay, exception.Error.Message);
+                await DelayAsync(delay, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                lease.StopRenewing();
+                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider }, retryable: false);
+            }
+            catch
+            {
+                lease.StopRenewing();
+                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                throw;
+            }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting to retry."), retryable: false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.ML.Tokenizers;
+using OrleansGateway.Chat;
+
+namespace OrleansGateway.Streaming;
+
+/// <summary>
+/// Estimates token counts with the o200k_base tokenizer (GPT-4o's) for providers that report no
+/// usage, so callers get counts close to the real ones rather than zeros.
+/// </summary>
+public sealed class TokenUsageEstimator
+{
+    // OpenAI's accounting: each message costs its tokens plus about 3 for its framing, and the reply is primed with 3.
+    private const int TokensPerMessage = 3;
+    private const int ReplyPriming = 3;
+
+    private readonly Lazy<Tokenizer> _tokenizer = new(() => TiktokenTokenizer.CreateForModel("gpt-4o"));
+
+    /// <summary>The number of tokens of <paramref name="text"/>.</summary>
+    public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : _tokenizer.Value.CountTokens(text);
+
+    /// <summary>The estimated usage of a completion: its prompt messages and the text it produced.</summary>
+    public TokenUsage Estimate(IEnumerable<ChatMessage> messages, string completion)
+    {
+        var prompt = ReplyPriming;
+        foreach (var message in messages)
+        {
+            prompt += TokensPerMessage + Count(message.Role) + Count(message.Content);
+        }
+
+        var completionTokens = Count(completion);
+        return new TokenUsage(prompt, completionTokens, prompt + completionTokens);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using OrleansGateway.FakeProvider;
+
+namespace OrleansGateway.Tests.Streaming;
+
+public sealed class StreamSlotTests(SingleSlotGatewayFixture fixture) : IClassFixture<SingleSlotGatewayFixture>
+{
+    [Fact]
+    public async Task ChatCompletionsStream_LimitOfOne_SecondStreamWaitsUntilFirstEnds()
+    {
+        string[] chunks = ["one ", "two ", "three ", "four"];
+        fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = TimeSpan.FromMilliseconds(150) };
+        fixture.Provider.ResetCounters();
+        var body = new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "Count." } }, stream = true };
+        using var client = fixture.CreateClient();
+
+        using var firstResponse = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", body);
+        using var firstReader = new SseReader(await firstResponse.Content.ReadAsStreamAsync());
+        Assert.NotNull(await firstReader.ReadEventAsync());
+        var second = Task.Run(async () =>
+        {
+            using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", body);
+            using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+            return (response.StatusCode, Items: await reader.ReadAllAsync());
+        });
+        var status = await WaitForQueuedAsync();
+        Assert.True(status.InFlight == 1 && status.QueuedInteractive == 1, $"The second stream must wait for the slot: {status}");
+
+        var firstItems = await firstReader.ReadAllAsync();
+        Assert.Equal("[DONE]", firstItems[^1].Data);
+        var (secondStatus, secondItems) = await second;
+        Assert.Equal(HttpStatusCode.OK, secondStatus);
+        Assert.Equal("[DONE]", secondItems[^1].Data);
+        Assert.Equal(1, fixture.Provider.PeakInFlight);
+        Assert.Equal(2, fixture.Provider.CompletedCount);
+        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    private async Task<OrleansGateway.Providers.ProviderStatus> WaitForQueuedAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var status = await fixture.ProviderStatusAsync();
+            if (status.QueuedInteractive > 0 || DateTime.UtcNow >= deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}

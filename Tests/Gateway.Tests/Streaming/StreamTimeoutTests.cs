@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Streaming;
+
+public sealed class StreamTimeoutTests(StreamTimeoutGatewayFixture fixture) : IClassFixture<StreamTimeoutGatewayFixture>
+{
+    private static readonly object s_request = new
+    {
+        model = "fake/fake-model",
+        messages = new[] { new { role = "user", content = "Say hello." } },
+        stream = true,
+    };
+
+    [Fact]
+    public async Task ChatCompletionsStream_NoFirstTokenWithinTimeout_Answers504AndCancelsProviderRequest()
+    {
+        fixture.Provider.Behavior = _ => new FakeReply { Content = "too late", Delay = TimeSpan.FromSeconds(10) };
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnCancelled() => cancelled.TrySetResult();
+        fixture.Provider.RequestCancelled += OnCancelled;
+        try
+        {
+            using var client = fixture.CreateClient();
+            var clock = Stopwatch.StartNew();
+            using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", s_request);
+            var elapsed = clock.Elapsed;
+
+            await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "first-token timeout", "timeout_error");
+            Assert.True(elapsed >= TimeSpan.FromSeconds(2.5) && elapsed < TimeSpan.FromSeconds(9),
+                $"The 3 s first-token timeout should answer after about 3 s (well before the provider's 10 s), not {elapsed.TotalSeconds:0.0} s.");
+            var finished = await Task.WhenAny(cancelled.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+            Assert.True(finished == cancelled.Task, "The timed-out provider request must be cancelled.");
+            Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+        }
+        finally
+        {
+            fixture.Provider.RequestCancelled -= OnCancelled;
+        }
+    }
+
+    [Fact]
+    public async Task ChatCompletionsStream_ProviderStallsAfterFirstToken_SendsTimeoutErrorEvent()
+    {
+        // The first token comes after 1.8 s (within the 3 s first-token timeout); the next 1.8 s
+        // later, beyond the 1 s idle timeout.
+        fixture.Provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"], ChunkDelay = TimeSpan.FromMilliseconds(1800) };
+        using var client = fixture.CreateClient();
+        using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", s_request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+        var items = (await reader.ReadAllAsync()).Where(i => !i.IsComment).ToList();
+
+        Assert.True(items.Count == 3, $"Expected role, 'a ' and an error; got: {string.Join(" | ", items.Select(i => i.Data))}");
+        Assert.Equal("a ", items[1].Json().GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString());
+        var error = items[2].Json().GetProperty("error");
+        Assert.Equal("timeout_error", error.GetProperty("type").GetString());
+        Assert.Contains("idle timeout", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task GenerationStream_NoFirstTokenWithinTimeout_AnswersDocumentedError()
+    {
+        fixture.Provider.Behavior = _ => new FakeReply { Content = "too late", Delay = TimeSpan.FromSeconds(10) };
+        using var client = fixture.CreateClient();
+        using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", new { model = "fake/fake-model", user_prompt = "Say hello." });
+
+        await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.InternalServerError, "first-token timeout");
+    }
+    [Fact]
+    public async Task ChatCompletionsStream_RoleChunkButNoTokenWithinTimeout_Answers504()
+    {
+        // The provider answers at once with its role chunk, but its first content comes after 5 s.
+        fixture.Provider.Behavior = _ => new FakeReply { Content = "late", Chunks = ["late"], ChunkDelay = TimeSpan.FromSeconds(5) };
+        using var client = fixture.CreateClient();
+        using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", s_request);
+
+        await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "first-token timeout", "timeout_error");
+        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+    }
+}
