@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Profiles the gateway under load (NOT part of the test suite):
-#   bash scripts/bench-profile.sh [seconds]
+#   bash scripts/bench-profile.sh [seconds]      (STREAM=1: stream:true requests, CONNECTIONS=n: default 32)
 # Starts the fast fake provider and the gateway (embedded) on free loopback ports, drives
 # /v1/chat/completions with wrk at 32 connections, and records, one after the other while the
 # load runs: dotnet-counters (allocation, exceptions, GC), perf (real CPU samples, with the
@@ -38,11 +38,14 @@ for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$gw_port/health" >/dev/null
 cat >"$out/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
+wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32STREAM_FIELD}'
 LUA
+if [[ "${STREAM:-0}" == "1" ]]; then sed -i 's/STREAM_FIELD/,"stream":true/' "$out/post.lua"; else sed -i 's/STREAM_FIELD//' "$out/post.lua"; fi
+conns="${CONNECTIONS:-32}"
+threads=$(( conns < 2 ? 1 : 2 ))
 url="http://127.0.0.1:$gw_port/v1/chat/completions"
-wrk -t2 -c32 -d10s -s "$out/post.lua" "$url" >/dev/null   # warm-up (tiered JIT)
-wrk -t2 -c32 -d$((3 * seconds + 10))s --latency -s "$out/post.lua" "$url" >"$out/wrk.txt" &
+wrk -t$threads -c$conns -d10s -s "$out/post.lua" "$url" >/dev/null   # warm-up (tiered JIT)
+wrk -t$threads -c$conns -d$((3 * seconds + 10))s --latency -s "$out/post.lua" "$url" >"$out/wrk.txt" &
 wrk_pid=$!
 sleep 2
 duration="00:00:00:$(printf %02d "$seconds")"

@@ -26,7 +26,7 @@ internal static class BenchmarkProgram
             default:
                 Console.WriteLine("""
                     usage: OrleansGateway.Benchmarks <command> [options]
-                      http     [--rounds 5] [--seconds 10] [--warmup 5] [--ttft-requests 200] [--streams 1000] [--out Benchmarks/results]
+                      http     [--rounds 5] [--seconds 10] [--warmup 5] [--ttft-requests 500] [--ttft-warmup 1500] [--streams 1000] [--out Benchmarks/results]
                                [--note text] [--compare-dll path/to/another/OrleansGateway.Frontend.dll]
                                provider called directly vs YARP pass-through vs gateway (embedded), wrk load, alternating rounds
                       limiter  [--seconds 10] [--limit 16] [--out Benchmarks/results]
