@@ -48,6 +48,10 @@ public class GrainCallBenchmarks
     [Benchmark]
     public Task<ChatOutcome> ChatGrainShapedCallWithCancellationToken() => _echo.EchoAsync(BenchData.Request, CancellationToken.None);
 
+    /// <summary>A call to a new activation that deactivates itself: what a stream's own grain costs on top of the calls it serves.</summary>
+    [Benchmark]
+    public Task<int> FreshActivationCall() => _grains.GetGrain<IFreshActivationGrain>(Guid.NewGuid()).PingAsync();
+
     [Benchmark]
     public async Task AcquireReleasePair()
     {
