@@ -94,7 +94,10 @@ public sealed class HttpReport(HttpBenchOptions options)
         md.AppendLine();
         md.Append(_header);
         var measured = Runs.Select(r => r.OtherCores).ToArray();
-        md.AppendLine(s_inv, $"- Contention: during the measured wrk runs, processes other than these servers and wrk used a median of {Stats.Median(measured):0.00} cores (max {measured.DefaultIfEmpty().Max():0.00}) of the {Environment.ProcessorCount}; load average {LoadBefore} before, {LoadAfter} after.");
+        var busy = Stats.Median(measured) >= 0.1
+            ? " Other processes (other developers' builds and tests on this shared machine; see top below) were running during this run, so absolute figures are noisy: compare the targets within a round."
+            : string.Empty;
+        md.AppendLine(s_inv, $"- Contention: during the measured wrk runs, processes other than these servers and wrk used a median of {Stats.Median(measured):0.00} cores (max {measured.DefaultIfEmpty().Max():0.00}) of the {Environment.ProcessorCount}; load average {LoadBefore} before, {LoadAfter} after.{busy}");
         md.AppendLine(s_inv, $"- Load: wrk (`-t min(c,2) --latency`, a Lua script POSTs the body), {options.Rounds} rounds x {options.Seconds} s per target per connection count, the target order rotated every round; {options.WarmupSeconds} s warm-up per target at 32 connections. Streaming: a .NET SSE client ({options.TtftWarmup} warm-up then {options.TtftRequests} sequential streams per target, in rounds, for time to first token; {options.Streams} concurrent streams of 40 chunks 250 ms apart for memory).");
         md.AppendLine("- Servers: `Tests/FakeProvider` (latency 0, 16 chunks, no chunk delay); `Benchmarks/PassThroughProxy` (Yarp.ReverseProxy 2.3.0, every path to the fake provider); `Frontend` in embedded mode (one silo in the process, provider `fake` with MaxConcurrency 1000), all with `Logging__LogLevel__Default=Warning`, default (server) GC, on loopback. wrk, the provider and the server under test share the machine's cores.");
         if (options.CompareDll is not null)
