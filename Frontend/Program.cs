@@ -1,4 +1,5 @@
 using OrleansGateway.Frontend.Auth;
+using OrleansGateway.Frontend.Batch;
 using OrleansGateway.Frontend.Errors;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();
+builder.AddGatewayBatchApi();
 
 var app = builder.Build();
 
@@ -20,6 +22,7 @@ app.MapHealthApi();
 app.MapLlmApi();
 app.MapOpenAiApi();
 app.MapProviderStatusApi();
+app.MapBatchApi();
 
 app.Run();
 

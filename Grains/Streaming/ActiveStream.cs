@@ -8,7 +8,7 @@ namespace OrleansGateway.Streaming;
 /// A provider stream that has sent its first token, with the provider slot it holds. Disposing it
 /// cancels the provider request, stops renewing the lease and gives the slot back.
 /// </summary>
-internal sealed class ActiveStream(ProviderRoute route, IProviderGrain provider, HeldLease lease, ProviderStream stream)
+internal sealed class ActiveStream(ProviderRoute route, HeldLease lease, ProviderStream stream)
 {
     public ProviderRoute Route { get; } = route;
 
@@ -42,8 +42,7 @@ internal sealed class ActiveStream(ProviderRoute route, IProviderGrain provider,
         }
         finally
         {
-            lease.StopRenewing();
-            provider.ReleaseAsync(lease.LeaseId, outcome).Ignore();
+            lease.Release(outcome);
         }
     }
 }

@@ -120,12 +120,11 @@ public sealed partial class ChatStreamExecutor(
             try
             {
                 var stream = await ProviderStream.OpenAsync(client, route, options, request, time, cancellationToken);
-                return new ActiveStream(route, provider, lease, stream);
+                return new ActiveStream(route, lease, stream);
             }
             catch (ProviderCallException exception)
             {
-                lease.StopRenewing();
-                provider.ReleaseAsync(lease.LeaseId, exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral).Ignore();
+                lease.Release(exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral);
                 if (!exception.Retryable || attemptNumber >= options.MaxRetries)
                 {
                     throw;
@@ -137,14 +136,12 @@ public sealed partial class ChatStreamExecutor(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                lease.StopRenewing();
-                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                lease.Release(CallOutcome.Neutral);
                 throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider }, retryable: false);
             }
             catch
             {
-                lease.StopRenewing();
-                provider.ReleaseAsync(lease.LeaseId, CallOutcome.Neutral).Ignore();
+                lease.Release(CallOutcome.Neutral);
                 throw;
             }
         }

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace OrleansGateway.Benchmarks.Batch;
+
+/// <summary>The benchmark's command line: <c>--warmup 20000 --small 10000 --large 100000 --latency-ms 50 --concurrency 64 --gateway path --out file</c>.</summary>
+internal sealed record BenchmarkOptions(
+    int WarmupTasks,
+    int SmallTasks,
+    int LargeTasks,
+    int LatencyMilliseconds,
+    int MaxConcurrency,
+    string GatewayDll,
+    string? OutputFile)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        string Arg(string name, string fallback)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+        }
+
+        int IntArg(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+        return new BenchmarkOptions(
+            IntArg("--warmup", 20_000),
+            IntArg("--small", 10_000),
+            IntArg("--large", 100_000),
+            IntArg("--latency-ms", 50),
+            IntArg("--concurrency", 64),
+            Arg("--gateway", FindGatewayDll()),
+            args.Contains("--out") ? Arg("--out", "") : null);
+    }
+
+    /// <summary>The frontend built next to this benchmark (same configuration), found from the repository root.</summary>
+    private static string FindGatewayDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "Frontend", "bin", configuration, "net10.0", "OrleansGateway.Frontend.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("OrleansGateway.Frontend.dll not found; build the solution or pass --gateway <path>.");
+    }
+}

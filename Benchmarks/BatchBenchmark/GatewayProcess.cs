@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrleansGateway.Benchmarks.Batch;
+
+/// <summary>
+/// The embedded gateway (frontend with its silo) as its own process, configured with one provider
+/// <c>fake</c> at the given URL, so its memory is measured apart from the benchmark's.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private long _peakSampledBytes;
+
+    private GatewayProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The highest resident set seen by <see cref="SampleMemory"/> or reported by the kernel (VmHWM).</summary>
+    public long PeakWorkingSetBytes => Math.Max(_peakSampledBytes, ReadKernelPeak());
+
+    public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(gatewayDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        var environment = start.Environment;
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["Orleans__Endpoints__SiloPort"] = FreePort().ToString();
+        environment["Orleans__Endpoints__GatewayPort"] = FreePort().ToString();
+        environment["Gateway__Providers__fake__BaseUrl"] = providerBaseUrl;
+        environment["Gateway__Providers__fake__ApiKey"] = "fake-key";
+        environment["Gateway__Providers__fake__Models__0"] = "fake-model";
+        environment["Gateway__Providers__fake__MaxConcurrency"] = maxConcurrency.ToString();
+        environment["Gateway__Providers__fake__CircuitFailureThreshold"] = "100000";
+        environment["Logging__LogLevel__Default"] = "Warning";
+        environment["SECRET_TOKEN"] = "";
+        environment["API_KEYS"] = "";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        return gateway;
+    }
+
+    /// <summary>CPU time the gateway process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Records the current resident set if it is the highest so far.</summary>
+    public void SampleMemory()
+    {
+        _process.Refresh();
+        _peakSampledBytes = Math.Max(_peakSampledBytes, _process.WorkingSet64);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private long ReadKernelPeak()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode}.");
+            }
+
+            try
+            {
+                var response = await http.GetAsync("/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The gateway did not become healthy in time.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

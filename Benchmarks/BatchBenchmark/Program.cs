@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using OrleansGateway.Benchmarks.Batch;
+using OrleansGateway.FakeProvider;
+
+// Batch job goals (issue 5): see Benchmarks/results/batch.md for the figures and the command.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = BenchmarkOptions.Parse(args);
+var loadBefore = LoadAverage();
+var latency = TimeSpan.FromMilliseconds(options.LatencyMilliseconds);
+
+await using var provider = await FakeProviderServer.StartAsync();
+provider.RecordRequests = false;
+provider.Behavior = request => FakeReply.Text("ok: " + request.LastUserMessage) with { Delay = latency };
+await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency);
+var runner = new BatchJobRunner(gateway);
+Console.WriteLine($"gateway {gateway.BaseAddress}, fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
+
+// Warm-up: long enough for tiered JIT to reach optimized code, and to fill connection pools and
+// activate grain types, so the measured runs time the steady state of a running gateway.
+if (options.WarmupTasks > 0)
+{
+    var warmup = await runner.RunAsync(options.WarmupTasks, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5), streamResults: false);
+    Console.WriteLine($"warm-up: {options.WarmupTasks:N0} tasks in {warmup.SubmitToCompleted.TotalSeconds:0.00} s, gateway CPU {warmup.GatewayCpu.TotalSeconds:0.0} s");
+}
+
+var results = new List<(string Name, JobRunResult Result, double Ideal)>();
+if (options.SmallTasks > 0)
+{
+    var ideal = options.SmallTasks * latency.TotalSeconds / options.MaxConcurrency;
+    var small = await runner.RunAsync(options.SmallTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(5), streamResults: false);
+    results.Add(($"{options.SmallTasks:N0} tasks", small, ideal));
+    Report(results[^1]);
+}
+
+if (options.LargeTasks > 0)
+{
+    var ideal = options.LargeTasks * latency.TotalSeconds / options.MaxConcurrency;
+    var large = await runner.RunAsync(options.LargeTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(30), streamResults: true);
+    results.Add(($"{options.LargeTasks:N0} tasks", large, ideal));
+    Report(results[^1]);
+}
+
+if (options.OutputFile is { Length: > 0 } output)
+{
+    File.WriteAllText(output, Markdown(results, options, args, loadBefore));
+    Console.WriteLine($"wrote {output}");
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+static void Report((string Name, JobRunResult Result, double Ideal) run)
+{
+    var r = run.Result;
+    Console.WriteLine(($"{run.Name}: body {r.RequestMegabytes:0.0} MB, submission {r.Submission.TotalSeconds:0.00} s, submit→completed {r.SubmitToCompleted.TotalSeconds:0.00} s " +
+        $"(ideal {run.Ideal:0.00} s, ×{r.SubmitToCompleted.TotalSeconds / run.Ideal:0.000}), completed {r.CompletedCount}, failed {r.FailedCount}, " +
+        $"status p50 {r.StatusLatency.P50:0.0} ms p99 {r.StatusLatency.P99:0.0} ms max {r.StatusLatency.Max:0.0} ms over {r.StatusLatency.Count} polls, " +
+        $"peak working set {r.PeakWorkingSetBytes / (1024.0 * 1024):0} MiB, gateway CPU {r.GatewayCpu.TotalSeconds:0.0} s ({r.GatewayCpu.TotalMilliseconds * 1000 / r.Tasks:0} µs/task)" +
+        (r.ResultsStream is { } s ? $", results stream {r.ResultsStreamLines} lines in {s.TotalSeconds:0.00} s" : "")));
+}
+
+static string Markdown(List<(string Name, JobRunResult Result, double Ideal)> runs, BenchmarkOptions options, string[] args, string loadBefore)
+{
+    var text = new StringBuilder();
+    text.AppendLine(CultureInfo.InvariantCulture, $"| Job | Body | Submission | Submit → completed | Ideal | Ratio | Completed / failed | Status p50 / p99 / max (polls) | Gateway peak working set | Gateway CPU | Results stream |");
+    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var (name, r, ideal) in runs)
+    {
+        text.AppendLine(($"| {name} | {r.RequestMegabytes:0.0} MB | {r.Submission.TotalSeconds:0.00} s | {r.SubmitToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.SubmitToCompleted.TotalSeconds / ideal:0.000} | {r.CompletedCount} / {r.FailedCount} | " +
+            $"{r.StatusLatency.P50:0.0} / {r.StatusLatency.P99:0.0} / {r.StatusLatency.Max:0.0} ms ({r.StatusLatency.Count}) | {r.PeakWorkingSetBytes / (1024.0 * 1024):0} MiB | {r.GatewayCpu.TotalSeconds:0.0} s ({r.GatewayCpu.TotalMilliseconds * 1000 / r.Tasks:0} µs/task) | " +
+            (r.ResultsStream is { } s ? $"{r.ResultsStreamLines} lines in {s.TotalSeconds:0.00} s" : "-") + " |"));
+    }
+
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, MaxConcurrency {options.MaxConcurrency}, warm-up {options.WarmupTasks:N0} tasks, {Environment.ProcessorCount} cores, load average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.");
+    return text.ToString();
+}

@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrleansGateway.Batch;
+using OrleansGateway.Errors;
+using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Frontend.Errors;
+using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.OpenAi;
+
+namespace OrleansGateway.Frontend.Batch;
+
+/// <summary>
+/// Batch jobs under <c>/v1/batch</c>: submit, read (with paged results, or the counters alone),
+/// stream results as JSON Lines, cancel, and list.
+/// </summary>
+public static partial class BatchApi
+{
+    /// <summary>Results per page when <c>results_limit</c> is not given.</summary>
+    public const int DefaultResultsLimit = 1000;
+
+    /// <summary>The largest <c>results_limit</c>.</summary>
+    public const int MaxResultsLimit = 10_000;
+
+    /// <summary>Jobs per page of <c>GET /v1/batch</c> when <c>limit</c> is not given, and the largest.</summary>
+    public const int DefaultListLimit = 20, MaxListLimit = 100;
+
+    private const int StreamPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapBatchApi(this IEndpointRouteBuilder app)
+    {
+        var batch = app.MapGroup("/v1/batch");
+        batch.MapPost("/generate", SubmitAsync);
+        batch.MapGet("/", ListAsync);
+        batch.MapGet("/{jobId}", GetAsync);
+        batch.MapGet("/{jobId}/results", StreamResultsAsync);
+        batch.MapPost("/{jobId}/cancel", CancelAsync);
+        return app;
+    }
+
+    /// <summary><c>POST /v1/batch/generate</c>: validates, records the job durably, answers <c>queued</c>.</summary>
+    public static async Task<IResult> SubmitAsync(
+        HttpContext context, RequestBodyReader reader, ModelResolver models, IOptions<BatchOptions> options, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        var body = await reader.ReadAsync(context, BatchJsonContext.Default.BatchGenerateRequest, options.Value.MaxRequestBodyBytes);
+        if (body.Value is null)
+        {
+            return body.TooLarge ? OpenAiErrors.TooLarge(body.Error!) : OpenAiErrors.ToResult(body.Error!);
+        }
+
+        var (spec, error) = BatchRequestMapper.ToSpec(body.Value, models, options.Value);
+        if (spec is null)
+        {
+            return OpenAiErrors.ToResult(error!);
+        }
+
+        var jobId = "batch_" + Guid.NewGuid().ToString("N");
+        BatchJobView view;
+        try
+        {
+            view = await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(spec);
+        }
+        catch (Exception exception)
+        {
+            LogSubmitFailed(loggers.CreateLogger(typeof(BatchApi)), jobId, exception);
+            return OpenAiErrors.ToResult(new GatewayError(GatewayErrorKind.Internal, "The batch job could not be recorded; nothing was started. Try again."));
+        }
+
+        var response = new BatchSubmitResponse(view.JobId, "batch.job", StatusName(view.Status), view.SubmittedAt.ToUnixTimeSeconds(), view.TaskCount, Metadata(view.MetadataJson));
+        return TypedResults.Json(response, BatchJsonContext.Default.BatchSubmitResponse);
+    }
+
+    /// <summary><c>GET /v1/batch/{job_id}</c>: the document; results paged by <c>results_offset</c>/<c>results_limit</c>, none with <c>include_results=false</c>.</summary>
+    public static async Task<IResult> GetAsync(string jobId, HttpRequest request, IGrainFactory grains)
+    {
+        if (!TryReadBool(request, "include_results", true, out var includeResults, out var error)
+            || !TryReadInt(request, "results_offset", 0, 0, int.MaxValue, out var offset, out error)
+            || !TryReadInt(request, "results_limit", DefaultResultsLimit, 1, MaxResultsLimit, out var limit, out error))
+        {
+            return OpenAiErrors.ToResult(error!);
+        }
+
+        var job = grains.GetGrain<IBatchJobGrain>(jobId);
+        var view = await job.GetAsync();
+        if (view is null)
+        {
+            return NotFound(jobId);
+        }
+
+        var response = ToResponse(view);
+        if (includeResults)
+        {
+            var results = await job.GetResultsAsync(offset, limit);
+            response = response with
+            {
+                Results = [.. results.Select(r => ToItem(r, view.Status))],
+                ResultsOffset = offset,
+                ResultsLimit = limit,
+                HasMoreResults = (long)offset + results.Length < view.TaskCount,
+            };
+        }
+
+        return TypedResults.Json(response, BatchJsonContext.Default.BatchJobResponse);
+    }
+
+    /// <summary><c>GET /v1/batch/{job_id}/results</c>: every result, one JSON object per line, in task order.</summary>
+    public static async Task StreamResultsAsync(string jobId, HttpContext context, IGrainFactory grains)
+    {
+        var job = grains.GetGrain<IBatchJobGrain>(jobId);
+        var view = await job.GetAsync();
+        if (view is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsJsonAsync(NotFoundBody(jobId), GatewayJsonContext.Default.OpenAiErrorResponse, cancellationToken: context.RequestAborted);
+            return;
+        }
+
+        context.Response.ContentType = "application/jsonl; charset=utf-8";
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using var writer = new Utf8JsonWriter(buffer);
+        var aborted = context.RequestAborted;
+        for (var offset = 0; offset < view.TaskCount; offset += StreamPageSize)
+        {
+            var page = await job.GetResultsAsync(offset, StreamPageSize);
+            foreach (var result in page)
+            {
+                JsonSerializer.Serialize(writer, ToItem(result, view.Status), BatchJsonContext.Default.BatchResultItem);
+                writer.Flush();
+                writer.Reset();
+                buffer.Write("\n"u8);
+            }
+
+            await context.Response.Body.WriteAsync(buffer.WrittenMemory, aborted);
+            buffer.ResetWrittenCount();
+            if (page.Length < StreamPageSize)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary><c>POST /v1/batch/{job_id}/cancel</c>.</summary>
+    public static async Task<IResult> CancelAsync(string jobId, IGrainFactory grains)
+    {
+        var view = await grains.GetGrain<IBatchJobGrain>(jobId).CancelAsync();
+        return view is null ? NotFound(jobId) : TypedResults.Json(ToResponse(view), BatchJsonContext.Default.BatchJobResponse);
+    }
+
+    /// <summary><c>GET /v1/batch</c>: jobs newest first; <c>limit</c> (1–100, default 20) and <c>after</c> (a job id) page them.</summary>
+    public static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
+    {
+        if (!TryReadInt(request, "limit", DefaultListLimit, 1, MaxListLimit, out var limit, out var error))
+        {
+            return OpenAiErrors.ToResult(error!);
+        }
+
+        var after = request.Query["after"].ToString();
+        var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).ListAsync(string.IsNullOrEmpty(after) ? null : after, limit);
+        var views = await Task.WhenAll(page.JobIds.Select(id => grains.GetGrain<IBatchJobGrain>(id).GetAsync()));
+        var data = views.OfType<BatchJobView>().Select(ToResponse).ToList();
+        return TypedResults.Json(
+            new BatchListResponse("list", data, data.FirstOrDefault()?.JobId, data.LastOrDefault()?.JobId, page.HasMore),
+            BatchJsonContext.Default.BatchListResponse);
+    }
+
+    /// <summary>The document of a job, without results.</summary>
+    public static BatchJobResponse ToResponse(BatchJobView view) =>
+        new(view.JobId, "batch.job", StatusName(view.Status), view.Model,
+            view.SubmittedAt.ToUnixTimeSeconds(), view.StartedAt?.ToUnixTimeSeconds(), view.CompletedAt?.ToUnixTimeSeconds(),
+            view.TaskCount, view.CompletedCount, view.FailedCount, OpenAiUsage.From(view.Usage), view.Error, Metadata(view.MetadataJson));
+
+    /// <summary>A task's result; a task of a cancelled job that never ran reads <c>cancelled</c>.</summary>
+    public static BatchResultItem ToItem(BatchTaskResult result, BatchJobStatus jobStatus)
+    {
+        var status = result.Status switch
+        {
+            BatchTaskStatus.Completed => "completed",
+            BatchTaskStatus.Failed => "failed",
+            _ when jobStatus == BatchJobStatus.Cancelled => "cancelled",
+            _ => "pending",
+        };
+        return new BatchResultItem(result.Id, result.Index, status, result.Output, result.Usage is { } usage ? OpenAiUsage.From(usage) : null, result.Error);
+    }
+
+    private static string StatusName(BatchJobStatus status) => status switch
+    {
+        BatchJobStatus.Queued => "queued",
+        BatchJobStatus.Processing => "processing",
+        BatchJobStatus.Completed => "completed",
+        BatchJobStatus.Failed => "failed",
+        BatchJobStatus.Cancelled => "cancelled",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static JsonElement? Metadata(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static OpenAiErrorResponse NotFoundBody(string jobId) =>
+        new(new OpenAiError($"No batch job '{jobId}'.", "invalid_request_error", "job_id", "batch_not_found"));
+
+    private static IResult NotFound(string jobId) =>
+        TypedResults.Json(NotFoundBody(jobId), GatewayJsonContext.Default.OpenAiErrorResponse, statusCode: StatusCodes.Status404NotFound);
+
+    private static bool TryReadInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out GatewayError? error)
+    {
+        error = null;
+        var text = request.Query[name].ToString();
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        {
+            error = GatewayError.Invalid($"Invalid '{name}' '{text}': expected an integer between {min} and {max}.", name);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryReadBool(HttpRequest request, string name, bool fallback, out bool value, out GatewayError? error)
+    {
+        error = null;
+        var text = request.Query[name].ToString();
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+
+        if (!bool.TryParse(text, out value))
+        {
+            error = GatewayError.Invalid($"Invalid '{name}' '{text}': expected true or false.", name);
+            return false;
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 2500, Level = LogLevel.Error, Message = "Batch {JobId}: submission failed")]
+    private static partial void LogSubmitFailed(ILogger logger, string jobId, Exception exception);
+}

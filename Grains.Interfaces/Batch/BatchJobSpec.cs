@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>A validated batch job as submitted: the model (<c>provider/model</c>), the job-wide parameters and the tasks.</summary>
+[GenerateSerializer, Immutable, Alias("gw.BatchJobSpec")]
+public sealed record BatchJobSpec(
+    [property: Id(0)] string Model,
+    [property: Id(1)] ImmutableArray<BatchTask> Tasks)
+{
+    [Id(2)] public int? MaxTokens { get; init; }
+
+    [Id(3)] public float? Temperature { get; init; }
+
+    [Id(4)] public float? TopP { get; init; }
+
+    /// <summary>The client's <c>batch_metadata</c> object as raw JSON text, echoed back; null when none was given.</summary>
+    [Id(5)] public string? MetadataJson { get; init; }
+}

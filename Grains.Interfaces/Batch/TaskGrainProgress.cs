@@ -1,0 +1,20 @@
+using OrleansGateway.Chat;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>
+/// Counters of one <see cref="ITaskGrain"/>, counted from its tasks' stored states (so a task run
+/// twice is counted once). <see cref="Done"/> only grows, which orders two progress reports.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gw.TaskGrainProgress")]
+public sealed record TaskGrainProgress(
+    [property: Id(0)] int Completed,
+    [property: Id(1)] int Failed,
+    [property: Id(2)] TokenUsage Usage)
+{
+    /// <summary>No task done.</summary>
+    public static TaskGrainProgress None { get; } = new(0, 0, TokenUsage.Zero);
+
+    /// <summary>Tasks with a final result.</summary>
+    public int Done => Completed + Failed;
+}

@@ -1,0 +1,48 @@
+namespace OrleansGateway.Batch;
+
+/// <summary>
+/// What a <see cref="BatchJobGrain"/> stores: parameters, status, timestamps and the counters last
+/// derived from its tasks. Never the tasks or their outputs (those live in the task grains), so
+/// it stays small whatever the job's size.
+/// </summary>
+[GenerateSerializer, Alias("gw.BatchJobState")]
+public sealed class BatchJobState
+{
+    [Id(0)] public string Model { get; set; } = string.Empty;
+
+    [Id(1)] public int? MaxTokens { get; set; }
+
+    [Id(2)] public float? Temperature { get; set; }
+
+    [Id(3)] public float? TopP { get; set; }
+
+    [Id(4)] public string? MetadataJson { get; set; }
+
+    [Id(5)] public int TaskCount { get; set; }
+
+    /// <summary>Tasks per task grain when the job was submitted (later changes of the setting do not move stored tasks).</summary>
+    [Id(6)] public int TasksPerGrain { get; set; }
+
+    [Id(7)] public BatchJobStatus Status { get; set; }
+
+    [Id(8)] public DateTimeOffset SubmittedAt { get; set; }
+
+    [Id(9)] public DateTimeOffset? StartedAt { get; set; }
+
+    [Id(10)] public DateTimeOffset? CompletedAt { get; set; }
+
+    [Id(11)] public string? Error { get; set; }
+
+    [Id(12)] public int CompletedCount { get; set; }
+
+    [Id(13)] public int FailedCount { get; set; }
+
+    [Id(14)] public int PromptTokens { get; set; }
+
+    [Id(15)] public int CompletionTokens { get; set; }
+
+    [Id(16)] public int TotalTokens { get; set; }
+
+    /// <summary>Whether the job is known to be in the registry's list.</summary>
+    [Id(17)] public bool Listed { get; set; }
+}

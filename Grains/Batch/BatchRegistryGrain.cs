@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using OrleansGateway.Storage;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>The list of batch jobs in submission order, served newest first in pages.</summary>
+public sealed class BatchRegistryGrain(
+    [PersistentState("batch-registry", GatewayStorage.Name)] IPersistentState<BatchRegistryState> state) : Grain, IBatchRegistryGrain
+{
+    private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state.State.Jobs ??= [];
+        Reindex();
+        return Task.CompletedTask;
+    }
+
+    public async Task AddAsync(string jobId, DateTimeOffset submittedAt)
+    {
+        if (_positions.ContainsKey(jobId))
+        {
+            return;
+        }
+
+        var jobs = state.State.Jobs;
+        var entry = new BatchRegistryEntry { JobId = jobId, SubmittedAt = submittedAt };
+        if (jobs.Count == 0 || jobs[^1].SubmittedAt <= submittedAt)
+        {
+            jobs.Add(entry);
+            _positions[jobId] = jobs.Count - 1;
+        }
+        else
+        {
+            // A late registration (a job re-listed after a crash): keep submission order.
+            var at = jobs.FindIndex(j => j.SubmittedAt > submittedAt);
+            jobs.Insert(at, entry);
+            Reindex();
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public Task<BatchJobPage> ListAsync(string? after, int limit)
+    {
+        var jobs = state.State.Jobs;
+        var start = jobs.Count - 1;
+        if (after is not null)
+        {
+            start = _positions.TryGetValue(after, out var position) ? position - 1 : -1;
+        }
+
+        var ids = ImmutableArray.CreateBuilder<string>();
+        var index = start;
+        for (; index >= 0 && ids.Count < limit; index--)
+        {
+            ids.Add(jobs[index].JobId);
+        }
+
+        return Task.FromResult(new BatchJobPage(ids.ToImmutable(), index >= 0));
+    }
+
+    private void Reindex()
+    {
+        _positions.Clear();
+        for (var i = 0; i < state.State.Jobs.Count; i++)
+        {
+            _positions[state.State.Jobs[i].JobId] = i;
+        }
+    }
+}

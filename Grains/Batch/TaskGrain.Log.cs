@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+using OrleansGateway.Errors;
+
+namespace OrleansGateway.Batch;
+
+public sealed partial class TaskGrain
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Batch {JobId}: task {Index} failed ({Kind}): {Error}")]
+        public static partial void TaskFailed(ILogger logger, string jobId, int index, GatewayErrorKind kind, string error);
+
+        [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Batch {JobId}: task {Index} was interrupted ({Exception}: {Message}); it runs again")]
+        public static partial void TaskInterrupted(ILogger logger, string jobId, int index, string exception, string message);
+
+        [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Batch {JobId}: storing results of {Grain} failed; the results are stored again when asked")]
+        public static partial void WriteFailed(ILogger logger, string jobId, string grain, Exception exception);
+
+        [LoggerMessage(EventId = 1503, Level = LogLevel.Debug, Message = "Batch {JobId}: task {Index} waits {Wait} for its provider ({Kind})")]
+        public static partial void WaitingForProvider(ILogger logger, string jobId, int index, GatewayErrorKind kind, TimeSpan wait);
+    }
+}

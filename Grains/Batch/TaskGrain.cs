@@ -1,0 +1,341 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Storage;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>
+/// Holds a group of consecutive tasks of one job and their results. Runs a task through
+/// <see cref="ChatExecutor"/> at batch priority (provider slots, retries and fallbacks as for
+/// interactive requests) and answers only once its result is stored; results that arrive within
+/// <see cref="BatchOptions.ResultWriteDelay"/> of each other are stored in one write. A task with a final result is never run again, so a task started twice
+/// (a resumed job) leaves one result. Reentrant: its tasks run concurrently.
+/// </summary>
+[Reentrant]
+public sealed partial class TaskGrain(
+    [PersistentState("batch-tasks", GatewayStorage.Name)] IPersistentState<TaskGrainInputState> input,
+    [PersistentState("batch-results", GatewayStorage.Name)] IPersistentState<TaskGrainResultState> results,
+    ChatExecutor executor,
+    IOptions<BatchOptions> options,
+    TimeProvider time,
+    ILogger<TaskGrain> logger) : Grain, ITaskGrain
+{
+    private readonly Dictionary<int, Task> _running = [];
+    private readonly CancellationTokenSource _cancel = new();
+    private TaskCompletionSource? _nextWrite;
+    private bool _writing;
+    private long _version;
+    private long _storedVersion;
+    private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        FitEntries();
+        _storedProgress = Progress();
+        return Task.CompletedTask;
+    }
+
+    public async Task InitializeAsync(TaskGrainSpec spec)
+    {
+        if (input.RecordExists)
+        {
+            return;
+        }
+
+        input.State = new TaskGrainInputState
+        {
+            JobId = spec.JobId,
+            Model = spec.Model,
+            FirstIndex = spec.FirstIndex,
+            MaxTokens = spec.MaxTokens,
+            Temperature = spec.Temperature,
+            TopP = spec.TopP,
+            Tasks = [.. spec.Tasks],
+        };
+        await input.WriteStateAsync();
+        FitEntries();
+    }
+
+    public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)
+    {
+        var locals = indexes.Select(LocalIndex).ToArray();
+        await Task.WhenAll(locals.Select(local => RunOneAsync(local, _cancel.Token)));
+
+        // Counts only results already stored: a result still waiting for its write is not reported done.
+        return _storedProgress;
+    }
+
+    private async Task RunOneAsync(int local, CancellationToken cancellationToken)
+    {
+        if (results.State.Entries[local].IsFinal)
+        {
+            // Stored already, unless the write that holds it failed: then store it now.
+            await EnsureStoredAsync();
+            return;
+        }
+
+        if (!_running.TryGetValue(local, out var running))
+        {
+            running = RunTaskAsync(local, cancellationToken);
+            _running[local] = running;
+        }
+
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled with its job: no result, and the call still answers with what is stored.
+        }
+        finally
+        {
+            if (_running.TryGetValue(local, out var current) && current == running && running.IsCompleted)
+            {
+                _running.Remove(local);
+            }
+        }
+    }
+
+    public Task CancelAsync() => _cancel.CancelAsync();
+
+    public async Task<TaskGrainSnapshot> GetSnapshotAsync()
+    {
+        if (!input.RecordExists)
+        {
+            return new TaskGrainSnapshot(TaskGrainProgress.None, [], InputsMissing: true);
+        }
+
+        // Everything recorded is stored before it is counted, so counts and pending tasks agree.
+        while (_storedVersion < _version)
+        {
+            await EnsureStoredAsync();
+        }
+
+        var pending = ImmutableArray.CreateBuilder<int>();
+        var entries = results.State.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!entries[i].IsFinal)
+            {
+                pending.Add(input.State.FirstIndex + i);
+            }
+        }
+
+        return new TaskGrainSnapshot(Progress(), pending.ToImmutable());
+    }
+
+    public Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count)
+    {
+        var tasks = input.State.Tasks;
+        var first = Math.Max(from, input.State.FirstIndex);
+        var end = Math.Min((long)from + count, (long)input.State.FirstIndex + tasks.Count);
+        if (end <= first)
+        {
+            return Task.FromResult(ImmutableArray<BatchTaskResult>.Empty);
+        }
+
+        var items = ImmutableArray.CreateBuilder<BatchTaskResult>((int)(end - first));
+        for (var index = first; index < end; index++)
+        {
+            var local = index - input.State.FirstIndex;
+            var entry = results.State.Entries[local];
+            var usage = entry.Status == BatchTaskStatus.Completed ? new TokenUsage(entry.PromptTokens, entry.CompletionTokens, entry.TotalTokens) : null;
+            items.Add(new BatchTaskResult(index, tasks[local].Id, entry.Status, entry.Output, usage, entry.Error));
+        }
+
+        return Task.FromResult(items.MoveToImmutable());
+    }
+
+    private async Task RunTaskAsync(int local, CancellationToken cancellationToken)
+    {
+        var task = input.State.Tasks[local];
+        var request = new ChatRequest(input.State.Model, task.Messages)
+        {
+            MaxTokens = task.MaxTokens ?? input.State.MaxTokens,
+            Temperature = task.Temperature ?? input.State.Temperature,
+            TopP = input.State.TopP,
+            Priority = RequestPriority.Batch,
+            IncludeStreamUsage = false,
+        };
+
+        var outcome = await CompleteWaitingForProviderAsync(request, local, cancellationToken);
+
+        if (cancellationToken.IsCancellationRequested && !outcome.Succeeded && outcome.Error.Kind == GatewayErrorKind.Cancelled)
+        {
+            // Cancelled with its job: no result, the task stays pending.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        var entry = results.State.Entries[local];
+        if (entry.IsFinal)
+        {
+            await EnsureStoredAsync();
+            return;
+        }
+
+        results.State.Entries[local] = outcome.Succeeded
+            ? new TaskResultEntry
+            {
+                Status = BatchTaskStatus.Completed,
+                Output = outcome.Result.Content,
+                PromptTokens = outcome.Result.Usage.PromptTokens,
+                CompletionTokens = outcome.Result.Usage.CompletionTokens,
+                TotalTokens = outcome.Result.Usage.TotalTokens,
+            }
+            : new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = outcome.Error.Message };
+        if (!outcome.Succeeded)
+        {
+            Log.TaskFailed(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, outcome.Error.Message);
+        }
+
+        _version++;
+        await EnsureStoredAsync();
+    }
+
+    /// <summary>
+    /// Runs the completion; while the provider turns work away (circuit open, queue full, rate
+    /// limited) it waits the provider's <c>Retry-After</c> and tries again, up to
+    /// <see cref="BatchOptions.ProviderWaitLimit"/>, so a short outage does not fail the job's tasks.
+    /// </summary>
+    private async Task<ChatOutcome> CompleteWaitingForProviderAsync(ChatRequest request, int local, CancellationToken cancellationToken)
+    {
+        var giveUpAt = time.GetUtcNow() + options.Value.ProviderWaitLimit;
+        while (true)
+        {
+            ChatOutcome outcome;
+            try
+            {
+                outcome = await executor.CompleteAsync(request, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Not the provider's answer but the cluster's trouble (a grain lost with its silo):
+                // no result is recorded, and the job runs the task again.
+                Log.TaskInterrupted(logger, input.State.JobId, input.State.FirstIndex + local, exception.GetType().Name, exception.Message);
+                throw;
+            }
+
+            if (outcome.Succeeded || outcome.Error.Kind is not (GatewayErrorKind.CircuitOpen or GatewayErrorKind.QueueFull or GatewayErrorKind.RateLimited))
+            {
+                return outcome;
+            }
+
+            var wait = TimeSpan.FromSeconds(Math.Clamp(outcome.Error.RetryAfterSeconds ?? 1, 1, 30));
+            if (time.GetUtcNow() + wait > giveUpAt)
+            {
+                return outcome;
+            }
+
+            Log.WaitingForProvider(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, wait);
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    /// <summary>Completes once every result recorded so far is stored; concurrent callers share one write.</summary>
+    private Task EnsureStoredAsync()
+    {
+        if (_storedVersion >= _version)
+        {
+            return Task.CompletedTask;
+        }
+
+        var write = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writing)
+        {
+            _ = WriteLoopAsync();
+        }
+
+        return write.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        _writing = true;
+        try
+        {
+            var delay = options.Value.ResultWriteDelay;
+            while (_nextWrite is not null)
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    // Results finishing meanwhile join this write.
+                    await Task.Delay(delay, time);
+                }
+
+                var write = _nextWrite!;
+                _nextWrite = null;
+                var version = _version;
+                var progress = Progress();
+                try
+                {
+                    // Every result counted in progress is in this write; later ones may be too, and are counted by the next.
+                    await results.WriteStateAsync();
+                    _storedVersion = Math.Max(_storedVersion, version);
+                    if (progress.Done > _storedProgress.Done)
+                    {
+                        _storedProgress = progress;
+                    }
+
+                    write.TrySetResult();
+                }
+                catch (Exception exception)
+                {
+                    Log.WriteFailed(logger, input.State.JobId, this.GetPrimaryKeyString(), exception);
+                    write.TrySetException(exception);
+                }
+            }
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    private TaskGrainProgress Progress()
+    {
+        int completed = 0, failed = 0, prompt = 0, completion = 0, total = 0;
+        foreach (var entry in results.State.Entries)
+        {
+            if (entry.Status == BatchTaskStatus.Completed)
+            {
+                completed++;
+                prompt += entry.PromptTokens;
+                completion += entry.CompletionTokens;
+                total += entry.TotalTokens;
+            }
+            else if (entry.Status == BatchTaskStatus.Failed)
+            {
+                failed++;
+            }
+        }
+
+        return new TaskGrainProgress(completed, failed, new TokenUsage(prompt, completion, total));
+    }
+
+    private int LocalIndex(int index)
+    {
+        var local = index - input.State.FirstIndex;
+        if (!input.RecordExists || local < 0 || local >= input.State.Tasks.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Task grain '{this.GetPrimaryKeyString()}' holds no task {index}.");
+        }
+
+        return local;
+    }
+
+    /// <summary>One result entry per task, pending where none is stored.</summary>
+    private void FitEntries()
+    {
+        var entries = results.State.Entries ??= [];
+        var count = input.State.Tasks?.Count ?? 0;
+        while (entries.Count < count)
+        {
+            entries.Add(new TaskResultEntry());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace OrleansGateway.Batch;
+
+/// <summary>The stored result of one task: pending, or its final output and usage, or its error.</summary>
+[GenerateSerializer, Alias("gw.TaskResultEntry")]
+public sealed class TaskResultEntry
+{
+    [Id(0)] public BatchTaskStatus Status { get; set; }
+
+    [Id(1)] public string? Output { get; set; }
+
+    [Id(2)] public int PromptTokens { get; set; }
+
+    [Id(3)] public int CompletionTokens { get; set; }
+
+    [Id(4)] public int TotalTokens { get; set; }
+
+    [Id(5)] public string? Error { get; set; }
+
+    /// <summary>Whether the task has its final result.</summary>
+    public bool IsFinal => Status != BatchTaskStatus.Pending;
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Batch;
+
+public sealed class BatchAuthTests : IAsyncLifetime
+{
+    private FakeProviderServer _provider = null!;
+    private GatewayApplication _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await FakeProviderServer.StartAsync();
+        _app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["API_KEYS"] = "batch-key" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Generate_WithoutApiKey_Returns401AndRecordsNothing()
+    {
+        var response = await _app.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = new[] { new { prompt = "hi" } } });
+
+        await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal(0, _provider.TotalCount);
+    }
+
+    [Fact]
+    public async Task Generate_WithApiKey_Accepted()
+    {
+        var response = await _app.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = new[] { new { prompt = "hi" } } },
+            request => request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "batch-key"));
+
+        var body = await GatewayApplication.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200 with a valid key, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("queued", body.GetProperty("status").GetString());
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Batch;
+
+/// <summary>A provider that fails its first two requests, opening its circuit (threshold 2, cooldown 1 s), then recovers.</summary>
+public sealed class BatchProviderOutageTests : IAsyncLifetime
+{
+    private FakeProviderServer _provider = null!;
+    private GatewayApplication _app = null!;
+    private int _requests;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await FakeProviderServer.StartAsync();
+        _provider.Behavior = request => Interlocked.Increment(ref _requests) <= 2
+            ? FakeReply.Error(500, "provider down")
+            : FakeReply.Text("echo: " + request.LastUserMessage);
+        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
+        {
+            ["Gateway:Providers:fake:MaxConcurrency"] = "1",
+            ["Gateway:Providers:fake:MaxRetries"] = "0",
+            ["Gateway:Providers:fake:CircuitFailureThreshold"] = "2",
+            ["Gateway:Providers:fake:CircuitCooldownSeconds"] = "1",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_ProviderCircuitOpens_LaterTasksWaitForItInsteadOfFailing()
+    {
+        var response = await _app.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = Enumerable.Range(0, 6).Select(i => new { prompt = $"outage {i}" }).ToArray() });
+        var submitted = await GatewayApplication.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {submitted}");
+        var jobId = submitted.GetProperty("job_id").GetString()!;
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var job = await GatewayApplication.ReadJsonAsync(await _app.CreateClient().GetAsync($"/v1/batch/{jobId}"));
+        while (job.GetProperty("status").GetString() != "completed")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The job did not complete in time: {job}");
+            await Task.Delay(50);
+            job = await GatewayApplication.ReadJsonAsync(await _app.CreateClient().GetAsync($"/v1/batch/{jobId}"));
+        }
+
+        // The two tasks the provider failed are failed; the four that met the open circuit waited and ran.
+        Assert.Equal(2, job.GetProperty("failed_count").GetInt32());
+        Assert.Equal(4, job.GetProperty("completed_count").GetInt32());
+        var results = job.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["failed", "failed", "completed", "completed", "completed", "completed"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("echo: outage 5", results[5].GetProperty("output").GetString());
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansGateway.Batch;
+using OrleansGateway.Chat;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Hosting;
+using OrleansGateway.Storage;
+
+namespace OrleansGateway.Tests.Batch;
+
+/// <summary>
+/// A two-silo in-process cluster whose grain storage and reminder table live outside the silos
+/// (as a database would), so killing a silo loses its activations but not what they stored.
+/// </summary>
+public sealed class BatchRecoveryTests : IAsyncLifetime
+{
+    private const int TaskCount = 60;
+    private readonly SharedGrainStore _store = new();
+    private readonly SharedReminderTable _reminders = new();
+    private FakeProviderServer _provider = null!;
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await FakeProviderServer.StartAsync();
+        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(100) };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Providers:fake:BaseUrl"] = _provider.BaseUrl,
+            ["Gateway:Providers:fake:ApiKey"] = "fake-key",
+            ["Gateway:Providers:fake:MaxConcurrency"] = "4",
+            ["Gateway:Providers:fake:TimeoutSeconds"] = "10",
+            ["Gateway:Providers:fake:RetryBaseDelayMilliseconds"] = "1",
+            ["Gateway:Providers:fake:MaxRetries"] = "2",
+            ["Gateway:Providers:fake:CircuitFailureThreshold"] = "1000",
+            ["Gateway:Providers:fake:LeaseTtlSeconds"] = "2",
+            ["Gateway:Batch:TasksPerGrain"] = "5",
+            ["Gateway:Batch:ResumeReminderPeriod"] = "00:00:02",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(settings);
+            host.Services.AddGatewayCore();
+            host.Services.AddGatewayBatch();
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable>(_reminders);
+            silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) => new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>()));
+            silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                options.NumMissedProbesLimit = 2;
+                options.NumVotesForDeathDeclaration = 1;
+                options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+            });
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_SiloHoldingJobKilledMidRun_JobResumesAndEachTaskHasExactlyOneResult()
+    {
+        var jobId = "batch_recovery_" + Guid.NewGuid().ToString("N");
+        var job = _cluster.Client.GetGrain<IBatchJobGrain>(jobId);
+        var tasks = Enumerable.Range(0, TaskCount)
+            .Select(i => new BatchTask($"task-{i}", [new ChatMessage("user", $"recover {i}")]))
+            .ToArray();
+        await job.SubmitAsync(new BatchJobSpec("fake/fake-model", [.. tasks]));
+        var before = await WaitForAsync(job, view => view.CompletedCount >= 10, "10 completed tasks");
+        Assert.True(before.CompletedCount < TaskCount, $"the kill must happen mid-run, but {before.CompletedCount} of {TaskCount} tasks were already done");
+
+        Assert.True(_cluster.TryGetGrainContext(job.GetGrainId(), out var context), "the job should be active on some silo");
+        var holder = _cluster.Silos.Single(s => s.SiloAddress.Equals(context.Address.SiloAddress));
+        await _cluster.KillSiloAsync(holder);
+
+        // Nobody calls the job now: only its reminder can bring it back.
+        var stored = await WaitForStoredStatusAsync(job, BatchJobStatus.Completed, TimeSpan.FromSeconds(90));
+
+        var view = await job.GetAsync();
+        var results = await job.GetResultsAsync(0, TaskCount + 10);
+        Assert.NotNull(view);
+        Assert.Equal(BatchJobStatus.Completed, view.Status);
+        Assert.Equal(TaskCount, stored.CompletedCount);
+        Assert.Equal(TaskCount, view.CompletedCount);
+        Assert.Equal(0, view.FailedCount);
+        Assert.Equal(TaskCount, results.Length);
+        for (var i = 0; i < TaskCount; i++)
+        {
+            Assert.Equal(i, results[i].Index);
+            Assert.Equal($"task-{i}", results[i].Id);
+            Assert.Equal(BatchTaskStatus.Completed, results[i].Status);
+            Assert.Equal($"echo: recover {i}", results[i].Output);
+        }
+
+        Assert.Equal(results.Sum(r => r.Usage!.TotalTokens), view.Usage.TotalTokens);
+        Assert.True(_provider.TotalCount >= TaskCount, $"every task reached the provider at least once ({_provider.TotalCount} calls)");
+        var reminders = await _reminders.ReadRows(job.GetGrainId());
+        Assert.Empty(reminders.Reminders);
+    }
+
+    private static async Task<BatchJobView> WaitForAsync(IBatchJobGrain job, Func<BatchJobView, bool> condition, string description)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var view = await job.GetAsync();
+            if (view is not null && condition(view))
+            {
+                return view;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"The job did not reach {description} in time; last: {view}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Reads the job's stored state (not the grain) until it has <paramref name="status"/>.</summary>
+    private async Task<BatchJobState> WaitForStoredStatusAsync(IBatchJobGrain job, BatchJobStatus status, TimeSpan timeout)
+    {
+        var serializer = _cluster.GetSiloServiceProvider().GetRequiredService<IGrainStorageSerializer>();
+        var deadline = DateTime.UtcNow + timeout;
+        BatchJobState? state = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_store.TryGet("batch-job", job.GetGrainId(), out var data, out _))
+            {
+                state = serializer.Deserialize<BatchJobState>(data);
+                if (state is not null && state.Status == status)
+                {
+                    return state;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"The stored job never reached {status}; last stored status {state?.Status}, {state?.CompletedCount} completed.");
+    }
+}
