@@ -1,3 +1,4 @@
+using OrleansGateway.Hosting;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Batch;
 using OrleansGateway.Frontend.Errors;
@@ -24,7 +25,7 @@ app.MapOpenAiApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
 
-app.Run();
+return await app.RunGatewayHostAsync("frontend");
 
 /// <summary>The frontend host; public for <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

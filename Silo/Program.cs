@@ -1,3 +1,4 @@
+using OrleansGateway.Hosting;
 using Orleans.Dashboard;
 using OrleansGateway.Silo.Dashboard;
 using OrleansGateway.Silo.Health;
@@ -14,7 +15,7 @@ app.UseDashboardAuth();
 app.MapSiloHealthApi();
 app.MapOrleansDashboard(routePrefix: DashboardAuthMiddleware.PathPrefix);
 
-return await app.RunSiloAsync();
+return await app.RunGatewayHostAsync("silo");
 
 /// <summary>The silo host; public for tests.</summary>
 public partial class Program;

@@ -8,6 +8,6 @@ namespace OrleansGateway.Chat;
 public interface IChatGrain : IGrainWithIntegerKey
 {
     /// <summary>Runs one completion, with retries and fallbacks, and returns its result or error.</summary>
-    [Alias("Complete")]
+    [Alias("Complete"), ResponseTimeout("00:30:00")]
     Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken = default);
 }

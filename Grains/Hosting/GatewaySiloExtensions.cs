@@ -28,6 +28,7 @@ public static class GatewaySiloExtensions
     /// </summary>
     public static ISiloBuilder UseGatewayEmbeddedSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
+        silo.UseGatewayResponseTimeout(configuration);
         var siloPort = configuration.GetValue("Orleans:Endpoints:SiloPort", DefaultSiloPort);
         var gatewayPort = configuration.GetValue("Orleans:Endpoints:GatewayPort", DefaultGatewayPort);
         silo.UseLocalhostClustering(siloPort, gatewayPort);
@@ -44,6 +45,7 @@ public static class GatewaySiloExtensions
     /// </summary>
     public static ISiloBuilder UseGatewayClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
+        silo.UseGatewayResponseTimeout(configuration);
         foreach (var name in GatewayClusterConfiguration.StorageNames)
         {
             if (!configuration.GetSection($"Orleans:GrainStorage:{name}").Exists())
@@ -74,6 +76,19 @@ public static class GatewaySiloExtensions
             options.NumMissedProbesLimit = 3;
             configuration.GetSection("Orleans:Membership").Bind(options);
         });
+        return silo;
+    }
+
+    /// <summary>
+    /// How long a grain call made from a silo (including the embedded frontend's calls and each step
+    /// of a streamed response) may wait for its answer: <c>Orleans:Silo:ResponseTimeoutSeconds</c>,
+    /// default 600. Orleans' own default of 30 s is shorter than a provider call may take
+    /// (its timeout, a queue wait and retries).
+    /// </summary>
+    public static ISiloBuilder UseGatewayResponseTimeout(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var seconds = configuration.GetValue("Orleans:Silo:ResponseTimeoutSeconds", 600);
+        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(seconds));
         return silo;
     }
 }

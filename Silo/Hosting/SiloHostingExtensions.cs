@@ -6,9 +6,6 @@ namespace OrleansGateway.Silo.Hosting;
 /// <summary>Registers the silo host: an Orleans silo with the gateway's grains and the dashboard.</summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>Exit code when Redis or Azure Table storage did not answer at start.</summary>
-    public const int DependencyUnavailableExitCode = 2;
-
     /// <summary>
     /// Cluster mode when <c>ConnectionStrings:redis</c> or <c>Orleans:Clustering</c> is set (after a
     /// start-up check that Redis and Azure Table storage answer), otherwise a single local silo.
@@ -30,21 +27,5 @@ public static class SiloHostingExtensions
             silo.AddDashboard();
         });
         return builder;
-    }
-
-    /// <summary>Runs until SIGTERM (graceful: grains are handed over); exit code 2 when a dependency is unreachable at start.</summary>
-    public static async Task<int> RunSiloAsync(this WebApplication app)
-    {
-        try
-        {
-            await app.RunAsync();
-            return 0;
-        }
-        catch (ClusterDependencyUnavailableException exception)
-        {
-            // Already logged by the check; repeated on stderr for whoever started the process.
-            await Console.Error.WriteLineAsync($"silo: {exception.Message}");
-            return DependencyUnavailableExitCode;
-        }
     }
 }

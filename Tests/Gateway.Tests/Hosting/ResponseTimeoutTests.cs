@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Hosting;
+
+/// <summary>A provider call may outlast Orleans' default 30 s response timeout.</summary>
+public sealed class ResponseTimeoutTests : IAsyncLifetime
+{
+    private FakeProviderServer _provider = null!;
+
+    public async Task InitializeAsync() => _provider = await FakeProviderServer.StartAsync();
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    [Fact]
+    public async Task EmbeddedSilo_Default_WaitsTenMinutesForGrainCalls()
+    {
+        await using var app = new GatewayApplication(_provider);
+        var options = app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMinutes(10), options.ResponseTimeout);
+    }
+
+    [Fact]
+    public async Task ChatCompletion_LongerThanSiloResponseTimeout_StillAnswers()
+    {
+        // The silo-wide timeout is 1 s here; the chat grain's own (30 min) lets a 2 s provider call finish.
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Orleans:Silo:ResponseTimeoutSeconds"] = "1" });
+        _provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(2) };
+        var response = await app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "slow" } } });
+        var body = await GatewayApplication.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("echo: slow", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+}
