@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using OrleansGateway.Batch;
 using OrleansGateway.Hosting;
 
 namespace OrleansGateway.Silo.Hosting;
@@ -16,6 +17,9 @@ public static class SiloHostingExtensions
         builder.Configuration.AddGatewayClusterShorthands(silo: true);
         builder.Services.AddGatewayShutdown(builder.Configuration);
         builder.Services.AddGatewayCore();
+
+        // The batch grains run here: Gateway:Batch must be bound (and validated) on the silo, not only on frontends.
+        builder.Services.AddGatewayBatch();
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
         {
             builder.Services.AddClusterDependencyCheck(builder.Configuration, includeStorage: true);
