@@ -274,6 +274,32 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
         Assert.Equal(param, error.GetProperty("param").GetString());
     }
 
+    [Theory]
+    [InlineData("?results_limit=0", "results_limit")]
+    [InlineData("?results_limit=10001", "results_limit")]
+    [InlineData("?results_offset=-1", "results_offset")]
+    [InlineData("?results_offset=abc", "results_offset")]
+    [InlineData("?include_results=maybe", "include_results")]
+    public async Task Get_BadQuery_Returns400NamingTheParameter(string query, string param)
+    {
+        var submitted = await fixture.SubmitAsync(new { model = Model, tasks = new[] { new { prompt = "query" } } });
+        var jobId = submitted.GetProperty("job_id").GetString()!;
+
+        var response = await fixture.App.CreateClient().GetAsync($"/v1/batch/{jobId}{query}");
+
+        var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, $"'{param}'", "invalid_request_error");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task List_LimitOutOfRange_Returns400()
+    {
+        var response = await fixture.App.CreateClient().GetAsync("/v1/batch?limit=101");
+
+        var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, "'limit'", "invalid_request_error");
+        Assert.Equal("limit", error.GetProperty("param").GetString());
+    }
+
     [Fact]
     public async Task Generate_MoreTasksThanAllowed_Returns400NamingFirstTaskOverLimit()
     {
