@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using OrleansGateway.Batch;
 using OrleansGateway.Hosting;
 
 namespace OrleansGateway.Silo.Hosting;
@@ -16,6 +17,7 @@ public static class SiloHostingExtensions
         builder.Configuration.AddGatewayClusterShorthands(silo: true);
         builder.Services.AddGatewayShutdown(builder.Configuration);
         builder.Services.AddGatewayCore();
+        builder.Services.AddGatewayBatch();
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
         {
             builder.Services.AddClusterDependencyCheck(builder.Configuration, includeStorage: true);
