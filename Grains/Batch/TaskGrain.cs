@@ -12,8 +12,9 @@ namespace OrleansGateway.Batch;
 /// Holds a group of consecutive tasks of one job and their results. Runs a task through
 /// <see cref="ChatExecutor"/> at batch priority (provider slots, retries and fallbacks as for
 /// interactive requests) and answers only once its result is stored; results that arrive within
-/// <see cref="BatchOptions.ResultWriteDelay"/> of each other are stored in one write. A task with a final result is never run again, so a task started twice
-/// (a resumed job) leaves one result. Reentrant: its tasks run concurrently.
+/// <see cref="BatchOptions.ResultWriteDelay"/> of each other are stored in one write. A task with
+/// a final result is never run again, so a task started twice (a resumed job) leaves one result.
+/// Reentrant: its tasks run concurrently.
 /// </summary>
 [Reentrant]
 public sealed partial class TaskGrain(
@@ -69,38 +70,6 @@ public sealed partial class TaskGrain(
         return _storedProgress;
     }
 
-    private async Task RunOneAsync(int local, CancellationToken cancellationToken)
-    {
-        if (results.State.Entries[local].IsFinal)
-        {
-            // Stored already, unless the write that holds it failed: then store it now.
-            await EnsureStoredAsync();
-            return;
-        }
-
-        if (!_running.TryGetValue(local, out var running))
-        {
-            running = RunTaskAsync(local, cancellationToken);
-            _running[local] = running;
-        }
-
-        try
-        {
-            await running;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Cancelled with its job: no result, and the call still answers with what is stored.
-        }
-        finally
-        {
-            if (_running.TryGetValue(local, out var current) && current == running && running.IsCompleted)
-            {
-                _running.Remove(local);
-            }
-        }
-    }
-
     public Task CancelAsync() => _cancel.CancelAsync();
 
     public async Task<TaskGrainSnapshot> GetSnapshotAsync()
@@ -149,6 +118,38 @@ public sealed partial class TaskGrain(
         }
 
         return Task.FromResult(items.MoveToImmutable());
+    }
+
+    private async Task RunOneAsync(int local, CancellationToken cancellationToken)
+    {
+        if (results.State.Entries[local].IsFinal)
+        {
+            // Stored already, unless the write that holds it failed: then store it now.
+            await EnsureStoredAsync();
+            return;
+        }
+
+        if (!_running.TryGetValue(local, out var running))
+        {
+            running = RunTaskAsync(local, cancellationToken);
+            _running[local] = running;
+        }
+
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled with its job: no result, and the call still answers with what is stored.
+        }
+        finally
+        {
+            if (_running.TryGetValue(local, out var current) && current == running && running.IsCompleted)
+            {
+                _running.Remove(local);
+            }
+        }
     }
 
     private async Task RunTaskAsync(int local, CancellationToken cancellationToken)

@@ -83,11 +83,25 @@ public sealed partial class ChatExecutor(
     /// Runs <paramref name="attempt"/> under a lease of the provider's grain, renewing the lease
     /// while it runs, and retries it as the provider's options say.
     /// </summary>
-    public async Task<T> RunWithRetriesAsync<T>(
+    public Task<T> RunWithRetriesAsync<T>(
         ProviderRoute route,
         ProviderOptions options,
         RequestPriority priority,
         Func<CancellationToken, Task<T>> attempt,
+        CancellationToken cancellationToken) =>
+        RunUnderLeaseWithRetriesAsync(route, options, priority, (_, ct) => attempt(ct), keepLeaseOnSuccess: false, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> under a fresh lease per attempt, releasing the slot before
+    /// any backoff. With <paramref name="keepLeaseOnSuccess"/> the lease of the successful attempt
+    /// is left to the result's owner (a stream holds its slot until it ends); otherwise it is released.
+    /// </summary>
+    public async Task<T> RunUnderLeaseWithRetriesAsync<T>(
+        ProviderRoute route,
+        ProviderOptions options,
+        RequestPriority priority,
+        Func<HeldLease, CancellationToken, Task<T>> attempt,
+        bool keepLeaseOnSuccess,
         CancellationToken cancellationToken)
     {
         ProviderChatCaller.EnsureConfigured(route.Provider, options);
@@ -98,7 +112,7 @@ public sealed partial class ChatExecutor(
             T result;
             try
             {
-                result = await attempt(cancellationToken);
+                result = await attempt(lease, cancellationToken);
             }
             catch (ProviderCallException exception)
             {
@@ -125,7 +139,11 @@ public sealed partial class ChatExecutor(
                 throw;
             }
 
-            lease.Release(CallOutcome.Success);
+            if (!keepLeaseOnSuccess)
+            {
+                lease.Release(CallOutcome.Success);
+            }
+
             return result;
         }
     }

@@ -126,7 +126,16 @@ public sealed partial class ProviderGrain(
         delayCancellation.Cancel();
         if (waiter.Completion.Task.IsCompleted)
         {
-            return await waiter.Completion.Task;
+            var result = await waiter.Completion.Task;
+            if (result.Granted && cancellationToken.IsCancellationRequested)
+            {
+                // Granted as the caller went away: nobody would ever release it, so give it back now.
+                ForgetLease(result.LeaseId);
+                Dispatch(time.GetUtcNow());
+                return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.Cancelled, "The caller went away while waiting for a slot.") { Provider = _name });
+            }
+
+            return result;
         }
 
         if (node.List is not null)

@@ -7,9 +7,6 @@ public sealed partial class ChatStreamExecutor
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Stream of model {Model}: attempt {Attempt} failed before its first token, retrying in {Delay}: {Error}")]
-        public static partial void Retrying(ILogger logger, string model, int attempt, TimeSpan delay, string error);
-
         [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Stream of model {Model} failed before its first token ({Kind}): {Error}")]
         public static partial void CandidateFailed(ILogger logger, string model, GatewayErrorKind kind, string error);
 

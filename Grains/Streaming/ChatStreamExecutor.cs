@@ -16,7 +16,6 @@ namespace OrleansGateway.Streaming;
 /// The slot is held until the stream ends or its consumer goes away.
 /// </summary>
 public sealed partial class ChatStreamExecutor(
-    IGrainFactory grains,
     ChatExecutor chat,
     ProviderClientRegistry registry,
     TokenUsageEstimator estimator,
@@ -109,58 +108,15 @@ public sealed partial class ChatStreamExecutor(
         return (null, lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
     }
 
-    private async Task<ActiveStream> StartCandidateAsync(ProviderRoute route, ProviderOptions options, ChatRequest request, CancellationToken cancellationToken)
+    private Task<ActiveStream> StartCandidateAsync(ProviderRoute route, ProviderOptions options, ChatRequest request, CancellationToken cancellationToken)
     {
-        ProviderChatCaller.EnsureConfigured(route.Provider, options);
-        var provider = grains.GetGrain<IProviderGrain>(route.Provider);
         var client = registry.GetChatClient(route.Provider, options, route.Model);
-        for (var attemptNumber = 0; ; attemptNumber++)
-        {
-            var lease = await chat.AcquireAsync(provider, request.Priority, cancellationToken);
-            try
-            {
-                var stream = await ProviderStream.OpenAsync(client, route, options, request, time, cancellationToken);
-                return new ActiveStream(route, lease, stream);
-            }
-            catch (ProviderCallException exception)
-            {
-                lease.Release(exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral);
-                if (!exception.Retryable || attemptNumber >= options.MaxRetries)
-                {
-                    throw;
-                }
-
-                var delay = chat.BackoffDelay(options, attemptNumber, exception.RetryAfter);
-                Log.Retrying(logger, route.FullName, attemptNumber + 1, delay, exception.Error.Message);
-                await DelayAsync(delay, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                lease.Release(CallOutcome.Neutral);
-                throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider }, retryable: false);
-            }
-            catch
-            {
-                lease.Release(CallOutcome.Neutral);
-                throw;
-            }
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        try
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled while waiting to retry."), retryable: false);
-        }
+        return chat.RunUnderLeaseWithRetriesAsync(
+            route,
+            options,
+            request.Priority,
+            async (lease, ct) => new ActiveStream(route, lease, await ProviderStream.OpenAsync(client, route, options, request, time, ct)),
+            keepLeaseOnSuccess: true,
+            cancellationToken);
     }
 }

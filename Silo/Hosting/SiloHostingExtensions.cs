@@ -17,8 +17,6 @@ public static class SiloHostingExtensions
         builder.Configuration.AddGatewayClusterShorthands(silo: true);
         builder.Services.AddGatewayShutdown(builder.Configuration);
         builder.Services.AddGatewayCore();
-
-        // The batch grains run here: Gateway:Batch must be bound (and validated) on the silo, not only on frontends.
         builder.Services.AddGatewayBatch();
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
         {

@@ -78,6 +78,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Completes when the host is told to stop (SIGTERM, Ctrl+C).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
     /// <summary>Clears the counters and recorded requests.</summary>
     public void ResetCounters()
     {

@@ -21,10 +21,7 @@ internal static class FakeProviderProgram
         server.RecordRequests = false;
         server.Behavior = _ => new FakeReply { Content = content, Chunks = chunks, Delay = latency, ChunkDelay = chunkDelay };
         Console.WriteLine($"fake provider listening at {server.BaseUrl}");
-        var stop = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-        await stop.Task;
+        await server.WaitForShutdownAsync();
     }
 
     private static string Arg(string[] args, string name, string fallback)

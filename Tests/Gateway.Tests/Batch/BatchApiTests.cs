@@ -206,6 +206,33 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
         Assert.Equal(["echo: " + tag + " once 1", "echo: " + tag + " once 2"], job.GetProperty("results").EnumerateArray().Skip(1).Take(2).Select(r => r.GetProperty("output").GetString()));
     }
 
+    [Fact]
+    public async Task Run_InteractiveRequestDuringBatch_ServedAheadOfQueuedBatchTasks()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var submitted = await fixture.SubmitAsync(new { model = Model, tasks = Enumerable.Range(0, 40).Select(i => new { prompt = $"slower:{tag}:{i}" }).ToArray() });
+        var jobId = submitted.GetProperty("job_id").GetString()!;
+
+        // The batch holds all 8 slots for 1 s and has 8 more tasks queued at the provider grain (window 16).
+        await WaitUntilAsync(() => fixture.Provider.InFlight >= 8, "the batch to hold all 8 provider slots");
+        var arrivedBefore = fixture.Provider.Requests.Count;
+
+        var response = await fixture.App.PostAsync("/v1/chat/completions", new { model = Model, messages = new[] { new { role = "user", content = $"interactive:{tag}" } } });
+
+        var body = await GatewayApplication.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200 for the interactive request, got {(int)response.StatusCode}: {body}");
+        var arrivals = fixture.Provider.Requests.ToArray();
+        var position = Array.FindIndex(arrivals, r => r.LastUserMessage == $"interactive:{tag}");
+        var batchAhead = arrivals[arrivedBefore..position].Count(r => r.LastUserMessage.StartsWith($"slower:{tag}:", StringComparison.Ordinal));
+
+        // Queued behind the batch it would come after its 8 queued tasks; with its priority it takes
+        // one of the 8 slots the running wave frees (whose other 7 may reach the provider first).
+        Assert.True(batchAhead < 8, $"the interactive request should take a slot ahead of the 8 queued batch tasks; {batchAhead} batch requests reached the provider first");
+
+        await fixture.App.PostJsonAsync($"/v1/batch/{jobId}/cancel", "{}");
+        await fixture.WaitForStatusAsync(jobId, "cancelled");
+    }
+
     [Theory]
     [InlineData("GET", "/v1/batch/batch_unknown")]
     [InlineData("GET", "/v1/batch/batch_unknown/results")]
@@ -245,6 +272,32 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, message, "invalid_request_error");
         Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Theory]
+    [InlineData("?results_limit=0", "results_limit")]
+    [InlineData("?results_limit=10001", "results_limit")]
+    [InlineData("?results_offset=-1", "results_offset")]
+    [InlineData("?results_offset=abc", "results_offset")]
+    [InlineData("?include_results=maybe", "include_results")]
+    public async Task Get_BadQuery_Returns400NamingTheParameter(string query, string param)
+    {
+        var submitted = await fixture.SubmitAsync(new { model = Model, tasks = new[] { new { prompt = "query" } } });
+        var jobId = submitted.GetProperty("job_id").GetString()!;
+
+        var response = await fixture.App.CreateClient().GetAsync($"/v1/batch/{jobId}{query}");
+
+        var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, $"'{param}'", "invalid_request_error");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task List_LimitOutOfRange_Returns400()
+    {
+        var response = await fixture.App.CreateClient().GetAsync("/v1/batch?limit=101");
+
+        var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, "'limit'", "invalid_request_error");
+        Assert.Equal("limit", error.GetProperty("param").GetString());
     }
 
     [Fact]

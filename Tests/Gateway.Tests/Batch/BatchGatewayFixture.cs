@@ -8,7 +8,7 @@ namespace OrleansGateway.Tests.Batch;
 /// <summary>
 /// One embedded gateway for the batch API tests, in front of a fake provider that echoes
 /// (<c>echo: &lt;prompt&gt;</c>), fails prompts starting <c>fail:</c> with a 500 and answers prompts
-/// starting <c>slow:</c> after 250 ms. Jobs hold at most 50 tasks, 4 per task grain.
+/// starting <c>slow:</c> after 250 ms, <c>slower:</c> after 1 s. Jobs hold at most 50 tasks, 4 per task grain.
 /// </summary>
 public sealed class BatchGatewayFixture : IAsyncLifetime
 {
@@ -25,6 +25,7 @@ public sealed class BatchGatewayFixture : IAsyncLifetime
         {
             var m when m.StartsWith("fail:", StringComparison.Ordinal) => FakeReply.Error(500, "fake failure"),
             var m when m.StartsWith("slow:", StringComparison.Ordinal) => FakeReply.Text("echo: " + m) with { Delay = TimeSpan.FromMilliseconds(250) },
+            var m when m.StartsWith("slower:", StringComparison.Ordinal) => FakeReply.Text("echo: " + m) with { Delay = TimeSpan.FromSeconds(1) },
             var m => FakeReply.Text("echo: " + m),
         };
         App = new GatewayApplication(Provider, new Dictionary<string, string?>

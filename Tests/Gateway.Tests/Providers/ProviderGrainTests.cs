@@ -202,6 +202,26 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         await grain.ReleaseAsync(holder.LeaseId, CallOutcome.Success);
     }
 
+    [Fact]
+    public async Task Queue_CallerCancelsWhileWaiting_SlotIsNotLost()
+    {
+        var grain = Grain("queue");
+        var holder = await grain.AcquireAsync(Interactive());
+        using var cancellation = new CancellationTokenSource();
+        var leaving = grain.AcquireAsync(Interactive("leaves"), cancellation.Token);
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the waiter to queue");
+
+        cancellation.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving.WaitAsync(s_wait));
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 0, "the cancelled waiter to leave the queue");
+
+        await grain.ReleaseAsync(holder.LeaseId, CallOutcome.Success);
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "the slot to be free: no lease may be left for the caller that went away");
+        var next = await grain.AcquireAsync(Interactive("next")).WaitAsync(s_wait);
+        Assert.True(next.Granted, next.Error?.Message);
+        await grain.ReleaseAsync(next.LeaseId, CallOutcome.Success);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + s_wait;
