@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 
 namespace OrleansGateway.Batch;
 
@@ -10,6 +11,9 @@ public static class BatchServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="BatchOptions"/> (bound from <c>Gateway:Batch</c>, validated at start). Idempotent.
     /// The batch grains also need the gateway core (<c>AddGatewayCore</c>), which every gateway host adds.
+    /// A <see cref="BatchOptions.ResumeReminderPeriod"/> shorter than Orleans' minimum reminder period
+    /// (1 minute) lowers that minimum, since the reminder service rejects shorter periods and every
+    /// submission would fail.
     /// </summary>
     public static IServiceCollection AddGatewayBatch(this IServiceCollection services)
     {
@@ -20,6 +24,13 @@ public static class BatchServiceCollectionExtensions
 
         services.AddOptions<BatchOptions>().BindConfiguration(BatchOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchOptions>, BatchOptionsValidator>());
+        services.AddOptions<ReminderOptions>().PostConfigure<IOptions<BatchOptions>>((reminders, batch) =>
+        {
+            if (batch.Value.ResumeReminderPeriod < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = batch.Value.ResumeReminderPeriod;
+            }
+        });
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -7,10 +8,6 @@ using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
 
-// Still to add when the batch feature (BatchJobGrain, /v1/batch) is merged into this branch: a batch
-// submitted through a frontend survives kill -9 of the silo holding its BatchJobGrain (exactly one
-// result per task), and after RestartEverySilo the finished job and its results are still readable.
-// Both fit this class: ProviderGrainSiloAsync shows how to find a grain's silo through the dashboard.
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
@@ -123,6 +120,104 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
         Assert.True(after!.Value.MayHaveLeases, $"A running provider grain stores MayHaveLeases=true: {after}");
     }
 
+    [Fact]
+    public async Task KillNine_SiloHoldingBatchJob_ReminderResumesJobWithOneResultPerTask()
+    {
+        const int taskCount = 400;
+        cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(50) };
+        var jobId = await SubmitBatchAsync(cluster.Frontends[0], taskCount);
+
+        // The silo holding the job's BatchJobGrain is the one whose grain logged the submission.
+        var victim = await BatchJobSiloAsync(jobId);
+        var survivor = cluster.Silos.Single(s => s != victim);
+
+        // Mid-run: some tasks done, most still to do.
+        var job = await WaitForBatchAsync(cluster.Frontends[1], jobId, TimeSpan.FromSeconds(60), j => CompletedCount(j) >= taskCount / 10, "a tenth of its tasks completed");
+        var doneAtKill = CompletedCount(job);
+        var requestsAtKill = cluster.Provider.TotalCount;
+        victim.Process!.KillHard();
+        var killedAt = DateTime.UtcNow;
+        output.WriteLine($"killed {victim.Name} (silo port {victim.SiloPort}), which holds BatchJobGrain {jobId}, with {doneAtKill} of {taskCount} tasks completed");
+        Assert.True(doneAtKill < taskCount / 2, $"The job was nearly done ({doneAtKill} of {taskCount}) when {victim.Name} was killed; the kill must hit it mid-run.");
+
+        // Nothing calls the job now: only its reminder, firing on the survivor, can start more tasks.
+        // Tasks already in flight on the survivor's task grains finish (at most the in-flight window, 2 x the provider's limit).
+        var newRequests = 0L;
+        // Failure detection (about three missed 2 s probes), the reminder moving to the survivor, then a 5 s period:
+        // well within 40 s, while Orleans' default 1 minute period would not be.
+        var resumeDeadline = killedAt + TimeSpan.FromSeconds(40);
+        const int resumedThreshold = (4 * ClusterFixture.ProviderLimit) + 30;
+        while (DateTime.UtcNow < resumeDeadline && (newRequests = cluster.Provider.TotalCount - requestsAtKill) < resumedThreshold)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(newRequests >= resumedThreshold,
+            $"Within 40 s of the kill the provider received only {newRequests} more requests: the resume reminder (period {ClusterFixture.ResumeReminderPeriod.TotalSeconds} s) did not restart the job on {survivor.Name}.\n{cluster.Tails()}");
+        output.WriteLine($"resumed by the reminder: {newRequests} provider requests {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
+        Assert.True(survivor.Process!.Output.Contains($"Batch {jobId}: resuming", StringComparison.Ordinal),
+            $"{survivor.Name} did not log the job's resumption.\n{survivor.Process.Tail()}");
+
+        job = await WaitForBatchAsync(cluster.Frontends[0], jobId, TimeSpan.FromSeconds(60), j => Status(j) is not ("queued" or "processing"), "finished");
+        output.WriteLine($"completed {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill; the provider answered {cluster.Provider.TotalCount} requests for {taskCount} tasks");
+        Assert.True(Status(job) == "completed", $"Job status after the kill: {job}");
+        Assert.True(CompletedCount(job) == taskCount, $"completed_count is {CompletedCount(job)}, expected {taskCount}: {job}");
+        Assert.True(job.GetProperty("failed_count").GetInt32() == 0, $"failed_count must be 0: {job}");
+
+        await AssertOneEchoPerTaskAsync(cluster.Frontends[1], jobId, taskCount);
+
+        victim.StartProcess(cluster.StartSilo(victim));
+        foreach (var frontend in cluster.Frontends)
+        {
+            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+        }
+    }
+
+    [Fact]
+    public async Task RestartEverySilo_FinishedBatchJob_JobAndResultsStillReadable()
+    {
+        const int taskCount = 150;
+        var jobId = await SubmitBatchAsync(cluster.Frontends[1], taskCount);
+        var before = await WaitForBatchAsync(cluster.Frontends[1], jobId, TimeSpan.FromSeconds(60), j => Status(j) is not ("queued" or "processing"), "finished");
+        Assert.True(Status(before) == "completed" && CompletedCount(before) == taskCount, $"The job did not complete before the restart: {before}");
+        var resultsBefore = await ResultsTextAsync(cluster.Frontends[1], jobId);
+
+        foreach (var silo in cluster.Silos)
+        {
+            await silo.Process!.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var requestsBefore = cluster.Provider.TotalCount;
+        foreach (var silo in cluster.Silos)
+        {
+            silo.StartProcess(cluster.StartSilo(silo));
+        }
+
+        foreach (var frontend in cluster.Frontends)
+        {
+            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+        }
+
+        foreach (var frontend in cluster.Frontends)
+        {
+            var after = await GetBatchAsync(frontend, jobId, includeResults: false);
+            Assert.True(after is not null, $"{frontend.Name}: GET /v1/batch/{jobId} did not answer 200 after every silo restarted.\n{cluster.Tails()}");
+            foreach (var field in new[] { "status", "task_count", "completed_count", "failed_count", "submitted_at", "started_at", "completed_at", "usage" })
+            {
+                Assert.True(after!.Value.GetProperty(field).GetRawText() == before.GetProperty(field).GetRawText(),
+                    $"{frontend.Name}: '{field}' changed across the restart: before {before.GetProperty(field)}, after {after.Value.GetProperty(field)}");
+            }
+
+            var resultsAfter = await ResultsTextAsync(frontend, jobId);
+            Assert.True(resultsAfter == resultsBefore,
+                $"{frontend.Name}: the results read after the restart differ from those before it.\nbefore: {resultsBefore[..Math.Min(500, resultsBefore.Length)]}\nafter: {resultsAfter[..Math.Min(500, resultsAfter.Length)]}");
+        }
+
+        await AssertOneEchoPerTaskAsync(cluster.Frontends[0], jobId, taskCount);
+        Assert.True(cluster.Provider.TotalCount == requestsBefore,
+            $"Reading the finished job after the restart ran {cluster.Provider.TotalCount - requestsBefore} task(s) again.");
+    }
+
     /// <summary>The persisted <c>ProviderGrainState</c> of provider <c>fake</c> in this run's service, if any.</summary>
     private async Task<(string ActivatedAt, bool MayHaveLeases)?> ProviderStateAsync(TableClient table)
     {
@@ -171,4 +266,124 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
 
         return rows.Count == 0 ? "the table is empty" : string.Join("; ", rows.Take(20));
     }
+
+    /// <summary>Submits a job of <paramref name="taskCount"/> tasks with ids <c>t0</c>... and distinct prompts; returns its id.</summary>
+    private async Task<string> SubmitBatchAsync(HostProcess frontend, int taskCount)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            model = "fake/fake-model",
+            tasks = Enumerable.Range(0, taskCount).Select(i => new { id = TaskId(i), prompt = TaskPrompt(i) }),
+        });
+        using var request = Authorized(HttpMethod.Post, frontend.BaseUrl + "/v1/batch/generate");
+        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await cluster.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: POST /v1/batch/generate answered {(int)response.StatusCode}: {text}\n{cluster.Tails()}");
+        using var document = JsonDocument.Parse(text);
+        Assert.True(document.RootElement.GetProperty("task_count").GetInt32() == taskCount, $"task_count of the submission: {text}");
+        return document.RootElement.GetProperty("job_id").GetString()!;
+    }
+
+    /// <summary>The job's document without results, or null when it does not answer 200.</summary>
+    private async Task<JsonElement?> GetBatchAsync(HostProcess frontend, string jobId, bool includeResults)
+    {
+        using var request = Authorized(HttpMethod.Get, $"{frontend.BaseUrl}/v1/batch/{jobId}?include_results={(includeResults ? "true" : "false")}");
+        using var response = await cluster.Http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            output.WriteLine($"{frontend.Name}: GET /v1/batch/{jobId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Polls the job's counters until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
+    private async Task<JsonElement> WaitForBatchAsync(HostProcess frontend, string jobId, TimeSpan timeout, Func<JsonElement, bool> condition, string what)
+    {
+        JsonElement? last = null;
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await GetBatchAsync(frontend, jobId, includeResults: false) ?? last;
+            }
+            catch (HttpRequestException exception)
+            {
+                output.WriteLine($"{frontend.Name}: GET /v1/batch/{jobId} failed: {exception.Message}");
+            }
+
+            if (last is { } job && condition(job))
+            {
+                return job;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"Job {jobId} was not {what} within {timeout.TotalSeconds} s; last: {last}\n{cluster.Tails()}");
+    }
+
+    /// <summary>The body of <c>GET /v1/batch/{id}/results</c>.</summary>
+    private async Task<string> ResultsTextAsync(HostProcess frontend, string jobId)
+    {
+        using var request = Authorized(HttpMethod.Get, $"{frontend.BaseUrl}/v1/batch/{jobId}/results");
+        using var response = await cluster.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: GET /v1/batch/{jobId}/results answered {(int)response.StatusCode}: {text}");
+        return text;
+    }
+
+    /// <summary>Exactly one completed result per task, in task order, each the echo of its own prompt.</summary>
+    private async Task AssertOneEchoPerTaskAsync(HostProcess frontend, string jobId, int taskCount)
+    {
+        var lines = (await ResultsTextAsync(frontend, jobId)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == taskCount, $"{lines.Length} result lines for {taskCount} tasks.");
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var document = JsonDocument.Parse(lines[i]);
+            var result = document.RootElement;
+            var (id, index, status, text) = (result.GetProperty("id").GetString(), result.GetProperty("index").GetInt32(), result.GetProperty("status").GetString(), result.GetProperty("output").GetString());
+            Assert.True(id == TaskId(i) && index == i && status == "completed" && text == "echo: " + TaskPrompt(i),
+                $"Result line {i} is not task {TaskId(i)}'s one completed echo of '{TaskPrompt(i)}': {lines[i]}");
+        }
+    }
+
+    /// <summary>The silo whose BatchJobGrain logged the job's submission (only the activation holding the job does).</summary>
+    private async Task<SiloSlot> BatchJobSiloAsync(string jobId)
+    {
+        var line = $"Batch {jobId}: submitted";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var holders = cluster.Silos.Where(s => s.Process!.Output.Contains(line, StringComparison.Ordinal)).ToList();
+            if (holders.Count == 1)
+            {
+                return holders[0];
+            }
+
+            Assert.True(holders.Count == 0, $"Both silos logged '{line}'.");
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"No silo logged '{line}' within 10 s.\n{cluster.Tails()}");
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string url)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClusterFixture.SecretToken);
+        return request;
+    }
+
+    private static string TaskId(int index) => "t" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string TaskPrompt(int index) => "task number " + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Status(JsonElement job) => job.GetProperty("status").GetString()!;
+
+    private static int CompletedCount(JsonElement job) => job.GetProperty("completed_count").GetInt32();
 }

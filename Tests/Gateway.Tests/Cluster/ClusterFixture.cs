@@ -22,6 +22,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>The silos' <c>Gateway:Batch:ResumeReminderPeriod</c>.</summary>
+    public static readonly TimeSpan ResumeReminderPeriod = TimeSpan.FromSeconds(5);
+
     private readonly List<HostProcess> _allProcesses = [];
     private string _siloDll = string.Empty;
     private string _frontendDll = string.Empty;
@@ -105,6 +108,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Gateway__Providers__fake__RetryBaseDelayMilliseconds"] = "1",
         ["Gateway__Providers__fake__CircuitFailureThreshold"] = "1000",
         ["Gateway__ShutdownTimeoutSeconds"] = "15",
+
+        // A batch job whose silo dies is resumed by its reminder within seconds rather than the default minute.
+        ["Gateway__Batch__ResumeReminderPeriod"] = ResumeReminderPeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__OrleansGateway"] = "Information",
         ["Logging__LogLevel__Orleans"] = "Warning",

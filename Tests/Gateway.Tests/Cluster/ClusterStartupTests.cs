@@ -30,6 +30,22 @@ public sealed class ClusterStartupTests(ClusterFixture cluster)
         await AssertExitsNamingAsync(frontend, "Redis is unreachable");
     }
 
+    [Fact]
+    public async Task Silo_InvalidBatchSetting_ExitsNonZeroNamingTheSetting()
+    {
+        // The batch grains run on the silos, so the silo binds and validates Gateway:Batch itself.
+        var silo = cluster.StartLoneSilo("silo-bad-batch", new Dictionary<string, string?> { ["Gateway__Batch__TasksPerGrain"] = "0" });
+        try
+        {
+            await AssertExitsNamingAsync(silo, "Gateway:Batch:TasksPerGrain");
+        }
+        finally
+        {
+            // Had it started, it must not stay in the shared cluster.
+            silo.KillHard();
+        }
+    }
+
     private static async Task AssertExitsNamingAsync(HostProcess host, string expected)
     {
         var exited = await host.WaitForExitAsync(s_exitWithin);
