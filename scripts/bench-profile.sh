@@ -21,7 +21,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 fake_port=$(free_port); gw_port=$(free_port); silo_port=$(free_port); gwy_port=$(free_port)
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# SIGKILL: the fake provider's host takes SIGTERM for itself and its Main then never returns.
+cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 (cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$fake_port" --latency-ms 0 --chunks 16 --chunk-delay-ms 0) >"$out/fake.log" 2>&1 &
