@@ -15,7 +15,7 @@ public static class OpenAiErrors
         GatewayErrorKind.RateLimited or GatewayErrorKind.QueueFull => StatusCodes.Status429TooManyRequests,
         GatewayErrorKind.Timeout => StatusCodes.Status504GatewayTimeout,
         GatewayErrorKind.Upstream => StatusCodes.Status502BadGateway,
-        GatewayErrorKind.CircuitOpen or GatewayErrorKind.Relocating => StatusCodes.Status503ServiceUnavailable,
+        GatewayErrorKind.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorKind.ProviderRejected => error.UpstreamStatus is 400 or 404 or 409 or 413 or 422 ? error.UpstreamStatus.Value : StatusCodes.Status400BadRequest,
         GatewayErrorKind.Cancelled => 499,
         _ => StatusCodes.Status500InternalServerError,

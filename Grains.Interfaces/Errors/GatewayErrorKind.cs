@@ -36,7 +36,4 @@ public enum GatewayErrorKind
 
     /// <summary>A fault inside the gateway (500).</summary>
     Internal = 10,
-
-    /// <summary>The provider's limiter is moving to another silo (its silo is shutting down): ask again. Never shown to clients.</summary>
-    Relocating = 11,
 }

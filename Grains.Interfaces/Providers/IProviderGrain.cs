@@ -22,13 +22,6 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("Release"), OneWay]
     Task ReleaseAsync(long leaseId, CallOutcome outcome);
 
-    /// <summary>
-    /// The silo is shutting down: queued callers are told to ask again (they reach the next
-    /// activation), so the grain can deactivate at once and hand its leases over.
-    /// </summary>
-    [Alias("PrepareToMove")]
-    Task PrepareToMoveAsync();
-
     /// <summary>The limit, slots in use, queue lengths, recent errors and circuit state.</summary>
     [Alias("GetStatus")]
     Task<ProviderStatus> GetStatusAsync();

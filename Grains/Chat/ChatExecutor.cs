@@ -20,9 +20,6 @@ public sealed partial class ChatExecutor(
     IJitterSource jitter,
     ILogger<ChatExecutor> logger)
 {
-    private const int MaxRelocationAsks = 600;
-    private static readonly TimeSpan s_relocationPause = TimeSpan.FromMilliseconds(100);
-
     // GetGrain resolves the interface type by reflection on every call (3.5 us, 1.3 KB): one reference per provider.
     private readonly ConcurrentDictionary<string, IProviderGrain> _providerGrains = new(StringComparer.Ordinal);
 
@@ -161,13 +158,6 @@ public sealed partial class ChatExecutor(
         {
             // In a cluster the provider's grain may have died with its silo: retried until it lives on another.
             lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken), time, cancellationToken);
-
-            // Its silo is shutting down: ask again until the next activation (on another silo) answers.
-            for (var asked = 1; lease.Error?.Kind == GatewayErrorKind.Relocating && asked < MaxRelocationAsks; asked++)
-            {
-                await Task.Delay(s_relocationPause, time, cancellationToken);
-                lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken), time, cancellationToken);
-            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

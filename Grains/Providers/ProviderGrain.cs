@@ -17,7 +17,6 @@ public sealed partial class ProviderGrain(
     [PersistentState("provider", GatewayStorage.Name)] IPersistentState<ProviderGrainState> state,
     ProviderClientRegistry registry,
     TimeProvider time,
-    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
     private static readonly TimeSpan s_statsWindow = TimeSpan.FromSeconds(60);
@@ -38,8 +37,6 @@ public sealed partial class ProviderGrain(
     private long? _trialLeaseId;
     private int _recentSuccesses;
     private int _recentFailures;
-    private bool _moving;
-    private CancellationTokenRegistration _stoppingRegistration;
 
     private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
 
@@ -79,10 +76,6 @@ public sealed partial class ProviderGrain(
         state.State.ActivatedAt = now;
         await state.WriteStateAsync(cancellationToken);
 
-        // When the silo begins to stop, queued callers must not hold up this grain's deactivation.
-        var self = this.AsReference<IProviderGrain>();
-        _stoppingRegistration = lifetime.ApplicationStopping.Register(() => self.PrepareToMoveAsync().Ignore());
-
         var period = TimeSpan.FromMilliseconds(Math.Max(100, LeaseTtl.TotalMilliseconds / 4));
         this.RegisterGrainTimer(_ => { Sweep(); return Task.CompletedTask; }, (object?)null,
             new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = false });
@@ -90,7 +83,6 @@ public sealed partial class ProviderGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await _stoppingRegistration.DisposeAsync();
         // Hand the live leases to the next activation, so a graceful move (a silo shutting down,
         // a rolling deploy) keeps the count without a recovery window.
         SweepExpired(time.GetUtcNow());
@@ -130,11 +122,6 @@ public sealed partial class ProviderGrain(
         if (FreeSlots > 0 && now >= _recoveringUntil && _interactiveQueue.Count == 0 && _batchQueue.Count == 0)
         {
             return Grant(request.Priority, now);
-        }
-
-        if (_moving)
-        {
-            return LeaseResult.Refuse(MovingError());
         }
 
         if (_interactiveQueue.Count + _batchQueue.Count >= _options.MaxQueue)
@@ -230,25 +217,6 @@ public sealed partial class ProviderGrain(
         Dispatch(now);
         return Task.CompletedTask;
     }
-
-    public Task PrepareToMoveAsync()
-    {
-        _moving = true;
-        var error = MovingError();
-        foreach (var queue in new[] { _interactiveQueue, _batchQueue })
-        {
-            while (queue.First is { } first)
-            {
-                queue.RemoveFirst();
-                first.Value.Completion.TrySetResult(LeaseResult.Refuse(error));
-            }
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private GatewayError MovingError() =>
-        new(GatewayErrorKind.Relocating, $"Provider '{_name}' is moving to another silo; ask again.") { Provider = _name };
 
     public Task<ProviderStatus> GetStatusAsync()
     {
