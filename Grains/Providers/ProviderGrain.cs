@@ -53,26 +53,13 @@ public sealed partial class ProviderGrain(
         _nextLeaseId = now.ToUnixTimeMilliseconds() << 12;
         if (state.RecordExists && state.State.MayHaveLeases)
         {
-            if (state.State.EndedCleanly)
-            {
-                // The last activation handed its leases over: their holders keep renewing them here.
-                foreach (var leaseId in state.State.HandedOverLeases)
-                {
-                    Adopt(leaseId, now);
-                }
-            }
-            else
-            {
-                // The last activation ended without a clean shutdown: holders may still be calling.
-                // Renewals (every third of the time-to-live) rebuild the count before new slots are given.
-                _recoveringUntil = now + LeaseTtl;
-                Log.Recovering(logger, _name, LeaseTtl);
-            }
+            // The last activation ended without a clean shutdown: holders may still be calling.
+            // Renewals (every third of the time-to-live) rebuild the count before new slots are given.
+            _recoveringUntil = now + LeaseTtl;
+            Log.Recovering(logger, _name, LeaseTtl);
         }
 
         state.State.MayHaveLeases = true;
-        state.State.EndedCleanly = false;
-        state.State.HandedOverLeases = [];
         state.State.ActivatedAt = now;
         await state.WriteStateAsync(cancellationToken);
 
@@ -83,13 +70,11 @@ public sealed partial class ProviderGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Hand the live leases to the next activation, so a graceful move (a silo shutting down,
-        // a rolling deploy) keeps the count without a recovery window.
-        SweepExpired(time.GetUtcNow());
-        state.State.MayHaveLeases = _leases.Count > 0;
-        state.State.EndedCleanly = true;
-        state.State.HandedOverLeases = [.. _leases.Keys];
-        await state.WriteStateAsync(cancellationToken);
+        if (_leases.Count == 0)
+        {
+            state.State.MayHaveLeases = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
     }
 
     public async Task<LeaseResult> AcquireAsync(LeaseRequest request, CancellationToken cancellationToken = default)
@@ -183,7 +168,13 @@ public sealed partial class ProviderGrain(
         // lease has expired or been released, and its slot may already be someone else's.
         if (now < _recoveringUntil && !_releasedWhileRecovering.Contains(leaseId))
         {
-            Adopt(leaseId, now);
+            var priority = (RequestPriority)(leaseId & 1);
+            _leases[leaseId] = new Lease(priority, now + LeaseTtl);
+            if (priority == RequestPriority.Batch)
+            {
+                _batchInFlight++;
+            }
+
             return Task.FromResult(true);
         }
 
@@ -234,15 +225,6 @@ public sealed partial class ProviderGrain(
         var now = time.GetUtcNow();
         SweepExpired(now);
         Dispatch(now);
-    }
-
-    private void Adopt(long leaseId, DateTimeOffset now)
-    {
-        var priority = (RequestPriority)(leaseId & 1);
-        if (_leases.TryAdd(leaseId, new Lease(priority, now + LeaseTtl)) && priority == RequestPriority.Batch)
-        {
-            _batchInFlight++;
-        }
     }
 
     private LeaseResult Grant(RequestPriority priority, DateTimeOffset now)

@@ -2,13 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansGateway.FakeProvider;
 using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
-using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Infrastructure;
 
@@ -23,9 +20,6 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public FakeProviderServer Provider { get; private set; } = null!;
-
-    /// <summary>The grain storage of every silo, held in the test process.</summary>
-    public SharedGrainStore Store { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -45,7 +39,7 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) => new SharedGrainStorage(Store, services.GetRequiredService<IGrainStorageSerializer>()));
+            silo.AddMemoryGrainStorage(GatewayStorage.Name);
             silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
