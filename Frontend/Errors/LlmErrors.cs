@@ -19,9 +19,9 @@ public static class LlmErrors
     /// <summary>The documented error response.</summary>
     public static IResult ToResult(GatewayError error, HttpContext? context = null)
     {
-        if (context is not null && error.RetryAfterSeconds is { } retryAfter)
+        if (context is not null)
         {
-            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ApiSurface.SetRetryAfter(context, error);
         }
 
         return TypedResults.Json(LlmErrorResponse.For(error.Message), GatewayJsonContext.Default.LlmErrorResponse, statusCode: StatusOf(error));

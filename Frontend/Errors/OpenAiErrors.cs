@@ -43,9 +43,9 @@ public static class OpenAiErrors
     /// <summary>The error response, with <c>Retry-After</c> where the error carries one.</summary>
     public static IResult ToResult(GatewayError error, HttpContext? context = null)
     {
-        if (context is not null && error.RetryAfterSeconds is { } retryAfter)
+        if (context is not null)
         {
-            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ApiSurface.SetRetryAfter(context, error);
         }
 
         return TypedResults.Json(BodyOf(error), GatewayJsonContext.Default.OpenAiErrorResponse, statusCode: StatusOf(error));

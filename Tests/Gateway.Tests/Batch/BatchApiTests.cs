@@ -336,17 +336,6 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
     private static int CompletedResults(JsonElement job) =>
         job.GetProperty("results").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "completed");
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string description)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {description}.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string description) =>
+        Eventually.UntilAsync(condition, description, TimeSpan.FromSeconds(15));
 }

@@ -222,17 +222,6 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         await grain.ReleaseAsync(next.LeaseId, CallOutcome.Success);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.UntilAsync(condition, what, s_wait);
 }

@@ -164,17 +164,6 @@ public sealed class ResilienceTests(ProviderClusterFixture fixture)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        Eventually.UntilAsync(condition, what, s_wait);
 }
