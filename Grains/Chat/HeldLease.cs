@@ -2,7 +2,7 @@ using OrleansGateway.Providers;
 
 namespace OrleansGateway.Chat;
 
-/// <summary>A granted provider slot whose lease is renewed in the background until <see cref="StopRenewing"/>.</summary>
+/// <summary>A granted provider slot whose lease is renewed in the background until <see cref="Release"/>.</summary>
 public sealed class HeldLease
 {
     private readonly CancellationTokenSource _stop = new();
@@ -27,8 +27,7 @@ public sealed class HeldLease
     private readonly IProviderGrain _provider;
     private int _released;
 
-    /// <summary>Stops renewing; the caller releases the slot itself.</summary>
-    public void StopRenewing()
+    private void StopRenewing()
     {
         if (!_stop.IsCancellationRequested)
         {
