@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
 using Orleans.Runtime;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
+using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Chat;
@@ -11,10 +13,14 @@ namespace OrleansGateway.Frontend.Chat;
 /// once when the call was lost with its silo, and turns any other failure of the call itself
 /// into a <see cref="GatewayError"/>.
 /// </summary>
-public sealed partial class ChatDispatcher(IGrainFactory grains, ILogger<ChatDispatcher> logger)
+public sealed partial class ChatDispatcher(IGrainFactory grains, IOptions<StreamingOptions> streaming, ILogger<ChatDispatcher> logger)
 {
     // GetGrain resolves the interface type by reflection on every call (3.5 us, 1.3 KB): resolve once.
     private IChatGrain? _chatGrain;
+    private IChatStreamGrain?[]? _streamGrains;
+
+    // Where this frontend's round robin over the stream grains starts, so frontends do not all begin at slot 0.
+    private int _nextStreamSlot = Random.Shared.Next();
 
     /// <summary>Runs a non-streaming completion.</summary>
     public async Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
@@ -43,16 +49,16 @@ public sealed partial class ChatDispatcher(IGrainFactory grains, ILogger<ChatDis
     }
 
     /// <summary>
-    /// Streams a completion through a fresh <see cref="IChatStreamGrain"/>: deltas, then one completed
-    /// or failed event. Retries once with a new grain when the call was lost with its silo before the
-    /// first event; any other failure of the call itself becomes a failed event. Never throws.
+    /// Streams a completion through the next <see cref="IChatStreamGrain"/> of the pool: deltas, then one
+    /// completed or failed event. Retries once on the next grain when the call was lost with its silo
+    /// before the first event; any other failure of the call itself becomes a failed event. Never throws.
     /// </summary>
     public async IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var received = false;
         for (var attempt = 0; ; attempt++)
         {
-            var events = grains.GetGrain<IChatStreamGrain>(Guid.NewGuid()).StreamAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var events = NextStreamGrain().StreamAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
             var retry = false;
             try
             {
@@ -102,6 +108,13 @@ public sealed partial class ChatDispatcher(IGrainFactory grains, ILogger<ChatDis
                 yield break;
             }
         }
+    }
+
+    private IChatStreamGrain NextStreamGrain()
+    {
+        var pool = _streamGrains ??= new IChatStreamGrain?[streaming.Value.StreamGrainPoolSize];
+        var slot = (int)((uint)Interlocked.Increment(ref _nextStreamSlot) % (uint)pool.Length);
+        return pool[slot] ??= grains.GetGrain<IChatStreamGrain>(slot);
     }
 
     private async Task DisposeQuietlyAsync(IAsyncEnumerator<ChatStreamEvent> events)

@@ -11,6 +11,7 @@ public static class StreamingServiceCollectionExtensions
         services.AddOptions<StreamingOptions>()
             .BindConfiguration(StreamingOptions.SectionName)
             .Validate(o => o.KeepAliveSeconds > 0 && double.IsFinite(o.KeepAliveSeconds), $"{StreamingOptions.SectionName}:KeepAliveSeconds must be a positive number of seconds.")
+            .Validate(o => o.StreamGrainPoolSize is >= 1 and <= 65536, $"{StreamingOptions.SectionName}:StreamGrainPoolSize must be between 1 and 65536.")
             .ValidateOnStart();
         return services;
     }

@@ -1,29 +1,17 @@
-using System.Runtime.CompilerServices;
 using Orleans.Concurrency;
 using OrleansGateway.Chat;
 
 namespace OrleansGateway.Streaming;
 
 /// <summary>
-/// One activation per streamed completion (a plain grain, not a stateless worker, because the
-/// enumeration's later calls must reach the activation that holds it). Reentrant so that the
-/// consumer's cancellation reaches a stream that is waiting for the provider.
+/// One of a pool of activations that carry streams (keyed by pool slot, not per stream: activating a
+/// grain for each stream cost about 0.1 ms before its first token). Reentrant, so the activation runs
+/// many streams at once and a consumer's cancellation reaches a stream that is waiting for the
+/// provider; each enumeration's later calls reach this activation because they use the same key.
 /// </summary>
 [Reentrant]
 public sealed class ChatStreamGrain(ChatStreamExecutor executor) : Grain, IChatStreamGrain
 {
-    public async IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await foreach (var item in executor.StreamAsync(request, cancellationToken))
-            {
-                yield return item;
-            }
-        }
-        finally
-        {
-            DeactivateOnIdle();
-        }
-    }
+    public IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
+        executor.StreamAsync(request, cancellationToken);
 }

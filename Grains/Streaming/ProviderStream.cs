@@ -1,4 +1,6 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net.ServerSentEvents;
 using OpenAI.Chat;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
@@ -7,8 +9,10 @@ using OrleansGateway.Providers;
 namespace OrleansGateway.Streaming;
 
 /// <summary>
-/// One streamed attempt at one provider through the <c>OpenAI</c> package (which asks for
-/// <c>stream_options.include_usage</c>). <see cref="OpenAsync"/> returns once the first token (or the
+/// One streamed attempt at one provider through the <c>OpenAI</c> package's protocol method (the
+/// request asks for <c>stream_options.include_usage</c>; the response is read as it arrives with
+/// <see cref="SseParser"/> and <see cref="ChatCompletionChunkReader"/>, which reaches the first token
+/// sooner than the package's typed stream). <see cref="OpenAsync"/> returns once the first token (or the
 /// end) has arrived, within the first-token timeout; after that each wait for the provider's next
 /// chunk must end within the idle timeout. Failures surface as <see cref="ProviderCallException"/>; disposing
 /// cancels the provider request.
@@ -16,7 +20,8 @@ namespace OrleansGateway.Streaming;
 public sealed class ProviderStream : IAsyncDisposable
 {
     private readonly ProviderRoute _route;
-    private readonly IAsyncEnumerator<StreamingChatCompletionUpdate> _updates;
+    private PipelineResponse? _response;
+    private IAsyncEnumerator<SseItem<ProviderChunk>>? _updates;
     private readonly CancellationTokenSource _timeout;
     private readonly CancellationTokenSource _linked;
     private readonly CancellationToken _callerToken;
@@ -30,7 +35,6 @@ public sealed class ProviderStream : IAsyncDisposable
 
     private ProviderStream(
         ProviderRoute route,
-        IAsyncEnumerator<StreamingChatCompletionUpdate> updates,
         CancellationTokenSource timeout,
         CancellationTokenSource linked,
         CancellationToken callerToken,
@@ -39,7 +43,6 @@ public sealed class ProviderStream : IAsyncDisposable
         TimeProvider time)
     {
         _route = route;
-        _updates = updates;
         _timeout = timeout;
         _linked = linked;
         _callerToken = callerToken;
@@ -68,23 +71,10 @@ public sealed class ProviderStream : IAsyncDisposable
         var idleTimeout = TimeSpan.FromSeconds(options.StreamIdleTimeoutSeconds);
         var timeout = new CancellationTokenSource(firstTokenTimeout, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        IAsyncEnumerator<StreamingChatCompletionUpdate> updates;
+        var stream = new ProviderStream(route, timeout, linked, cancellationToken, firstTokenTimeout, idleTimeout, time);
         try
         {
-            var messages = ProviderChatCaller.ToOpenAIMessages(request.Messages);
-            var chatOptions = ProviderChatCaller.ToOpenAIOptions(request, options);
-            updates = client.CompleteChatStreamingAsync(messages, chatOptions, linked.Token).GetAsyncEnumerator(linked.Token);
-        }
-        catch
-        {
-            linked.Dispose();
-            timeout.Dispose();
-            throw;
-        }
-
-        var stream = new ProviderStream(route, updates, timeout, linked, cancellationToken, firstTokenTimeout, idleTimeout, time);
-        try
-        {
+            await stream.SendAsync(client, options, request);
             while (stream._pending.Count == 0 && stream.FinishReason is null && !stream._ended)
             {
                 await stream.PullAsync();
@@ -122,51 +112,59 @@ public sealed class ProviderStream : IAsyncDisposable
         }
 
         _disposed = true;
-        // Cancelling first makes the package abandon the response instead of reading it to the end.
+        // Cancelling first makes the response be abandoned instead of read to the end.
         _linked.Cancel();
         try
         {
-            await _updates.DisposeAsync();
+            if (_updates is not null)
+            {
+                await _updates.DisposeAsync();
+            }
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException or ClientResultException)
         {
         }
 
+        _response?.Dispose();
         _linked.Dispose();
         _timeout.Dispose();
     }
 
+    /// <summary>Sends the request; the response's events are read as they arrive.</summary>
+    private async Task SendAsync(ChatClient client, ProviderOptions options, ChatRequest request)
+    {
+        try
+        {
+            using var body = ChatCompletionRequestWriter.Write(request, _route.Model, options, stream: true);
+            var result = await client.CompleteChatAsync(body, new RequestOptions { BufferResponse = false, CancellationToken = _linked.Token });
+            _response = result.GetRawResponse();
+            var content = _response.ContentStream ?? throw new FormatException("the streamed response has no body");
+            _updates = SseParser.Create(content, static (_, data) => ChatCompletionChunkReader.Read(data))
+                .EnumerateAsync(_linked.Token)
+                .GetAsyncEnumerator(_linked.Token);
+        }
+        catch (Exception exception) when (Failure(exception) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
     private async Task PullAsync()
     {
-        bool hasUpdate;
         if (_started)
         {
             _timeout.CancelAfter(_idleTimeout);
         }
 
+        bool hasUpdate;
         try
         {
-            hasUpdate = await _updates.MoveNextAsync();
+            hasUpdate = await _updates!.MoveNextAsync();
         }
-        catch (OperationCanceledException) when (_callerToken.IsCancellationRequested)
+        catch (Exception exception) when (Failure(exception) is { } failure)
         {
-            throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = _route.Provider }, retryable: false);
+            throw failure;
         }
-        catch (OperationCanceledException) when (_timeout.IsCancellationRequested)
-        {
-            throw TimeoutError();
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            if (_timeout.IsCancellationRequested && !_callerToken.IsCancellationRequested)
-            {
-                // The timeout aborted the response while it was being read.
-                throw TimeoutError();
-            }
-
-            throw ProviderErrors.FromException(_route.Provider, exception, _time);
-        }
-
         if (!hasUpdate)
         {
             _ended = true;
@@ -178,30 +176,55 @@ public sealed class ProviderStream : IAsyncDisposable
             _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
         }
 
-        var update = _updates.Current;
-        if (CompletionId is null && !string.IsNullOrEmpty(update.CompletionId))
+        var update = _updates.Current.Data;
+        if (update.Done)
         {
-            CompletionId = update.CompletionId;
+            _ended = true;
+            return;
         }
 
-        foreach (var part in update.ContentUpdate)
+        if (update.Error is { } error)
         {
-            if (!string.IsNullOrEmpty(part.Text))
-            {
-                _pending.Enqueue(part.Text);
-            }
+            throw new ProviderCallException(
+                new GatewayError(GatewayErrorKind.Upstream, $"Provider '{_route.Provider}' reported an error in its stream: {error}") { Provider = _route.Provider },
+                retryable: !_started);
+        }
+
+        if (CompletionId is null && !string.IsNullOrEmpty(update.Id))
+        {
+            CompletionId = update.Id;
+        }
+
+        if (!string.IsNullOrEmpty(update.Text))
+        {
+            _pending.Enqueue(update.Text);
         }
 
         if (update.FinishReason is { } finishReason)
         {
-            FinishReason = ProviderChatCaller.ToWireFinishReason(finishReason);
+            FinishReason = finishReason;
         }
 
         if (update.Usage is { } usage)
         {
-            Usage = new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount);
+            Usage = usage;
         }
     }
+
+    /// <summary>
+    /// The error a failure of the provider call stands for: the caller's cancellation, a timeout
+    /// (which may abort a read with an I/O error), or what the provider answered; null to let it pass.
+    /// </summary>
+    private ProviderCallException? Failure(Exception exception) => exception switch
+    {
+        ProviderCallException => null,
+        OperationCanceledException when _callerToken.IsCancellationRequested =>
+            new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = _route.Provider }, retryable: false),
+        OperationCanceledException when _timeout.IsCancellationRequested => TimeoutError(),
+        OperationCanceledException => null,
+        _ when _timeout.IsCancellationRequested && !_callerToken.IsCancellationRequested => TimeoutError(),
+        _ => ProviderErrors.FromException(_route.Provider, exception, _time),
+    };
 
     private ProviderCallException TimeoutError()
     {

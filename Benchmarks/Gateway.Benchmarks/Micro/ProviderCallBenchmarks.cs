@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using OpenAI;
 using OpenAI.Chat;
@@ -10,8 +9,9 @@ using OrleansGateway.Providers;
 namespace OrleansGateway.Benchmarks.Micro;
 
 /// <summary>
-/// The provider call without the network: what the <c>OpenAI</c> package costs to build the request,
-/// send it through an in-memory handler and parse the answer into the gateway's <see cref="ChatResult"/>,
+/// The provider call without the network: what the <c>OpenAI</c> package costs (protocol method as the
+/// gateway calls it, and the typed method) to send the request through an in-memory handler and turn the
+/// answer into the gateway's <see cref="ChatResult"/>,
 /// against a plain <see cref="HttpClient"/> POST of the same bytes (what a pass-through pays).
 /// </summary>
 [MemoryDiagnoser]
@@ -44,24 +44,34 @@ public class ProviderCallBenchmarks
         return bytes.Length;
     }
 
+    /// <summary>What the gateway does: its own request body, the package's protocol method, one read of the answer.</summary>
     [Benchmark]
-    public async Task<ChatResult> OpenAIPackageCompleteChat()
+    public async Task<ChatResult> OpenAIPackageProtocolMethod()
     {
-        var messages = ProviderChatCaller.ToOpenAIMessages(BenchData.Request.Messages);
-        var options = ProviderChatCaller.ToOpenAIOptions(BenchData.Request, _options);
+        using var body = ChatCompletionRequestWriter.Write(BenchData.Request, "m", _options, stream: false);
+        var result = await _chat.CompleteChatAsync(body, new RequestOptions());
+        var completion = ChatCompletionResponseReader.Read(result.GetRawResponse().Content.ToMemory());
+        return new ChatResult(completion.Id ?? "x", "fake/m", completion.Content, completion.FinishReason, completion.Usage ?? TokenUsage.Zero, completion.CreatedUnixSeconds ?? 0);
+    }
+
+    /// <summary>The package's typed method (the gateway's provider call before 2026-11-24 19:40).</summary>
+    [Benchmark]
+    public async Task<ChatResult> OpenAIPackageTypedMethod()
+    {
+        var messages = BenchData.Request.Messages.Select(OpenAI.Chat.ChatMessage (m) => m.Role == "system" ? new SystemChatMessage(m.Content) : new UserChatMessage(m.Content)).ToList();
+        var options = new ChatCompletionOptions { Temperature = BenchData.Request.Temperature, MaxOutputTokenCount = BenchData.Request.MaxTokens };
         var completion = (await _chat.CompleteChatAsync(messages, options)).Value;
         return new ChatResult(completion.Id, "fake/m", string.Concat(completion.Content.Select(p => p.Text)),
-            ProviderChatCaller.ToWireFinishReason(completion.FinishReason),
+            completion.FinishReason == ChatFinishReason.Length ? "length" : "stop",
             completion.Usage is { } u ? new TokenUsage(u.InputTokenCount, u.OutputTokenCount, u.TotalTokenCount) : TokenUsage.Zero,
             completion.CreatedAt.ToUnixTimeSeconds());
     }
 
-    /// <summary>Only the package's request building (messages and options), no call.</summary>
+    /// <summary>Only the request body, no call.</summary>
     [Benchmark]
-    public ChatCompletionOptions BuildOpenAIRequest()
+    public int WriteRequestBody()
     {
-        var messages = ProviderChatCaller.ToOpenAIMessages(BenchData.Request.Messages);
-        _ = messages.Count + Encoding.UTF8.GetByteCount(BenchData.Request.Model);
-        return ProviderChatCaller.ToOpenAIOptions(BenchData.Request, _options);
+        using var body = ChatCompletionRequestWriter.Write(BenchData.Request, "m", _options, stream: false);
+        return body.TryComputeLength(out var length) ? (int)length : 0;
     }
 }

@@ -1,0 +1,14 @@
+using OrleansGateway.Chat;
+
+namespace OrleansGateway.Providers;
+
+/// <summary>
+/// What the gateway keeps of one server-sent event of a provider's stream: the text it adds, the
+/// completion id, the finish reason (wire form), the usage, an error the provider reported in the
+/// stream, or that it is the <c>[DONE]</c> marker.
+/// </summary>
+public readonly record struct ProviderChunk(string? Id, string? Text, string? FinishReason, TokenUsage? Usage, string? Error, bool Done)
+{
+    /// <summary>The <c>[DONE]</c> marker that ends an OpenAI stream.</summary>
+    public static ProviderChunk DoneMarker { get; } = new(null, null, null, null, null, Done: true);
+}

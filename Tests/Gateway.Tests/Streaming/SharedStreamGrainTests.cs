@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Streaming;
+
+public sealed class SharedStreamGrainTests(OneStreamGrainGatewayFixture fixture) : IClassFixture<OneStreamGrainGatewayFixture>
+{
+    [Fact]
+    public async Task ChatCompletionsStream_ManyAtOnceOnOneGrain_EachGetsItsOwnTextAndALeaverStopsOnlyItsOwn()
+    {
+        const int streams = 8;
+        fixture.Provider.Behavior = request => new FakeReply
+        {
+            Content = string.Concat(Enumerable.Range(0, 4).Select(i => $"{request.LastUserMessage}-{i} ")),
+            Chunks = [.. Enumerable.Range(0, 4).Select(i => $"{request.LastUserMessage}-{i} ")],
+            ChunkDelay = TimeSpan.FromMilliseconds(100),
+        };
+        fixture.Provider.ResetCounters();
+        using var client = fixture.CreateClient();
+
+        // One client leaves after its first event while the others are mid-stream on the same activation.
+        var leaver = Task.Run(async () =>
+        {
+            using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", Body("leaver"));
+            using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+            return await reader.ReadEventAsync();
+        });
+        var readers = Enumerable.Range(0, streams).Select(n => Task.Run(async () =>
+        {
+            using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", Body($"s{n}"));
+            using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+            return (n, response.StatusCode, Items: await reader.ReadAllAsync());
+        })).ToArray();
+
+        Assert.NotNull(await leaver);
+        foreach (var (n, status, items) in await Task.WhenAll(readers))
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("[DONE]", items[^1].Data);
+            var text = new StringBuilder();
+            foreach (var item in items.Where(i => !i.IsComment && i.Data != "[DONE]"))
+            {
+                var delta = item.Json().GetProperty("choices")[0].GetProperty("delta");
+                if (delta.TryGetProperty("content", out var content))
+                {
+                    text.Append(content.GetString());
+                }
+            }
+
+            Assert.Equal($"s{n}-0 s{n}-1 s{n}-2 s{n}-3 ", text.ToString());
+        }
+
+        Assert.True(fixture.Provider.PeakInFlight >= streams, $"The streams must have run at once on the one grain (peak {fixture.Provider.PeakInFlight}).");
+        Assert.Equal(streams, fixture.Provider.CompletedCount);
+        await Eventually.UntilAsync(() => fixture.Provider.CancelledCount == 1, "the leaver's provider request is cancelled", TimeSpan.FromSeconds(5));
+    }
+
+    private static object Body(string text) => new { model = "fake/fake-model", messages = new[] { new { role = "user", content = text } }, stream = true };
+}
