@@ -28,7 +28,7 @@ public static class SiloLossRetry
         {
             try
             {
-                return await call();
+                return await call().ConfigureAwait(false);
             }
             catch (Exception exception) when (IsSiloLoss(exception) && !cancellationToken.IsCancellationRequested)
             {
@@ -39,7 +39,7 @@ public static class SiloLossRetry
                 }
             }
 
-            await Task.Delay(Pause(attempt), time, cancellationToken);
+            await Task.Delay(Pause(attempt), time, cancellationToken).ConfigureAwait(false);
         }
     }
 }
