@@ -8,6 +8,7 @@ using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 
+InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayOrleans();

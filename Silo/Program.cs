@@ -4,6 +4,7 @@ using OrleansGateway.Silo.Dashboard;
 using OrleansGateway.Silo.Health;
 using OrleansGateway.Silo.Hosting;
 
+InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewaySilo();

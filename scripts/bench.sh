@@ -6,6 +6,7 @@
 #            alternating rounds, plus streaming (time to first token, concurrent streams)
 #   limiter  ProviderGrain acquire/release pairs per second in an in-process silo (issue 4)
 #   micro    BenchmarkDotNet on the hot path (short runs)
+#   first-token  time to first token through the OpenAI package (typed vs protocol method) and a plain HttpClient
 # Results go to Benchmarks/results/ as Markdown. All traffic stays on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,14 +34,14 @@ run() {
 }
 
 case "$what" in
-  http | limiter | micro) run "$what" "$@" ;;
+  http | limiter | micro | first-token) run "$what" "$@" ;;
   all)
     run http "$@"
     run limiter
     run micro
     ;;
   *)
-    echo "usage: bash scripts/bench.sh [http|limiter|micro|all] [options]" >&2
+    echo "usage: bash scripts/bench.sh [http|limiter|micro|first-token|all] [options]" >&2
     exit 2
     ;;
 esac

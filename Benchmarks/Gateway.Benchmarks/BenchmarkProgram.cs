@@ -1,3 +1,4 @@
+using OrleansGateway.Benchmarks.FirstToken;
 using OrleansGateway.Benchmarks.Http;
 using OrleansGateway.Benchmarks.Limiter;
 using OrleansGateway.Benchmarks.Micro;
@@ -7,7 +8,8 @@ namespace OrleansGateway.Benchmarks;
 /// <summary>
 /// Entry point of the benchmarks (not tests: nothing here runs under <c>dotnet test</c>).
 /// <c>http</c>: provider direct vs YARP vs gateway with wrk; <c>limiter</c>: ProviderGrain
-/// acquire/release pairs per second; <c>micro</c>: BenchmarkDotNet on the hot path.
+/// acquire/release pairs per second; <c>micro</c>: BenchmarkDotNet on the hot path; <c>first-token</c>:
+/// time to first token through the <c>OpenAI</c> package's typed and protocol methods and a plain client.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -23,16 +25,20 @@ internal static class BenchmarkProgram
                 return await LimiterBench.RunAsync(new CommandLine(rest));
             case "micro":
                 return MicroBenchmarks.Run(rest);
+            case "first-token":
+                return await FirstTokenBench.RunAsync(new CommandLine(rest));
             default:
                 Console.WriteLine("""
                     usage: OrleansGateway.Benchmarks <command> [options]
                       http     [--rounds 5] [--seconds 10] [--warmup 5] [--ttft-requests 500] [--ttft-warmup 1500] [--streams 1000] [--out Benchmarks/results]
-                               [--note text] [--compare-dll path/to/another/OrleansGateway.Frontend.dll]
+                               [--note text] [--compare-dll path/to/another/OrleansGateway.Frontend.dll] [--compare-env KEY=VALUE,...]
                                provider called directly vs YARP pass-through vs gateway (embedded), wrk load, alternating rounds
                       limiter  [--seconds 10] [--limit 16] [--out Benchmarks/results]
                                IProviderGrain acquire/release pairs per second in an in-process silo
                       micro    [BenchmarkDotNet arguments, e.g. --filter *]
                                hot-path micro-benchmarks (short runs)
+                      first-token [--rounds 5] [--requests 400] [--warmup 500] [--out Benchmarks/results]
+                               time to first token from the fake provider: OpenAI typed vs protocol method vs plain HttpClient
                     """);
                 return command == "help" ? 0 : 2;
         }

@@ -13,6 +13,8 @@ namespace OrleansGateway.Frontend.Json;
 /// </summary>
 public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
 {
+    private const long LargeBodyBytes = 64 * 1024;
+
     /// <summary>Reads the body as <typeparamref name="T"/>, within the configured size limit (or <paramref name="maxBytes"/>).</summary>
     public async Task<BodyReadResult<T>> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, long? maxBytes = null)
         where T : class
@@ -38,6 +40,12 @@ public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
         {
             await using var limited = new LengthLimitedStream(request.Body, limit);
             var value = await JsonSerializer.DeserializeAsync(limited, typeInfo, context.RequestAborted);
+            if (limited.Position > LargeBodyBytes)
+            {
+                // What follows a large body (mapping thousands of batch tasks, splitting a long text)
+                // runs on the thread pool, not on the socket thread that completed the last read.
+                await Task.Yield();
+            }
             return value is null
                 ? Invalid<T>("The request body must be a JSON object, not null.")
                 : new BodyReadResult<T>(value, null, false);

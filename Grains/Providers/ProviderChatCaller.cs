@@ -40,12 +40,20 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
             throw ProviderErrors.FromException(route.Provider, exception, time);
         }
 
+        var usage = completion.Usage;
+        if (usage is null && estimator is not null)
+        {
+            // Counting tokens of a long conversation takes a while: not on the socket thread that read the answer.
+            await Task.Yield();
+            usage = estimator.Estimate(request.Messages, completion.Content);
+        }
+
         return new ChatResult(
             Id: string.IsNullOrEmpty(completion.Id) ? NewCompletionId() : completion.Id,
             Model: route.FullName,
             Content: completion.Content,
             FinishReason: completion.FinishReason,
-            Usage: completion.Usage ?? estimator?.Estimate(request.Messages, completion.Content) ?? TokenUsage.Zero,
+            Usage: usage ?? TokenUsage.Zero,
             CreatedUnixSeconds: completion.CreatedUnixSeconds is { } created and > 0 ? created : time.GetUtcNow().ToUnixTimeSeconds());
     }
 

@@ -25,7 +25,11 @@ public static class HttpBench
             Command: args.Get("--command", "dotnet OrleansGateway.Benchmarks.dll http " + string.Join(' ', args.Args)),
             OutDir: args.Get("--out", RepoPaths.ResultsDir),
             Note: args.Get("--note", string.Empty),
-            CompareDll: args.Get("--compare-dll", string.Empty) is { Length: > 0 } compare ? Path.GetFullPath(compare) : null);
+            CompareDll: args.Get("--compare-dll", string.Empty) is { Length: > 0 } compare ? Path.GetFullPath(compare) : null,
+            CompareEnvironment: args.Get("--compare-env", string.Empty)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(pair => pair.Split('=', 2))
+                .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty));
 
         Console.CancelKeyPress += (_, _) => StopServers();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
@@ -52,7 +56,7 @@ public static class HttpBench
         var proxy = Start("YARP pass-through", RepoPaths.ProxyDll, ["--destination", fake.BaseUrl], []);
         var slowProxy = Start("YARP pass-through (slow provider)", RepoPaths.ProxyDll, ["--destination", slow.BaseUrl], []);
         var gateway = Start("gateway", RepoPaths.GatewayDll, [], GatewayEnvironment(fake, slow));
-        var compare = options.CompareDll is { } compareDll ? Start("gateway (comparison build)", compareDll, [], GatewayEnvironment(fake, slow)) : null;
+        var compare = options.CompareDll is { } compareDll ? Start("gateway (comparison build)", compareDll, [], new Dictionary<string, string>(GatewayEnvironment(fake, slow).Concat(options.CompareEnvironment))) : null;
 
         var startup = TimeSpan.FromSeconds(90);
         await fake.WaitReadyAsync(http, "/v1/models", startup);

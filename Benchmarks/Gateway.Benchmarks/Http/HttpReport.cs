@@ -103,6 +103,10 @@ public sealed class HttpReport(HttpBenchOptions options)
         if (options.CompareDll is not null)
         {
             md.AppendLine(s_inv, $"- Comparison build (fourth target, same configuration, measured in the same rounds): `{options.CompareDll}`");
+            if (options.CompareEnvironment.Count > 0)
+            {
+                md.AppendLine(s_inv, $"- Comparison build's extra environment (`--compare-env`): `{string.Join(", ", options.CompareEnvironment.Select(e => e.Key + "=" + e.Value))}`");
+            }
         }
 
         if (!string.IsNullOrEmpty(options.Note))
