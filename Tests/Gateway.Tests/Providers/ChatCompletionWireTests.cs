@@ -87,6 +87,14 @@ public sealed class ChatCompletionWireTests
     }
 
     [Fact]
+    public void Read_EscapedPropertyNames_AreRecognised()
+    {
+        var completion = Read("""{"\u0069d":"x","choices":[{"m\u0065ssage":{"content":"a"},"finish_reason":"length"}]}""");
+
+        Assert.Equal(new ProviderCompletion("x", "a", "length", null, null), completion);
+    }
+
+    [Fact]
     public void ReadChunk_ContentDelta_ReadsIdAndText()
     {
         var chunk = ChatCompletionChunkReader.Read("""{"id":"c-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null,"logprobs":null}],"usage":null}"""u8);
