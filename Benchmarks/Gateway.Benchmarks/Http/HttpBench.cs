@@ -56,7 +56,13 @@ public static class HttpBench
         var proxy = Start("YARP pass-through", RepoPaths.ProxyDll, ["--destination", fake.BaseUrl], []);
         var slowProxy = Start("YARP pass-through (slow provider)", RepoPaths.ProxyDll, ["--destination", slow.BaseUrl], []);
         var gateway = Start("gateway", RepoPaths.GatewayDll, [], GatewayEnvironment(fake, slow));
-        var compare = options.CompareDll is { } compareDll ? Start("gateway (comparison build)", compareDll, [], new Dictionary<string, string>(GatewayEnvironment(fake, slow).Concat(options.CompareEnvironment))) : null;
+        var compareEnvironment = GatewayEnvironment(fake, slow);
+        foreach (var (name, value) in options.CompareEnvironment)
+        {
+            compareEnvironment[name] = value;
+        }
+
+        var compare = options.CompareDll is { } compareDll ? Start("gateway (comparison build)", compareDll, [], compareEnvironment) : null;
 
         var startup = TimeSpan.FromSeconds(90);
         await fake.WaitReadyAsync(http, "/v1/models", startup);
