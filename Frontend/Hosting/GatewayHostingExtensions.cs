@@ -43,6 +43,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddGatewayAuth();
         builder.Services.AddSingleton<RequestBodyReader>();
         builder.Services.AddSingleton<ModelResolver>();
+        builder.Services.AddOptions<ChatExecutionOptions>().BindConfiguration(ChatExecutionOptions.SectionName);
         builder.Services.AddSingleton<ChatDispatcher>();
         builder.Services.AddGatewayStreaming();
         builder.Services.AddGatewaySummarization();

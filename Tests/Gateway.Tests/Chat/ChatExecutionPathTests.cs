@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansGateway.Chat;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Streaming;
+using OrleansGateway.Tests.Infrastructure;
+using OrleansGateway.Tests.Streaming;
+
+namespace OrleansGateway.Tests.Chat;
+
+/// <summary>
+/// The same requests through both ways an embedded gateway can run chat: in the frontend's process
+/// (the default) and through the chat grains. Each way answers completions and streams alike, holds
+/// the provider's limit through its <c>ProviderGrain</c>, and lets a leaving client cancel the
+/// provider request and free its slot; the grain statistics show which way ran.
+/// </summary>
+public abstract class ChatExecutionPathTests
+{
+    private readonly KestrelGatewayFixture _fixture;
+
+    protected ChatExecutionPathTests(KestrelGatewayFixture fixture)
+    {
+        _fixture = fixture;
+        fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        fixture.Provider.ResetCounters();
+    }
+
+    /// <summary>Whether this gateway should run chat in its own process.</summary>
+    protected abstract bool ExpectInProcess { get; }
+
+    [Fact]
+    public async Task CompletionAndStream_RunTheExpectedWay_AndAnswerAlike()
+    {
+        using var client = _fixture.CreateClient();
+        using var completion = await client.PostAsync("/v1/chat/completions", Json(Body("one", stream: false)));
+        var text = await completion.Content.ReadAsStringAsync();
+        Assert.True(completion.StatusCode == HttpStatusCode.OK, text);
+        using (var document = JsonDocument.Parse(text))
+        {
+            Assert.Equal("echo: one", document.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        }
+
+        using var stream = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", Body("two", stream: true));
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        using var reader = new SseReader(await stream.Content.ReadAsStreamAsync());
+        var items = await reader.ReadAllAsync();
+        Assert.Equal("[DONE]", items[^1].Data);
+        Assert.Equal("echo: two", StreamedText(items));
+
+        var dispatcher = _fixture.Gateway.Services.GetRequiredService<ChatDispatcher>();
+        Assert.Equal(ExpectInProcess, dispatcher.RunsInProcess);
+        var chatActivations = await ActivationsAsync(typeof(ChatGrain));
+        var streamActivations = await ActivationsAsync(typeof(ChatStreamGrain));
+        if (ExpectInProcess)
+        {
+            Assert.Equal(0, chatActivations);
+            Assert.Equal(0, streamActivations);
+        }
+        else
+        {
+            Assert.True(chatActivations > 0, "a completion must have activated a ChatGrain");
+            Assert.True(streamActivations > 0, "a stream must have activated a ChatStreamGrain");
+        }
+
+        Assert.True(await ActivationsAsync(typeof(OrleansGateway.Providers.ProviderGrain)) > 0, "slots come from the provider's grain either way");
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task ManyAtOnce_NeverMoreThanTheProvidersLimit()
+    {
+        _fixture.Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(150) };
+        using var client = _fixture.CreateClient();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async n =>
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", Json(Body($"n{n}", stream: false)));
+            return (n, response.StatusCode, Text: await response.Content.ReadAsStringAsync());
+        }));
+
+        foreach (var (n, status, text) in answers)
+        {
+            Assert.True(status == HttpStatusCode.OK, text);
+            Assert.Contains($"echo: n{n}", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(12, _fixture.Provider.CompletedCount);
+        Assert.Equal(3, _fixture.Provider.PeakInFlight);
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task StreamLeftMidway_CancelsTheProviderRequestAndFreesTheSlot()
+    {
+        _fixture.Provider.Behavior = _ => new FakeReply
+        {
+            Content = "a b c d e f",
+            Chunks = ["a ", "b ", "c ", "d ", "e ", "f"],
+            ChunkDelay = TimeSpan.FromMilliseconds(300),
+        };
+        using var client = _fixture.CreateClient();
+        using (var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", Body("leave", stream: true)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+            Assert.NotNull(await reader.ReadEventAsync());
+        }
+
+        await Eventually.UntilAsync(() => _fixture.Provider.CancelledCount == 1, "the provider request is cancelled", TimeSpan.FromSeconds(5));
+        Assert.Equal(0, _fixture.Provider.CompletedCount);
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    private async Task<int> ActivationsAsync(Type grainType)
+    {
+        var management = _fixture.Gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var statistics = await management.GetSimpleGrainStatistics();
+        // The type's name as Orleans reports it may carry the assembly after a comma.
+        return statistics.Where(s => s.GrainType.Split(',')[0].Trim() == grainType.FullName).Sum(s => s.ActivationCount);
+    }
+
+    private static object Body(string text, bool stream) =>
+        new { model = "fake/fake-model", messages = new[] { new { role = "user", content = text } }, stream };
+
+    private static StringContent Json(object body) =>
+        new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    private static string StreamedText(IEnumerable<SseItem> items)
+    {
+        var text = new StringBuilder();
+        foreach (var item in items.Where(i => !i.IsComment && i.Data != "[DONE]"))
+        {
+            var delta = item.Json().GetProperty("choices")[0].GetProperty("delta");
+            if (delta.TryGetProperty("content", out var content))
+            {
+                text.Append(content.GetString());
+            }
+        }
+
+        return text.ToString();
+    }
+}
