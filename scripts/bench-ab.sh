@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Quick A/B/C of gateway variants under the same load (NOT part of the test suite):
+#   bash scripts/bench-ab.sh [--rounds 8] [--seconds 5] [--note "..."] VARIANT [VARIANT ...]
+# A VARIANT is one argument: space-separated KEY=VALUE environment settings for that gateway
+# process (e.g. "Gateway__Chat__InProcessWhenEmbedded=false"), optionally DLL=/path/to/other/
+# OrleansGateway.Frontend.dll to run another build; "" is this build as configured by default.
+# Starts the fast fake provider and one embedded gateway per variant (all at once, loopback),
+# warms each up, then loads them one at a time with wrk at 32 connections, rotating the order
+# every round. For each run it records req/s and the gateway process's CPU time per request
+# (/proc), the figure least moved by a busy machine; per-process spread is large on 2 cores, so
+# compare medians of several rounds. Writes Benchmarks/results/<date>-ab.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=8; seconds=5; note=""
+variants=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --note) note="$2"; shift 2 ;;
+    *) variants+=("$1"); shift ;;
+  esac
+done
+[[ ${#variants[@]} -ge 1 ]] || { echo "usage: bash scripts/bench-ab.sh [--rounds N] [--seconds S] [--note TEXT] VARIANT..." >&2; exit 2; }
+command_line="bash scripts/bench-ab.sh --rounds $rounds --seconds $seconds$(for v in "${variants[@]}"; do printf ' %q' "$v"; done)"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq wrk
+fi
+dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
+
+work=$(mktemp -d /tmp/gw-ab-XXXXXX)
+pids=()
+# SIGKILL: the fake provider's host takes SIGTERM for itself and its Main then never returns.
+cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+fake_port=$(free_port)
+(cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$fake_port" --latency-ms 0 --chunks 16 --chunk-delay-ms 0) >"$work/fake.log" 2>&1 &
+pids+=($!)
+
+default_dll="$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll"
+gw_pids=(); gw_ports=()
+for i in "${!variants[@]}"; do
+  dll="$default_dll"; settings=()
+  for kv in ${variants[$i]}; do
+    if [[ $kv == DLL=* ]]; then dll=$(realpath "${kv#DLL=}"); else settings+=("$kv"); fi
+  done
+  port=$(free_port)
+  (cd "$(dirname "$dll")" && exec env \
+    Gateway__Providers__fake__BaseUrl="http://127.0.0.1:$fake_port/v1" Gateway__Providers__fake__ApiKey=x \
+    Gateway__Providers__fake__MaxConcurrency=1000 Gateway__Providers__fake__Models__0=m \
+    Logging__LogLevel__Default=Warning Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)" \
+    "${settings[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port") >"$work/gateway-$i.log" 2>&1 &
+  pids+=($!); gw_pids+=($!); gw_ports+=("$port")
+done
+
+for port in "${gw_ports[@]}"; do
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "a gateway did not start; see its log" >&2; cat "$work"/gateway-*.log >&2; exit 1; }
+done
+cat >"$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
+LUA
+for port in "${gw_ports[@]}"; do
+  answer=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$port/v1/chat/completions")
+  [[ $answer == *'"choices"'* ]] || { echo "a gateway answered: $answer" >&2; exit 1; }
+  wrk -t2 -c32 -d8s -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null   # warm-up (tiered JIT)
+done
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+: >"$work/runs.tsv"
+count=${#variants[@]}
+for round in $(seq 1 "$rounds"); do
+  for k in $(seq 0 $((count - 1))); do
+    i=$(( (k + round) % count ))
+    before=$(cpu_ticks "${gw_pids[$i]}")
+    out=$(wrk -t2 -c32 -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions")
+    after=$(cpu_ticks "${gw_pids[$i]}")
+    requests=$(awk '/requests in/{print $1}' <<<"$out")
+    rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx/{s+=$NF} /Socket errors/{gsub(",", ""); s+=$4+$6+$8+$10} END{print s+0}' <<<"$out")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$i" "$rps" "$(( after - before ))" "$requests" "$errors" >>"$work/runs.tsv"
+    echo "round $round/$rounds  [$i] ${variants[$i]:-(default)}  $rps req/s"
+  done
+done
+
+stamp=$(date -u +%Y-%m-%d-%H%M)
+out_file="Benchmarks/results/$stamp-ab.md"
+python3 - "$work/runs.tsv" "$out_file" "$ticks" "$command_line" "$note" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')" "${variants[@]}" <<'PY'
+import statistics, sys, platform, os, subprocess, datetime
+runs_path, out_path, ticks, command, note, commit, *variants = sys.argv[1:]
+ticks = float(ticks)
+rows = [line.split('\t') for line in open(runs_path).read().splitlines() if line]
+cpu_model = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
+dotnet = subprocess.run(['dotnet', '--version'], capture_output=True, text=True).stdout.strip()
+md = [f"# Gateway variants A/B ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
+      f"- Command: `{command}`",
+      f"- Machine: {os.cpu_count()} cores, {cpu_model}, dotnet {dotnet}, {platform.system()} {platform.release()}",
+      f"- Commit: {commit}",
+      "- Load: wrk -t2 -c32 on `POST /v1/chat/completions` (fake provider, latency 0), one variant at a time, order rotated every round; each gateway is its own process (embedded mode), all started at once and warmed up for 8 s.",
+      "- CPU us/request: the gateway process's user+system CPU time during its run (/proc) over the requests wrk completed."]
+if note:
+    md.append(f"- Note: {note}")
+md += ["", "| variant | req/s (median) | CPU us/request (median) | CPU us/request (min-max) | vs first variant, CPU | errors |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+base = None
+per_round = {}
+for i, name in enumerate(variants):
+    mine = [r for r in rows if int(r[1]) == i]
+    rps = [float(r[2]) for r in mine]
+    cpu = [int(r[3]) / ticks * 1e6 / max(1, int(r[4])) for r in mine]
+    for r, c in zip(mine, cpu):
+        per_round.setdefault(int(r[0]), {})[i] = (float(r[2]), c)
+    med = statistics.median(cpu)
+    base = base or med
+    md.append(f"| {name or '(default build and settings)'} | {statistics.median(rps):.0f} | {med:.1f} | {min(cpu):.1f}-{max(cpu):.1f} | {med / base:.2f} | {sum(int(r[5]) for r in mine)} |")
+md += ["", "Every run (req/s, CPU us/request):", "", "| round | " + " | ".join(f"[{i}]" for i in range(len(variants))) + " |", "| ---: |" + " ---: |" * len(variants)]
+for rnd in sorted(per_round):
+    md.append(f"| {rnd} | " + " | ".join(f"{per_round[rnd][i][0]:.0f}, {per_round[rnd][i][1]:.1f}" if i in per_round[rnd] else "" for i in range(len(variants))) + " |")
+md += ["", "Variants: " + "; ".join(f"[{i}] `{v or '(default)'}`" for i, v in enumerate(variants)), ""]
+open(out_path, 'w').write("\n".join(md))
+print("\n".join(md))
+PY
+echo "wrote $out_file"
