@@ -25,22 +25,15 @@ done
 [[ ${#variants[@]} -ge 1 ]] || { echo "usage: bash scripts/bench-ab.sh [--rounds N] [--seconds S] [--note TEXT] VARIANT..." >&2; exit 2; }
 command_line="bash scripts/bench-ab.sh --rounds $rounds --seconds $seconds$(for v in "${variants[@]}"; do printf ' %q' "$v"; done)"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq wrk
-fi
+# shellcheck source=scripts/bench-servers.sh
+source scripts/bench-servers.sh
+bench_ensure_wrk
 dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
 
 work=$(mktemp -d /tmp/gw-ab-XXXXXX)
-pids=()
-# SIGKILL: the fake provider's host takes SIGTERM for itself and its Main then never returns.
-cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-fake_port=$(free_port)
-(cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$fake_port" --latency-ms 0 --chunks 16 --chunk-delay-ms 0) >"$work/fake.log" 2>&1 &
-pids+=($!)
+trap 'bench_stop_all; rm -rf "$work"' EXIT
+fake_port=$(bench_free_port)
+bench_start_fake_provider "$fake_port" "$work/fake.log"
 
 default_dll="$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll"
 gw_pids=(); gw_ports=()
@@ -49,18 +42,13 @@ for i in "${!variants[@]}"; do
   for kv in ${variants[$i]}; do
     if [[ $kv == DLL=* ]]; then dll=$(realpath "${kv#DLL=}"); else settings+=("$kv"); fi
   done
-  port=$(free_port)
-  (cd "$(dirname "$dll")" && exec env \
-    Gateway__Providers__fake__BaseUrl="http://127.0.0.1:$fake_port/v1" Gateway__Providers__fake__ApiKey=x \
-    Gateway__Providers__fake__MaxConcurrency=1000 Gateway__Providers__fake__Models__0=m \
-    Logging__LogLevel__Default=Warning Orleans__Endpoints__SiloPort="$(free_port)" Orleans__Endpoints__GatewayPort="$(free_port)" \
-    "${settings[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port") >"$work/gateway-$i.log" 2>&1 &
-  pids+=($!); gw_pids+=($!); gw_ports+=("$port")
+  port=$(bench_free_port)
+  bench_start_gateway "$dll" "$port" "$fake_port" "$work/gateway-$i.log" "${settings[@]}"
+  gw_pids+=("$bench_last_pid"); gw_ports+=("$port")
 done
 
 for port in "${gw_ports[@]}"; do
-  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "a gateway did not start; see its log" >&2; cat "$work"/gateway-*.log >&2; exit 1; }
+  bench_wait_healthy "$port" || { cat "$work"/gateway-*.log >&2; exit 1; }
 done
 cat >"$work/post.lua" <<'LUA'
 wrk.method = "POST"

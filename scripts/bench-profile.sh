@@ -14,28 +14,17 @@ mkdir -p "$out"
 export PATH="$PATH:$HOME/.dotnet/tools"
 command -v dotnet-trace >/dev/null || dotnet tool install --global dotnet-trace
 command -v dotnet-counters >/dev/null || dotnet tool install --global dotnet-counters
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+# shellcheck source=scripts/bench-servers.sh
+source scripts/bench-servers.sh
+bench_ensure_wrk
 dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-fake_port=$(free_port); gw_port=$(free_port); silo_port=$(free_port); gwy_port=$(free_port)
-
-pids=()
-# SIGKILL: the fake provider's host takes SIGTERM for itself and its Main then never returns.
-cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-(cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$fake_port" --latency-ms 0 --chunks 16 --chunk-delay-ms 0) >"$out/fake.log" 2>&1 &
-pids+=($!)
-(cd Frontend/bin/Release/net10.0 && \
-  Gateway__Providers__fake__BaseUrl="http://127.0.0.1:$fake_port/v1" Gateway__Providers__fake__ApiKey=x \
-  Gateway__Providers__fake__MaxConcurrency=1000 Gateway__Providers__fake__Models__0=m \
-  Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 Orleans__Endpoints__SiloPort=$silo_port Orleans__Endpoints__GatewayPort=$gwy_port \
-  exec dotnet OrleansGateway.Frontend.dll --urls "http://127.0.0.1:$gw_port") >"$out/gateway.log" 2>&1 &
-gw_pid=$!
-pids+=($gw_pid)
-
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$gw_port/health" >/dev/null && break; sleep 0.2; done
+fake_port=$(bench_free_port); gw_port=$(bench_free_port)
+bench_start_fake_provider "$fake_port" "$out/fake.log"
+bench_start_gateway "$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll" "$gw_port" "$fake_port" "$out/gateway.log" \
+  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+gw_pid=$bench_last_pid
+bench_wait_healthy "$gw_port"
 cat >"$out/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

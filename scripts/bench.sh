@@ -14,13 +14,9 @@ cd "$(dirname "$0")/.."
 what="${1:-all}"
 shift || true
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "installing wrk (Debian package)"
-  sudo_cmd=""
-  if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq wrk
-fi
+# shellcheck source=scripts/bench-servers.sh
+source scripts/bench-servers.sh
+bench_ensure_wrk
 
 dotnet build OrleansGateway.sln -c Release -nologo -v quiet
 

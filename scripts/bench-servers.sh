@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sourced by the benchmark scripts (bench.sh, bench-ab.sh, bench-profile.sh): wrk, free loopback
+# ports, the fast fake provider and embedded gateways started in the background and killed on exit.
+
+# Installs wrk from Debian's packages when it is missing.
+bench_ensure_wrk() {
+  command -v wrk >/dev/null 2>&1 && return
+  echo "installing wrk (Debian package)"
+  local sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq wrk
+}
+
+bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Every process started here; killed when the sourcing script exits. SIGKILL: the fake provider's
+# host takes SIGTERM for itself and its Main then never returns.
+bench_pids=()
+bench_stop_all() { for p in "${bench_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
+trap bench_stop_all EXIT
+
+# bench_start_fake_provider PORT LOG: the fake provider (no latency, 16 chunks) on 127.0.0.1:PORT.
+bench_start_fake_provider() {
+  (cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$1" --latency-ms 0 --chunks 16 --chunk-delay-ms 0) >"$2" 2>&1 &
+  bench_pids+=($!)
+}
+
+# bench_start_gateway DLL PORT FAKE_PORT LOG [KEY=VALUE ...]: an embedded gateway on 127.0.0.1:PORT
+# whose provider "fake" (model m, limit 1000) is the fake provider; extra settings go last and win.
+# Its pid is in bench_last_pid.
+bench_start_gateway() {
+  local dll=$1 port=$2 fake_port=$3 log=$4
+  shift 4
+  (cd "$(dirname "$dll")" && exec env \
+    Gateway__Providers__fake__BaseUrl="http://127.0.0.1:$fake_port/v1" Gateway__Providers__fake__ApiKey=x \
+    Gateway__Providers__fake__MaxConcurrency=1000 Gateway__Providers__fake__Models__0=m \
+    Logging__LogLevel__Default=Warning Orleans__Endpoints__SiloPort="$(bench_free_port)" Orleans__Endpoints__GatewayPort="$(bench_free_port)" \
+    "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") >"$log" 2>&1 &
+  bench_last_pid=$!
+  bench_pids+=($!)
+}
+
+# bench_wait_healthy PORT: waits up to 60 s for the gateway's /health; fails if it never answers.
+bench_wait_healthy() {
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0; sleep 0.2; done
+  echo "the gateway on port $1 did not start" >&2
+  return 1
+}
