@@ -22,6 +22,13 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("Release"), OneWay]
     Task ReleaseAsync(long leaseId, CallOutcome outcome);
 
+    /// <summary>
+    /// Gives back slots a process kept for reuse and no longer needs, counts calls that succeeded on
+    /// kept slots, and says whether the provider still has room to spare (so the process may go on keeping slots).
+    /// </summary>
+    [Alias("CheckIn")]
+    Task<bool> CheckInAsync(long[] returnedLeaseIds, int successes);
+
     /// <summary>The limit, slots in use, queue lengths, recent errors and circuit state.</summary>
     [Alias("GetStatus")]
     Task<ProviderStatus> GetStatusAsync();

@@ -5,18 +5,21 @@ namespace OrleansGateway.Providers;
 
 /// <summary>
 /// A granted slot (its id and the time-to-live the holder must renew within) or the reason none was given.
+/// <see cref="RoomToSpare"/> says the provider had plenty of free slots and nobody waiting when it
+/// granted this one, so the holder's process may keep the slot for its next request for a moment.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gw.LeaseResult")]
 public sealed record LeaseResult(
     [property: Id(0)] long LeaseId,
     [property: Id(1)] TimeSpan TimeToLive,
-    [property: Id(2)] GatewayError? Error)
+    [property: Id(2)] GatewayError? Error,
+    [property: Id(3)] bool RoomToSpare = false)
 {
     /// <summary>True when a slot was granted.</summary>
     [MemberNotNullWhen(false, nameof(Error))]
     public bool Granted => Error is null;
 
-    public static LeaseResult Grant(long leaseId, TimeSpan timeToLive) => new(leaseId, timeToLive, null);
+    public static LeaseResult Grant(long leaseId, TimeSpan timeToLive, bool roomToSpare = false) => new(leaseId, timeToLive, null, roomToSpare);
 
     public static LeaseResult Refuse(GatewayError error) => new(0, TimeSpan.Zero, error);
 }

@@ -2,70 +2,36 @@ using OrleansGateway.Providers;
 
 namespace OrleansGateway.Chat;
 
-/// <summary>A granted provider slot whose lease is renewed in the background until <see cref="Release"/>.</summary>
+/// <summary>
+/// A provider slot held for one request. <see cref="Release"/> ends the hold once: the slot goes back to
+/// the provider's grain, or stays with this process for its next request when its <see cref="LeasePool"/> keeps it.
+/// </summary>
 public sealed class HeldLease
 {
-    private readonly CancellationTokenSource _stop = new();
+    private readonly LeaseSlot _slot;
+    private readonly LeasePool? _pool;
+    private int _released;
 
-    private HeldLease(IProviderGrain provider, long leaseId)
+    internal HeldLease(LeaseSlot slot, LeasePool? pool)
     {
-        _provider = provider;
-        LeaseId = leaseId;
+        _slot = slot;
+        _pool = pool;
     }
 
     /// <summary>The lease's id at its provider grain.</summary>
-    public long LeaseId { get; }
+    public long LeaseId => _slot.LeaseId;
 
-    /// <summary>Starts renewing the lease every third of its time-to-live.</summary>
-    public static HeldLease Start(IProviderGrain provider, LeaseResult lease, TimeProvider time)
-    {
-        var held = new HeldLease(provider, lease.LeaseId);
-        _ = held.RenewLoopAsync(provider, lease.TimeToLive / 3, time);
-        return held;
-    }
-
-    private readonly IProviderGrain _provider;
-    private int _released;
-
-    private void StopRenewing()
-    {
-        if (!_stop.IsCancellationRequested)
-        {
-            _stop.Cancel();
-        }
-    }
-
-    /// <summary>Stops renewing and gives the slot back (once; later calls do nothing), reporting how the call went.</summary>
+    /// <summary>Ends this request's hold (once; later calls do nothing), reporting how the call went.</summary>
     public void Release(CallOutcome outcome)
     {
-        StopRenewing();
-        if (Interlocked.Exchange(ref _released, 1) == 0)
+        if (Interlocked.Exchange(ref _released, 1) != 0)
         {
-            _provider.ReleaseAsync(LeaseId, outcome).Ignore();
+            return;
         }
-    }
 
-    private async Task RenewLoopAsync(IProviderGrain provider, TimeSpan period, TimeProvider time)
-    {
-        var token = _stop.Token;
-        while (true)
+        if (_pool is null || !_pool.TryKeep(_slot, outcome))
         {
-            // Stopping is the common end (every request stops its renewals): wait without throwing,
-            // since an OperationCanceledException per request is a measurable cost on the hot path.
-            await Task.Delay(period, time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-            if (token.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                await provider.RenewAsync(LeaseId);
-            }
-            catch (Exception)
-            {
-                // Tried again at the next period (unless stopped meanwhile); the lease's time-to-live covers the gap.
-            }
+            _slot.Release(outcome);
         }
     }
 }

@@ -39,6 +39,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             Positive(failures, $"{prefix}:MaxRetryDelaySeconds", provider.MaxRetryDelaySeconds);
             NotNegative(failures, $"{prefix}:MaxQueue", provider.MaxQueue);
             NotNegative(failures, $"{prefix}:MaxRetries", provider.MaxRetries);
+            NotNegative(failures, $"{prefix}:LeaseReuseMilliseconds", provider.LeaseReuseMilliseconds);
             NotNegative(failures, $"{prefix}:RetryBaseDelayMilliseconds", provider.RetryBaseDelayMilliseconds);
             NotNegative(failures, $"{prefix}:CircuitCooldownSeconds", provider.CircuitCooldownSeconds);
             if (provider.FirstTokenTimeoutSeconds is { } firstToken)

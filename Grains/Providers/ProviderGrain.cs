@@ -184,6 +184,52 @@ public sealed partial class ProviderGrain(
     public Task ReleaseAsync(long leaseId, CallOutcome outcome)
     {
         var now = time.GetUtcNow();
+        ReleaseOne(leaseId, outcome, now);
+        SweepExpired(now);
+        Dispatch(now);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> CheckInAsync(long[] returnedLeaseIds, int successes)
+    {
+        var now = time.GetUtcNow();
+        foreach (var leaseId in returnedLeaseIds)
+        {
+            ReleaseOne(leaseId, CallOutcome.Neutral, now);
+        }
+
+        if (successes > 0)
+        {
+            // Calls made on kept slots, which never came back to be released one by one.
+            for (var i = 0; i < successes; i++)
+            {
+                _recent.Enqueue((now, true));
+            }
+
+            _recentSuccesses += successes;
+            _consecutiveFailures = 0;
+            TrimRecent(now);
+        }
+
+        SweepExpired(now);
+        Dispatch(now);
+        return Task.FromResult(HasRoomToSpare(now));
+    }
+
+    /// <summary>
+    /// Whether a process may keep a finished request's slot for its next one: the circuit is closed, nobody
+    /// waits, and at least a quarter of the slots (and at least two) are free.
+    /// </summary>
+    private bool HasRoomToSpare(DateTimeOffset now) =>
+        _options is { LeaseReuseMilliseconds: > 0 }
+        && _circuit == CircuitState.Closed
+        && now >= _recoveringUntil
+        && _interactiveQueue.Count == 0
+        && _batchQueue.Count == 0
+        && FreeSlots >= Math.Max(2, (MaxConcurrency + 3) / 4);
+
+    private void ReleaseOne(long leaseId, CallOutcome outcome, DateTimeOffset now)
+    {
         if (now < _recoveringUntil)
         {
             // A renewal racing its own release must not bring the lease back.
@@ -203,10 +249,6 @@ public sealed partial class ProviderGrain(
 
             RecordOutcome(leaseId, outcome, now);
         }
-
-        SweepExpired(now);
-        Dispatch(now);
-        return Task.CompletedTask;
     }
 
     public Task<ProviderStatus> GetStatusAsync()
@@ -237,7 +279,7 @@ public sealed partial class ProviderGrain(
             _batchInFlight++;
         }
 
-        return LeaseResult.Grant(id, LeaseTtl);
+        return LeaseResult.Grant(id, LeaseTtl, priority == RequestPriority.Interactive && HasRoomToSpare(now));
     }
 
     /// <summary>Gives free slots to waiters: interactive first, unless batch is below its minimum share.</summary>

@@ -49,6 +49,13 @@ public sealed class ProviderOptions
     /// <summary>Seconds a slot's lease lives unless its holder renews it. Default: 30.</summary>
     public int LeaseTtlSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Milliseconds a process may keep a finished request's slot for its next request instead of giving it
+    /// back, while the provider has at least a quarter of its slots free and nobody waiting; 0 turns this off.
+    /// A kept slot counts as in use. Default: 100.
+    /// </summary>
+    public int LeaseReuseMilliseconds { get; set; } = 100;
+
     /// <summary>Retries after the first attempt for 429, 408, 5xx, connection failures and timeouts. Default: 3.</summary>
     public int MaxRetries { get; set; } = 3;
 

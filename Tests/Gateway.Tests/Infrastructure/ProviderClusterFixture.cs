@@ -64,6 +64,9 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
             settings[$"Gateway:Providers:{name}:BaseUrl"] = baseUrl;
             settings[$"Gateway:Providers:{name}:ApiKey"] = name + "-key";
             settings[$"Gateway:Providers:{name}:RetryBaseDelayMilliseconds"] = "0";
+            // These tests pin the grain's own queueing under a fake clock, on which a kept slot would never
+            // age: slots go back after every call here (the "reuse" provider and LeasePoolTests test keeping).
+            settings[$"Gateway:Providers:{name}:LeaseReuseMilliseconds"] = "0";
             foreach (var (key, value) in values)
             {
                 settings[$"Gateway:Providers:{name}:{key}"] = value;
@@ -79,6 +82,7 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
         Provider("primary", ("MaxRetries", "1"));
         Provider("second", ("MaxRetries", "0"));
         Provider("third", ("MaxRetries", "0"));
+        Provider("reuse", ("MaxConcurrency", "8"), ("LeaseReuseMilliseconds", "100"));
         Provider("flaky", ("MaxRetries", "0"), ("CircuitFailureThreshold", "2"), ("CircuitCooldownSeconds", "10"));
         settings["Gateway:Providers:flaky:Fallbacks:m:0"] = "third/backup";
         return settings;

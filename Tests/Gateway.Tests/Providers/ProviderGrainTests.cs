@@ -222,6 +222,99 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         await grain.ReleaseAsync(next.LeaseId, CallOutcome.Success);
     }
 
+    [Fact]
+    public async Task Grant_HasRoomToSpare_OnlyWhileAQuarterOfTheSlotsStaysFreeForInteractiveCallers()
+    {
+        var grain = Grain("reuse");
+        var held = new List<LeaseResult>();
+        for (var i = 0; i < 7; i++)
+        {
+            held.Add(await grain.AcquireAsync(Interactive()));
+        }
+
+        // Limit 8: room to spare while at least 2 slots stay free after the grant.
+        Assert.Equal([true, true, true, true, true, true, false], held.Select(l => l.RoomToSpare));
+        var batch = await grain.AcquireAsync(Batch());
+        Assert.False(batch.RoomToSpare, "batch slots are never kept");
+
+        Assert.False(await grain.CheckInAsync([batch.LeaseId], 0), "7 of 8 still held: no room to spare");
+        Assert.True(await grain.CheckInAsync([held[6].LeaseId], 0), "6 of 8 held: 2 free, room to spare again");
+        var before = (await grain.GetStatusAsync()).RecentSuccesses;
+        Assert.True(await grain.CheckInAsync([.. held.Take(6).Select(l => l.LeaseId)], 5), "all free again");
+        var status = await grain.GetStatusAsync();
+        Assert.Equal(0, status.InFlight);
+        Assert.Equal(before + 5, status.RecentSuccesses);
+    }
+
+    [Fact]
+    public async Task LeasePool_KeepsAFinishedSlot_HandsItToTheNextCaller_AndGivesItBackWhenIdle()
+    {
+        var grain = Grain("reuse");
+        var options = new ProviderOptions { MaxConcurrency = 8, LeaseReuseMilliseconds = 100 };
+        using var pool = new LeasePool(grain, fixture.Time);
+        var first = await AcquireThroughAsync(pool, options);
+        var successesBefore = (await grain.GetStatusAsync()).RecentSuccesses;
+        first.Release(CallOutcome.Success);
+        Assert.Equal(1, pool.KeptCount);
+        Assert.Equal(1, (await grain.GetStatusAsync()).InFlight);
+
+        var second = pool.TryTake();
+        Assert.NotNull(second);
+        Assert.Equal(first.LeaseId, second.LeaseId);
+        Assert.Equal(1, pool.ReusedCount);
+        first.Release(CallOutcome.Success);
+        Assert.Equal(0, pool.KeptCount);
+        second.Release(CallOutcome.Success);
+        Assert.Equal(1, pool.KeptCount);
+
+        // Half a window: the pool checks in (two successes, still room); a whole window idle: the slot goes back.
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(50));
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).RecentSuccesses == successesBefore + 2, "the kept slot's successes to be counted");
+        Assert.Equal(1, pool.KeptCount);
+        for (var i = 0; i < 4 && pool.KeptCount > 0; i++)
+        {
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, pool.KeptCount);
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "the idle slot to go back");
+    }
+
+    [Fact]
+    public async Task LeasePool_KeepsNothingAfterAFailure_WhileACallerWaits_OrOnceClosed()
+    {
+        var grain = Grain("reuse");
+        var options = new ProviderOptions { MaxConcurrency = 8, LeaseReuseMilliseconds = 100 };
+        using var pool = new LeasePool(grain, fixture.Time);
+
+        (await AcquireThroughAsync(pool, options)).Release(CallOutcome.ProviderFailure);
+        Assert.Equal(0, pool.KeptCount);
+
+        var held = await AcquireThroughAsync(pool, options);
+        pool.AcquireStarted();
+        held.Release(CallOutcome.Success);
+        Assert.Equal(0, pool.KeptCount);
+        pool.AcquireEnded(null, options);
+
+        var kept = await AcquireThroughAsync(pool, options);
+        kept.Release(CallOutcome.Neutral);
+        Assert.Equal(1, pool.KeptCount);
+        pool.Dispose();
+        Assert.Equal(0, pool.KeptCount);
+        Assert.Null(pool.TryTake());
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "every slot to be back once the pool is closed");
+    }
+
+    private async Task<HeldLease> AcquireThroughAsync(LeasePool pool, ProviderOptions options)
+    {
+        pool.AcquireStarted();
+        var lease = await pool.Provider.AcquireAsync(Interactive());
+        pool.AcquireEnded(lease, options);
+        Assert.True(lease.Granted, lease.Error?.Message);
+        return new HeldLease(new LeaseSlot(pool.Provider, lease, fixture.Time), pool);
+    }
+
     private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
         Eventually.UntilAsync(condition, what, s_wait);
 }

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansGateway.Chat;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Chat;
+
+/// <summary>
+/// Slots kept between requests (<see cref="LeasePool"/>) through the real gateway: back-to-back requests
+/// reuse one slot without asking the provider's grain, a burst still never passes the limit, a failed call's
+/// slot goes straight back, and every kept slot is back at the grain, with its successes counted, soon after the traffic stops.
+/// </summary>
+public sealed class LeaseReuseTests : IClassFixture<LeaseReuseFixture>
+{
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(5);
+    private readonly LeaseReuseFixture _fixture;
+
+    public LeaseReuseTests(LeaseReuseFixture fixture)
+    {
+        _fixture = fixture;
+        fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        fixture.Provider.ResetCounters();
+    }
+
+    private LeasePool Pool => _fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
+
+    [Fact]
+    public async Task BackToBackRequests_ReuseOneSlot_ThenItGoesBackWithItsSuccessesCounted()
+    {
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
+        var successesBefore = (await _fixture.ProviderStatusAsync()).RecentSuccesses;
+        var reusedBefore = Pool.ReusedCount;
+        using var client = _fixture.CreateClient();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", Json($"n{i}"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            Assert.Contains($"echo: n{i}", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(19, Pool.ReusedCount - reusedBefore);
+        Assert.Equal(1, _fixture.Provider.PeakInFlight);
+        Assert.True((await _fixture.ProviderStatusAsync()).InFlight <= 1, "one slot served all twenty requests");
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
+        Assert.Equal(0, Pool.KeptCount);
+        await Eventually.UntilAsync(async () => (await _fixture.ProviderStatusAsync()).RecentSuccesses == successesBefore + 20,
+            "the grain counts all twenty successes", s_settle);
+    }
+
+    [Fact]
+    public async Task Burst_NeverPassesTheLimit_AndLeavesNoSlotHeld()
+    {
+        _fixture.Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(40) };
+        using var client = _fixture.CreateClient();
+        for (var wave = 0; wave < 3; wave++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async n =>
+            {
+                using var response = await client.PostAsync("/v1/chat/completions", Json($"w{wave}n{n}"));
+                return (response.StatusCode, Text: await response.Content.ReadAsStringAsync());
+            }));
+            Assert.All(answers, a => Assert.True(a.StatusCode == HttpStatusCode.OK, a.Text));
+        }
+
+        Assert.Equal(90, _fixture.Provider.CompletedCount);
+        Assert.True(_fixture.Provider.PeakInFlight <= 8, $"the limit is 8; the provider saw {_fixture.Provider.PeakInFlight} at once");
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
+        Assert.Equal(0, Pool.KeptCount);
+    }
+
+    [Fact]
+    public async Task FailedCall_IsNotKept_AndCountsAsAFailureAtOnce()
+    {
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
+        var failuresBefore = (await _fixture.ProviderStatusAsync()).RecentFailures;
+        _fixture.Provider.Behavior = _ => FakeReply.Error(500);
+        using var client = _fixture.CreateClient();
+        using var response = await client.PostAsync("/v1/chat/completions", Json("fails"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+
+        Assert.Equal(0, Pool.KeptCount);
+        await Eventually.UntilAsync(async () => (await _fixture.ProviderStatusAsync()) is { InFlight: 0 } status && status.RecentFailures == failuresBefore + 1,
+            "the failed call's slot is back and its failure counted", TimeSpan.FromSeconds(1));
+    }
+
+    private static StringContent Json(string text) =>
+        new(JsonSerializer.Serialize(new { model = "fake/fake-model", messages = new[] { new { role = "user", content = text } } }), Encoding.UTF8, "application/json");
+}
