@@ -223,6 +223,37 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ChatRequests_FromTwoSilosKeepingSlots_NeverPassTheLimit_AndKeptSlotsGoBack()
+    {
+        fixture.Provider.ResetCounters();
+        fixture.Provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromMilliseconds(30) };
+        var factories = fixture.SiloGrainFactories();
+        for (var wave = 0; wave < 4; wave++)
+        {
+            // A wave of 20 (more than the limit of 8, so callers queue), then pairs (room to spare, so slots are kept and reused).
+            var size = wave % 2 == 0 ? 20 : 2;
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, size).Select(i =>
+                factories[i % 2].GetGrain<IChatGrain>(0).CompleteAsync(new ChatRequest("reuse/m", [new ChatMessage("user", $"w{wave} r{i}")]))))
+                .WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
+        }
+
+        Assert.Equal(44, fixture.Provider.CompletedCount);
+        Assert.True(fixture.Provider.PeakInFlight <= 8, $"the limit is 8 across both silos; the provider saw {fixture.Provider.PeakInFlight} at once");
+        var grain = Grain("reuse");
+        Assert.True((await grain.GetStatusAsync()).InFlight <= 8);
+
+        // On this fixture's fake clock kept slots age only when it moves: a few reuse windows give them all back.
+        for (var i = 0; i < 20 && (await grain.GetStatusAsync()).InFlight > 0; i++)
+        {
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, (await grain.GetStatusAsync()).InFlight);
+    }
+
+    [Fact]
     public async Task Grant_HasRoomToSpare_OnlyWhileAQuarterOfTheSlotsStaysFreeForInteractiveCallers()
     {
         var grain = Grain("reuse");
