@@ -86,7 +86,7 @@ public sealed class LeaseReuseTests : IClassFixture<LeaseReuseFixture>
 
         Assert.Equal(0, Pool.KeptCount);
         await Eventually.UntilAsync(async () => (await _fixture.ProviderStatusAsync()) is { InFlight: 0 } status && status.RecentFailures == failuresBefore + 1,
-            "the failed call's slot is back and its failure counted", TimeSpan.FromSeconds(1));
+            "the failed call's slot is back and its failure counted", s_settle);
     }
 
     private static StringContent Json(string text) =>
