@@ -148,12 +148,7 @@ public sealed class LeasePool : IDisposable
             }
 
             _closed = true;
-            foreach (var (slot, _) in _idle)
-            {
-                ReturnLocked(slot);
-            }
-
-            _idle.Clear();
+            ReturnAllKeptLocked();
             (returning, successes) = TakeReportLocked();
         }
 
@@ -221,12 +216,7 @@ public sealed class LeasePool : IDisposable
             else
             {
                 _roomUntil = 0;
-                foreach (var (slot, _) in _idle)
-                {
-                    ReturnLocked(slot);
-                }
-
-                _idle.Clear();
+                ReturnAllKeptLocked();
                 noRoom = [.. _returning];
                 _returning.Clear();
             }
@@ -245,6 +235,16 @@ public sealed class LeasePool : IDisposable
         {
             _returning.Add(slot.LeaseId);
         }
+    }
+
+    private void ReturnAllKeptLocked()
+    {
+        foreach (var (slot, _) in _idle)
+        {
+            ReturnLocked(slot);
+        }
+
+        _idle.Clear();
     }
 
     private (long[] Returning, int Successes) TakeReportLocked()

@@ -201,14 +201,8 @@ public sealed partial class ProviderGrain(
         if (successes > 0)
         {
             // Calls made on kept slots, which never came back to be released one by one.
-            for (var i = 0; i < successes; i++)
-            {
-                _recent.Enqueue((now, true));
-            }
-
-            _recentSuccesses += successes;
+            CountOutcomes(success: true, successes, now);
             _consecutiveFailures = 0;
-            TrimRecent(now);
         }
 
         SweepExpired(now);
@@ -240,13 +234,8 @@ public sealed partial class ProviderGrain(
             _releasedWhileRecovering.Clear();
         }
 
-        if (_leases.Remove(leaseId, out var lease))
+        if (ForgetLease(leaseId))
         {
-            if (lease.Priority == RequestPriority.Batch)
-            {
-                _batchInFlight--;
-            }
-
             RecordOutcome(leaseId, outcome, now);
         }
     }
@@ -329,12 +318,19 @@ public sealed partial class ProviderGrain(
         }
     }
 
-    private void ForgetLease(long leaseId)
+    private bool ForgetLease(long leaseId)
     {
-        if (_leases.Remove(leaseId, out var lease) && lease.Priority == RequestPriority.Batch)
+        if (!_leases.Remove(leaseId, out var lease))
+        {
+            return false;
+        }
+
+        if (lease.Priority == RequestPriority.Batch)
         {
             _batchInFlight--;
         }
+
+        return true;
     }
 
     private void SweepExpired(DateTimeOffset now)
@@ -406,17 +402,7 @@ public sealed partial class ProviderGrain(
         }
 
         var success = outcome == CallOutcome.Success;
-        _recent.Enqueue((now, success));
-        if (success)
-        {
-            _recentSuccesses++;
-        }
-        else
-        {
-            _recentFailures++;
-        }
-
-        TrimRecent(now);
+        CountOutcomes(success, 1, now);
         if (success)
         {
             _consecutiveFailures = 0;
@@ -438,6 +424,26 @@ public sealed partial class ProviderGrain(
             Log.CircuitOpened(logger, _name, _consecutiveFailures);
             FailWaitersIfOpen(now);
         }
+    }
+
+    /// <summary>Adds calls that ended now to the recent-outcomes window.</summary>
+    private void CountOutcomes(bool success, int count, DateTimeOffset now)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _recent.Enqueue((now, success));
+        }
+
+        if (success)
+        {
+            _recentSuccesses += count;
+        }
+        else
+        {
+            _recentFailures += count;
+        }
+
+        TrimRecent(now);
     }
 
     private void TrimRecent(DateTimeOffset now)
