@@ -58,7 +58,7 @@ LUA
 for port in "${gw_ports[@]}"; do
   answer=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$port/v1/chat/completions")
   [[ $answer == *'"choices"'* ]] || { echo "a gateway answered: $answer" >&2; exit 1; }
-  wrk -t2 -c32 -d8s -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null   # warm-up (tiered JIT)
+  wrk -t2 -c32 -d15s -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null   # warm-up (tiered JIT)
 done
 
 ticks=$(getconf CLK_TCK)
@@ -92,7 +92,7 @@ md = [f"# Gateway variants A/B ({datetime.datetime.now(datetime.timezone.utc):%Y
       f"- Command: `{command}`",
       f"- Machine: {os.cpu_count()} cores, {cpu_model}, dotnet {dotnet}, {platform.system()} {platform.release()}",
       f"- Commit: {commit}",
-      "- Load: wrk -t2 -c32 on `POST /v1/chat/completions` (fake provider, latency 0), one variant at a time, order rotated every round; each gateway is its own process (embedded mode), all started at once and warmed up for 8 s.",
+      "- Load: wrk -t2 -c32 on `POST /v1/chat/completions` (fake provider, latency 0), one variant at a time, order rotated every round; each gateway is its own process (embedded mode), all started at once and warmed up for 15 s each (tiered JIT of the gateway settles after about 20 s of load).",
       "- CPU us/request: the gateway process's user+system CPU time during its run (/proc) over the requests wrk completed."]
 if note:
     md.append(f"- Note: {note}")

@@ -31,7 +31,7 @@ internal static class BenchmarkProgram
                 Console.WriteLine("""
                     usage: OrleansGateway.Benchmarks <command> [options]
                       http     [--rounds 5] [--seconds 10] [--warmup 5] [--ttft-requests 500] [--ttft-warmup 1500] [--streams 1000] [--out Benchmarks/results]
-                               [--note text] [--compare-dll path/to/another/OrleansGateway.Frontend.dll] [--compare-env KEY=VALUE,...]
+                               [--note text] [--compare-dll path/to/another/OrleansGateway.Frontend.dll] [--compare-env KEY=VALUE,...] [--yarp-default]
                                provider called directly vs YARP pass-through vs gateway (embedded), wrk load, alternating rounds
                       limiter  [--seconds 10] [--limit 16] [--out Benchmarks/results]
                                IProviderGrain acquire/release pairs per second in an in-process silo

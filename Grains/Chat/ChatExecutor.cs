@@ -100,14 +100,17 @@ public sealed partial class ChatExecutor : IDisposable
     /// </summary>
     public IEnumerable<ProviderRoute> Candidates(ChatRequest request)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (!ProviderRoute.TryParse(request.Model, out var primary))
         {
             yield break;
         }
 
+        // The requested model first: most requests end here, so the rest is only worked out when it failed.
+        yield return primary;
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { primary.FullName };
         IEnumerable<string> configured = _registry.FindOptions(primary.Provider)?.Fallbacks.GetValueOrDefault(primary.Model) ?? [];
-        foreach (var name in request.Fallbacks.Prepend(request.Model).Concat(configured))
+        foreach (var name in request.Fallbacks.Concat(configured))
         {
             if (ProviderRoute.TryParse(name, out var route) && seen.Add(route.FullName))
             {

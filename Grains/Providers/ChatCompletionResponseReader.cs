@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace OrleansGateway.Providers;
 
 /// <summary>
@@ -8,6 +10,48 @@ namespace OrleansGateway.Providers;
 /// </summary>
 public static class ChatCompletionResponseReader
 {
+    private const int FirstBufferBytes = 4096;
+
+    /// <summary>Reads one completion body from <paramref name="content"/> to its end, in a buffer rented for the call.</summary>
+    public static async ValueTask<ProviderCompletion> ReadAsync(Stream? content, CancellationToken cancellationToken)
+    {
+        if (content is null)
+        {
+            throw new FormatException("the response has no body");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await content.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            // Everything read is copied out (strings, numbers) before the buffer goes back.
+            return Read(buffer.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Reads one completion body.</summary>
     public static ProviderCompletion Read(ReadOnlyMemory<byte> body)
     {

@@ -28,8 +28,10 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
         ProviderCompletion completion;
         try
         {
-            var result = await client.CompleteChatAsync(body, new RequestOptions { CancellationToken = linked.Token }).ConfigureAwait(false);
-            completion = ChatCompletionResponseReader.Read(result.GetRawResponse().Content.ToMemory());
+            // Not buffered by the package (a MemoryStream grown chunk by chunk, then copied): read into a pooled buffer.
+            var result = await client.CompleteChatAsync(body, new RequestOptions { BufferResponse = false, CancellationToken = linked.Token }).ConfigureAwait(false);
+            using var response = result.GetRawResponse();
+            completion = await ChatCompletionResponseReader.ReadAsync(response.ContentStream, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -9,7 +9,8 @@ namespace OrleansGateway.Providers;
 
 /// <summary>
 /// One pooled <see cref="HttpClient"/> and one <see cref="OpenAIClient"/> per provider, with the
-/// package's own retries switched off (the gateway owns retries) and <see cref="ChatClient"/>s cached per model.
+/// package's own retries and message logging switched off (the gateway owns retries and logs failures
+/// itself), no response compression, and <see cref="ChatClient"/>s cached per model.
 /// </summary>
 public sealed class ProviderClientRegistry : IDisposable
 {
@@ -62,7 +63,9 @@ public sealed class ProviderClientRegistry : IDisposable
                 ResponseDrainTimeout = TimeSpan.Zero,
                 MaxResponseDrainSize = 0,
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Min(options.TimeoutSeconds, 30)),
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                // No Accept-Encoding: chat answers are small, local servers do not compress, and a
+                // compressed stream can hold tokens back; the decompression stage costs every request.
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
             };
             var http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             var clientOptions = new OpenAIClientOptions
@@ -71,6 +74,9 @@ public sealed class ProviderClientRegistry : IDisposable
                 Transport = new HttpClientPipelineTransport(http),
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
                 NetworkTimeout = Timeout.InfiniteTimeSpan,
+                // The package's message logging policy would run on every call with nobody listening:
+                // the gateway logs provider failures itself (ChatExecutor, ProviderGrain).
+                ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
             };
             // The package needs a credential; servers without keys (Ollama, vLLM) ignore it.
             var key = string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey;

@@ -3,8 +3,8 @@ namespace OrleansGateway.Providers;
 /// <summary>A <c>provider/model</c> name split into the provider that routes the call and the model name sent to it.</summary>
 public readonly record struct ProviderRoute(string Provider, string Model)
 {
-    /// <summary>The name as clients write it.</summary>
-    public string FullName => $"{Provider}/{Model}";
+    /// <summary>The name as clients write it (made once: every request reads it at least once).</summary>
+    public string FullName { get; } = $"{Provider}/{Model}";
 
     /// <summary>Splits <c>provider/model</c> at the first '/'; false when either part is missing.</summary>
     public static bool TryParse(string? value, out ProviderRoute route)

@@ -194,7 +194,8 @@ public sealed class FakeProviderServer : IAsyncDisposable
         var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var includeUsage = root.TryGetProperty("stream_options", out var o) && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
         var model = root.TryGetProperty("model", out var m) ? m.GetString() ?? string.Empty : string.Empty;
-        return new FakeRequest(model, messages, stream, includeUsage, body, context.Request.Headers.Authorization.ToString());
+        return new FakeRequest(model, messages, stream, includeUsage, body, context.Request.Headers.Authorization.ToString(),
+            context.Request.Headers.AcceptEncoding.Count == 0 ? null : context.Request.Headers.AcceptEncoding.ToString());
     }
 
     private static string ContentText(JsonElement content) => content.ValueKind switch

@@ -9,7 +9,8 @@ public sealed record FakeRequest(
     bool Stream,
     bool IncludeUsage,
     string Body,
-    string? Authorization)
+    string? Authorization,
+    string? AcceptEncoding = null)
 {
     /// <summary>The last user message's text.</summary>
     public string LastUserMessage => Messages.LastOrDefault(m => m.Role == "user").Content ?? string.Empty;

@@ -29,7 +29,8 @@ public static class HttpBench
             CompareEnvironment: args.Get("--compare-env", string.Empty)
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(pair => pair.Split('=', 2))
-                .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty));
+                .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty),
+            YarpDefault: args.Has("--yarp-default"));
 
         Console.CancelKeyPress += (_, _) => StopServers();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
@@ -63,6 +64,7 @@ public static class HttpBench
         }
 
         var compare = options.CompareDll is { } compareDll ? Start("gateway (comparison build)", compareDll, [], compareEnvironment) : null;
+        var yarpDefault = options.YarpDefault ? Start("YARP pass-through, hosting Activity on", RepoPaths.ProxyDll, ["--destination", fake.BaseUrl, "--hosting-activity", "true"], []) : null;
 
         var startup = TimeSpan.FromSeconds(90);
         await fake.WaitReadyAsync(http, "/v1/models", startup);
@@ -75,6 +77,11 @@ public static class HttpBench
             await compare.WaitReadyAsync(http, "/health", startup);
         }
 
+        if (yarpDefault is not null)
+        {
+            await yarpDefault.WaitReadyAsync(http, "/v1/models", startup);
+        }
+
         Console.WriteLine($"servers up: fake {fake.BaseUrl}, YARP {proxy.BaseUrl}, gateway {gateway.BaseUrl}{(compare is null ? string.Empty : $", comparison build {compare.BaseUrl}")}");
 
         BenchTarget[] targets =
@@ -83,6 +90,7 @@ public static class HttpBench
             new("yarp", "YARP pass-through", proxy, proxy.BaseUrl + "/v1/chat/completions", "m"),
             new("gateway", "gateway (embedded)", gateway, gateway.BaseUrl + "/v1/chat/completions", "fake/m"),
             .. compare is null ? Array.Empty<BenchTarget>() : [new("compare", "gateway, comparison build", compare, compare.BaseUrl + "/v1/chat/completions", "fake/m")],
+            .. yarpDefault is null ? Array.Empty<BenchTarget>() : [new("yarp-default", "YARP pass-through, hosting Activity on", yarpDefault, yarpDefault.BaseUrl + "/v1/chat/completions", "m")],
         ];
         foreach (var target in targets)
         {

@@ -31,7 +31,7 @@ public sealed class HttpReport(HttpBenchOptions options)
 
     public string LoadAfter { get; set; } = string.Empty;
 
-    private static readonly string[] s_keys = ["direct", "yarp", "gateway", "compare"];
+    private static readonly string[] s_keys = ["direct", "yarp", "gateway", "compare", "yarp-default"];
 
     private static readonly Dictionary<string, string> s_names = new()
     {
@@ -39,6 +39,7 @@ public sealed class HttpReport(HttpBenchOptions options)
         ["yarp"] = "YARP pass-through",
         ["gateway"] = "gateway (embedded)",
         ["compare"] = "gateway, comparison build (--compare-dll)",
+        ["yarp-default"] = "YARP pass-through, hosting Activity on (--yarp-default)",
     };
 
     /// <summary>Median over rounds of gateway/YARP requests per second at 32 connections.</summary>
@@ -99,7 +100,7 @@ public sealed class HttpReport(HttpBenchOptions options)
             : string.Empty;
         md.AppendLine(s_inv, $"- Contention: during the measured wrk runs, processes other than these servers and wrk used a median of {Stats.Median(measured):0.00} cores (max {measured.DefaultIfEmpty().Max():0.00}) of the {Environment.ProcessorCount}; load average {LoadBefore} before, {LoadAfter} after.{busy}");
         md.AppendLine(s_inv, $"- Load: wrk (`-t min(c,2) --latency`, a Lua script POSTs the body), {options.Rounds} rounds x {options.Seconds} s per target per connection count, the target order rotated every round; {options.WarmupSeconds} s warm-up per target at 32 connections. Streaming: a .NET SSE client ({options.TtftWarmup} warm-up then {options.TtftRequests} sequential streams per target, in rounds, for time to first token; {options.Streams} concurrent streams of 40 chunks 250 ms apart for memory).");
-        md.AppendLine("- Servers: `Tests/FakeProvider` (latency 0, 16 chunks, no chunk delay); `Benchmarks/PassThroughProxy` (Yarp.ReverseProxy 2.3.0, every path to the fake provider); `Frontend` in embedded mode (one silo in the process, provider `fake` with MaxConcurrency 1000), all with `Logging__LogLevel__Default=Warning`, default (server) GC, on loopback. wrk, the provider and the server under test share the machine's cores.");
+        md.AppendLine("- Servers: `Tests/FakeProvider` (latency 0, 16 chunks, no chunk delay); `Benchmarks/PassThroughProxy` (Yarp.ReverseProxy 2.3.0, every path to the fake provider); `Frontend` in embedded mode (one silo in the process, provider `fake` with MaxConcurrency 1000), all with `Logging__LogLevel__Default=Warning`, default (server) GC, on loopback. The gateway and the YARP pass-through both turn off the `Microsoft.AspNetCore.Hosting.Diagnostics` log category (no `Activity` per request for log scopes); with `--yarp-default` a second YARP pass-through keeps ASP.NET Core's default, for reference. wrk, the provider and the server under test share the machine's cores.");
         if (options.CompareDll is not null)
         {
             md.AppendLine(s_inv, $"- Comparison build (fourth target, same configuration, measured in the same rounds): `{options.CompareDll}`");

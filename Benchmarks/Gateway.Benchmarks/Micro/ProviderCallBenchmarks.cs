@@ -31,6 +31,7 @@ public class ProviderCallBenchmarks
             Transport = new HttpClientPipelineTransport(http),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
         }).GetChatClient("m");
         _raw = new HttpClient(new CannedResponseHandler(BenchData.ProviderResponseBytes));
     }
@@ -49,8 +50,9 @@ public class ProviderCallBenchmarks
     public async Task<ChatResult> OpenAIPackageProtocolMethod()
     {
         using var body = ChatCompletionRequestWriter.Write(BenchData.Request, "m", _options, stream: false);
-        var result = await _chat.CompleteChatAsync(body, new RequestOptions());
-        var completion = ChatCompletionResponseReader.Read(result.GetRawResponse().Content.ToMemory());
+        var result = await _chat.CompleteChatAsync(body, new RequestOptions { BufferResponse = false });
+        using var response = result.GetRawResponse();
+        var completion = await ChatCompletionResponseReader.ReadAsync(response.ContentStream, CancellationToken.None);
         return new ChatResult(completion.Id ?? "x", "fake/m", completion.Content, completion.FinishReason, completion.Usage ?? TokenUsage.Zero, completion.CreatedUnixSeconds ?? 0);
     }
 

@@ -71,6 +71,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
         Assert.Equal(0.7, json.RootElement.GetProperty("temperature").GetDouble(), 3);
         Assert.Equal(150, json.RootElement.GetProperty("max_completion_tokens").GetInt32());
         Assert.Equal("Bearer fake-key", sent.Authorization);
+        Assert.Null(sent.AcceptEncoding); // answers are not compressed: small, and a compressed stream can hold tokens back
     }
 
     [Fact]

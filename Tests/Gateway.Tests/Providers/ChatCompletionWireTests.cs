@@ -137,6 +137,29 @@ public sealed class ChatCompletionWireTests
         Assert.Throws<FormatException>(() => ChatCompletionChunkReader.Read(Encoding.UTF8.GetBytes(data)));
     }
 
+    [Fact]
+    public async Task ReadAsync_BodyLongerThanTheFirstBufferInSmallReads_ReadsItWhole()
+    {
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => (char)('a' + i % 26)));
+        var body = $$$"""{"id":"chatcmpl-9","created":5,"choices":[{"message":{"role":"assistant","content":"{{{text}}}"},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}""";
+        await using var content = new TrickleStream(Encoding.UTF8.GetBytes(body + new string(' ', 6000)), 700);
+
+        var completion = await ChatCompletionResponseReader.ReadAsync(content, CancellationToken.None);
+
+        Assert.Equal(text, completion.Content);
+        Assert.Equal("chatcmpl-9", completion.Id);
+        Assert.Equal("length", completion.FinishReason);
+        Assert.Equal(new TokenUsage(1, 2, 3), completion.Usage);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NoBodyOrNotJson_ThrowsFormatException()
+    {
+        await Assert.ThrowsAsync<FormatException>(async () => await ChatCompletionResponseReader.ReadAsync(null, CancellationToken.None));
+        await using var html = new MemoryStream("<html>busy</html>"u8.ToArray());
+        await Assert.ThrowsAsync<FormatException>(async () => await ChatCompletionResponseReader.ReadAsync(html, CancellationToken.None));
+    }
+
     private static string Encode(ChatRequest request, ProviderOptions provider, bool stream)
     {
         using var content = ChatCompletionRequestWriter.Write(request, request.Model[(request.Model.IndexOf('/') + 1)..], provider, stream);
@@ -146,4 +169,11 @@ public sealed class ChatCompletionWireTests
     }
 
     private static ProviderCompletion Read(string body) => ChatCompletionResponseReader.Read(Encoding.UTF8.GetBytes(body));
+
+    /// <summary>A body that arrives at most <c>chunk</c> bytes per read, like a socket.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
 }
