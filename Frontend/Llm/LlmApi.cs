@@ -13,10 +13,9 @@ public static class LlmApi
     public static IEndpointRouteBuilder MapLlmApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", GetRoot);
-        var chat = new ChatEndpointServices(app.ServiceProvider);
         var llm = app.MapGroup("/llm");
         llm.MapGet("/providers", GetProviders);
-        llm.MapPost("/generation", chat.Handle(GenerateAsync));
+        llm.MapPost("/generation", GenerateAsync);
         llm.MapPost("/generation/stream", LlmStreamApi.GenerateStreamAsync);
         llm.MapPost("/classification", ClassificationApi.ClassifyAsync);
         llm.MapPost("/summarization", SummarizationApi.SummarizeAsync);
@@ -34,23 +33,23 @@ public static class LlmApi
         TypedResults.Json(new ProvidersResponse("success", models.ProviderNames), GatewayJsonContext.Default.ProvidersResponse);
 
     /// <summary><c>POST /llm/generation</c>.</summary>
-    public static async Task<IResult> GenerateAsync(HttpContext context, ChatEndpointServices chat)
+    public static async Task<IResult> GenerateAsync(HttpContext context, RequestBodyReader reader, ModelResolver models, ChatDispatcher dispatcher)
     {
-        var body = await chat.Reader.ReadAsync(context, GatewayJsonContext.Default.LlmGenerationRequest);
+        var body = await reader.ReadAsync(context, GatewayJsonContext.Default.LlmGenerationRequest);
         if (body.Value is null)
         {
             return body.TooLarge ? LlmErrors.TooLarge(body.Error!) : LlmErrors.ToResult(body.Error!);
         }
 
-        var (request, error) = LlmRequestMapper.ToGeneration(body.Value, chat.Models);
+        var (request, error) = LlmRequestMapper.ToGeneration(body.Value, models);
         if (request is null)
         {
             return LlmErrors.ToResult(error!);
         }
 
-        var outcome = await chat.Dispatcher.CompleteAsync(request, context.RequestAborted);
+        var outcome = await dispatcher.CompleteAsync(request, context.RequestAborted);
         return outcome.Succeeded
-            ? new JsonBodyResult<LlmTextResponse>(new LlmTextResponse("success", outcome.Result.Content, LlmUsage.From(outcome.Result.Usage)), GatewayJsonContext.Default.LlmTextResponse)
+            ? TypedResults.Json(new LlmTextResponse("success", outcome.Result.Content, LlmUsage.From(outcome.Result.Usage)), GatewayJsonContext.Default.LlmTextResponse)
             : LlmErrors.ToResult(outcome.Error, context);
     }
 }

@@ -11,23 +11,22 @@ public static class OpenAiApi
 {
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
     {
-        var chat = new ChatEndpointServices(app.ServiceProvider);
         var v1 = app.MapGroup("/v1");
-        v1.MapPost("/chat/completions", chat.Handle(CreateChatCompletionAsync));
+        v1.MapPost("/chat/completions", CreateChatCompletionAsync);
         v1.MapGet("/models", GetModels);
         return app;
     }
 
     /// <summary><c>POST /v1/chat/completions</c>.</summary>
-    public static async Task<IResult> CreateChatCompletionAsync(HttpContext context, ChatEndpointServices chat)
+    public static async Task<IResult> CreateChatCompletionAsync(HttpContext context, RequestBodyReader reader, ModelResolver models, ChatDispatcher dispatcher)
     {
-        var body = await chat.Reader.ReadAsync(context, GatewayJsonContext.Default.ChatCompletionRequest);
+        var body = await reader.ReadAsync(context, GatewayJsonContext.Default.ChatCompletionRequest);
         if (body.Value is null)
         {
             return body.TooLarge ? OpenAiErrors.TooLarge(body.Error!) : OpenAiErrors.ToResult(body.Error!);
         }
 
-        var (request, error) = ChatCompletionMapper.ToChatRequest(body.Value, chat.Models);
+        var (request, error) = ChatCompletionMapper.ToChatRequest(body.Value, models);
         if (request is null)
         {
             return OpenAiErrors.ToResult(error!);
@@ -35,12 +34,12 @@ public static class OpenAiApi
 
         if (body.Value.Stream == true)
         {
-            return await ChatStreaming.StreamAsync(context, request, chat.Dispatcher, new OpenAiStreamFormat(request.IncludeStreamUsage));
+            return await ChatStreaming.StreamAsync(context, request, dispatcher, new OpenAiStreamFormat(request.IncludeStreamUsage));
         }
 
-        var outcome = await chat.Dispatcher.CompleteAsync(request, context.RequestAborted);
+        var outcome = await dispatcher.CompleteAsync(request, context.RequestAborted);
         return outcome.Succeeded
-            ? new JsonBodyResult<ChatCompletionResponse>(ToResponse(outcome.Result), GatewayJsonContext.Default.ChatCompletionResponse)
+            ? TypedResults.Json(ToResponse(outcome.Result), GatewayJsonContext.Default.ChatCompletionResponse)
             : OpenAiErrors.ToResult(outcome.Error, context);
     }
 
