@@ -44,6 +44,12 @@ public sealed class BatchOptions
     /// <summary>How often the resume reminder of a running job fires (it restarts a job whose silo died). Default: 1 minute, the reminder service's minimum.</summary>
     public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Jobs <c>GET /v1/batch</c> lists, newest first; older ones leave the list (each stays readable by its
+    /// id). Default: 10000, whose registry record (about 60 bytes a job) stays well inside one Azure Table entity (1 MiB).
+    /// </summary>
+    public int MaxListedJobs { get; set; } = 10_000;
+
     /// <summary>The in-flight window for a provider of that concurrency.</summary>
     public int InFlightFor(int providerMaxConcurrency) => MaxInFlightPerJob ?? Math.Max(1, providerMaxConcurrency * 2);
 }

@@ -29,6 +29,11 @@ internal sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
             failures.Add($"{prefix}:TasksPerGrain must be between 1 and 10000 (was {options.TasksPerGrain}).");
         }
 
+        if (options.MaxListedJobs is <= 0 or > 15_000)
+        {
+            failures.Add($"{prefix}:MaxListedJobs must be between 1 and 15000 (was {options.MaxListedJobs}): the list is one stored record.");
+        }
+
         if (options.MaxInFlightPerJob is <= 0)
         {
             failures.Add($"{prefix}:MaxInFlightPerJob must be positive when set (was {options.MaxInFlightPerJob}).");

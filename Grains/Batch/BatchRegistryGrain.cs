@@ -1,11 +1,17 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Batch;
 
-/// <summary>The list of batch jobs in submission order, served newest first in pages.</summary>
+/// <summary>
+/// The list of batch jobs in submission order, served newest first in pages. It keeps the newest
+/// <see cref="BatchOptions.MaxListedJobs"/>: the list is one stored record, which must stay small enough
+/// for the storage (one Azure Table entity holds 1 MiB); a job that leaves the list keeps its own grain.
+/// </summary>
 public sealed class BatchRegistryGrain(
-    [PersistentState("batch-registry", GatewayStorage.Name)] IPersistentState<BatchRegistryState> state) : Grain, IBatchRegistryGrain
+    [PersistentState("batch-registry", GatewayStorage.Name)] IPersistentState<BatchRegistryState> state,
+    IOptions<BatchOptions> options) : Grain, IBatchRegistryGrain
 {
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
 
@@ -35,6 +41,13 @@ public sealed class BatchRegistryGrain(
             // A late registration (a job re-listed after a crash): keep submission order.
             var at = jobs.FindIndex(j => j.SubmittedAt > submittedAt);
             jobs.Insert(at, entry);
+            Reindex();
+        }
+
+        var excess = jobs.Count - options.Value.MaxListedJobs;
+        if (excess > 0)
+        {
+            jobs.RemoveRange(0, excess);
             Reindex();
         }
 

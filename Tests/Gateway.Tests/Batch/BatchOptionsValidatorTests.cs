@@ -22,18 +22,20 @@ public sealed class BatchOptionsValidatorTests
             MaxInFlightPerJob = -1,
             ResultWriteDelay = TimeSpan.FromSeconds(-1),
             ResumeReminderPeriod = TimeSpan.Zero,
+            MaxListedJobs = 20_000,
         };
 
         var result = new BatchOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed, "invalid settings must fail validation");
         var failures = result.Failures!.ToList();
-        Assert.Equal(5, failures.Count);
+        Assert.Equal(6, failures.Count);
         Assert.Contains(failures, f => f.StartsWith("Gateway:Batch:MaxTasksPerJob", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Gateway:Batch:TasksPerGrain", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Gateway:Batch:MaxInFlightPerJob", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Gateway:Batch:ResultWriteDelay", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Gateway:Batch:ResumeReminderPeriod", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Gateway:Batch:MaxListedJobs", StringComparison.Ordinal));
     }
 
     [Theory]
