@@ -53,17 +53,18 @@ start() {
   dotnet build Silo/Silo.csproj -c "$configuration" -nologo -v q >"$CLUSTER_DIR/build.log" 2>&1 || { tail -n 30 "$CLUSTER_DIR/build.log" >&2; exit 1; }
   dotnet build Frontend/Frontend.csproj -c "$configuration" -nologo -v q >>"$CLUSTER_DIR/build.log" 2>&1 || { tail -n 30 "$CLUSTER_DIR/build.log" >&2; exit 1; }
 
-  local redis_port tables_port pid
+  local redis_port tables_port blob_port pid
   redis_port="$(services_free_port 6379)"
   pid="$(services_start_redis "$redis_port" "$CLUSTER_DIR/redis")"
   record redis "$pid" "127.0.0.1:$redis_port"
   tables_port="$(services_free_port 10002)"
-  pid="$(services_start_azurite "$tables_port" "$CLUSTER_DIR/azurite")"
-  record azurite "$pid" "http://127.0.0.1:$tables_port"
+  blob_port="$(services_free_port 10000)"
+  pid="$(services_start_azurite "$tables_port" "$CLUSTER_DIR/azurite" "$blob_port" "$(services_free_port 10001)")"
+  record azurite "$pid" "http://127.0.0.1:$tables_port (blobs :$blob_port)"
 
   export ConnectionStrings__redis ConnectionStrings__tables
   ConnectionStrings__redis="$(services_redis_connection "$redis_port")"
-  ConnectionStrings__tables="$(services_tables_connection "$tables_port")"
+  ConnectionStrings__tables="$(services_tables_connection "$tables_port" "$blob_port")"
   export Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1
   export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Services the cluster tests need: redis-server (apt) and the Azurite table emulator (npm, into
+# Services the cluster tests need: redis-server (apt) and the Azurite table and blob emulator (npm, into
 # .services/azurite), plus Debian's chromium for the dashboard check. Sourced by scripts/test.sh,
 # which calls test_services_start before the tests and test_services_stop after them;
 # scripts/cluster.sh uses the same functions.
 #
 # test_services_start exports what the tests read:
 #   GATEWAY_TEST_REDIS     Redis connection string (127.0.0.1:<port>)
-#   GATEWAY_TEST_TABLES    Azure Table storage connection string of Azurite
+#   GATEWAY_TEST_TABLES    Azure Storage connection string of Azurite (table and blob endpoints)
+#   GATEWAY_TEST_BLOBS     the same string, for tests that use only blobs
 #   GATEWAY_TEST_CHROMIUM  the chromium binary
 # and test_services_stop stops exactly the processes it started, by PID.
 
@@ -95,21 +96,37 @@ services_start_redis() {
   echo "$pid"
 }
 
-# Starts Azurite's table service on 127.0.0.1:$1 with its files in $2; prints its PID.
+# Starts Azurite on 127.0.0.1 with its files in $2: the table service on port $1 and, when $3 is
+# given, the blob service on port $3 (one process; its queue service on $4, default $3 + 1). Prints its PID.
 services_start_azurite() {
-  local port="$1" dir="$2"
+  local port="$1" dir="$2" blob_port="${3:-}" queue_port="${4:-}"
   mkdir -p "$dir"
-  "$AZURITE_DIR/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$port" --location "$dir" \
-    --skipApiVersionCheck --loose --disableProductStyleUrl >"$dir/azurite.log" 2>&1 &
+  if [[ -n "$blob_port" ]]; then
+    queue_port="${queue_port:-$((blob_port + 1))}"
+    "$AZURITE_DIR/node_modules/.bin/azurite" --silent --disableTelemetry --location "$dir" \
+      --tableHost 127.0.0.1 --tablePort "$port" --blobHost 127.0.0.1 --blobPort "$blob_port" \
+      --queueHost 127.0.0.1 --queuePort "$queue_port" \
+      --skipApiVersionCheck --loose --disableProductStyleUrl >"$dir/azurite.log" 2>&1 &
+  else
+    "$AZURITE_DIR/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$port" --location "$dir" \
+      --skipApiVersionCheck --loose --disableProductStyleUrl >"$dir/azurite.log" 2>&1 &
+  fi
   local pid=$!
   services_wait_port "$port" 60 || { services_log "Azurite did not start; see $dir/azurite.log"; return 1; }
+  if [[ -n "$blob_port" ]]; then
+    services_wait_port "$blob_port" 60 || { services_log "Azurite's blob service did not start; see $dir/azurite.log"; return 1; }
+  fi
   echo "$pid"
 }
 
 services_redis_connection() { echo "127.0.0.1:$1"; }
 
+# The Azure Storage connection string of Azurite's table service on port $1 and, when $2 is given,
+# its blob service on port $2 (the gateway keeps large batch results and files there).
 services_tables_connection() {
-  echo "DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;TableEndpoint=http://127.0.0.1:$1/$AZURITE_ACCOUNT;"
+  local blob=""
+  [[ -n "${2:-}" ]] && blob="BlobEndpoint=http://127.0.0.1:$2/$AZURITE_ACCOUNT;"
+  echo "DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;TableEndpoint=http://127.0.0.1:$1/$AZURITE_ACCOUNT;$blob"
 }
 
 services_chromium() { command -v chromium || command -v chromium-browser || true; }
@@ -122,8 +139,8 @@ TEST_SERVICES_PIDS=()
 test_services_start() {
   services_install || services_log "could not install every test service (see above); the cluster tests will say what is missing"
   TEST_SERVICES_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gateway-test-services.XXXXXX")"
-  unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_CHROMIUM
-  local redis_port tables_port redis_pid azurite_pid
+  unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_BLOBS GATEWAY_TEST_CHROMIUM
+  local redis_port tables_port blob_port queue_port redis_pid azurite_pid
   if command -v redis-server >/dev/null; then
     redis_port="$(services_free_port 26379)"
     if redis_pid="$(services_start_redis "$redis_port" "$TEST_SERVICES_RUN_DIR/redis")"; then
@@ -134,10 +151,13 @@ test_services_start() {
   fi
   if [[ -x "$AZURITE_DIR/node_modules/.bin/azurite-table" ]]; then
     tables_port="$(services_free_port 20002)"
-    if azurite_pid="$(services_start_azurite "$tables_port" "$TEST_SERVICES_RUN_DIR/azurite")"; then
+    blob_port="$(services_free_port 20010)"
+    queue_port="$(services_free_port 20020)"
+    if azurite_pid="$(services_start_azurite "$tables_port" "$TEST_SERVICES_RUN_DIR/azurite" "$blob_port" "$queue_port")"; then
       TEST_SERVICES_PIDS+=("$azurite_pid")
-      export GATEWAY_TEST_TABLES="$(services_tables_connection "$tables_port")"
-      services_log "Azurite pid $azurite_pid on 127.0.0.1:$tables_port"
+      export GATEWAY_TEST_TABLES="$(services_tables_connection "$tables_port" "$blob_port")"
+      export GATEWAY_TEST_BLOBS="$GATEWAY_TEST_TABLES"
+      services_log "Azurite pid $azurite_pid on 127.0.0.1:$tables_port (tables), :$blob_port (blobs)"
     fi
   fi
   if [[ -n "$(services_chromium)" ]]; then export GATEWAY_TEST_CHROMIUM="$(services_chromium)"; fi

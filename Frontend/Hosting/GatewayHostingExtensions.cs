@@ -7,6 +7,7 @@ using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Frontend.Summarization;
 using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
+using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.Hosting;
 
@@ -23,6 +24,7 @@ public static class GatewayHostingExtensions
     {
         builder.Configuration.AddGatewayClusterShorthands(silo: false);
         builder.Services.AddGatewayShutdown(builder.Configuration);
+        builder.Services.AddGatewayBlobStore(builder.Configuration);
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
         {
             builder.Services.AddSingleton(GatewayHostMode.Cluster);

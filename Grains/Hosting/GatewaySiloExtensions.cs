@@ -33,6 +33,7 @@ public static class GatewaySiloExtensions
         var gatewayPort = configuration.GetValue("Orleans:Endpoints:GatewayPort", DefaultGatewayPort);
         silo.UseLocalhostClustering(siloPort, gatewayPort);
         silo.AddMemoryGrainStorage(GatewayStorage.Name);
+        silo.AddMemoryGrainStorage(GrainBlobStore.StorageName);
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -46,7 +47,7 @@ public static class GatewaySiloExtensions
     public static ISiloBuilder UseGatewayClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.UseGatewayResponseTimeout(configuration);
-        foreach (var name in GatewayClusterConfiguration.StorageNames)
+        foreach (var name in GatewayClusterConfiguration.StorageNames.Append(GrainBlobStore.StorageName))
         {
             if (!configuration.GetSection($"Orleans:GrainStorage:{name}").Exists())
             {

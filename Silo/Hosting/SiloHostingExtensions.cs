@@ -1,6 +1,7 @@
 using Orleans.Dashboard;
 using OrleansGateway.Batch;
 using OrleansGateway.Hosting;
+using OrleansGateway.Storage;
 
 namespace OrleansGateway.Silo.Hosting;
 
@@ -18,6 +19,7 @@ public static class SiloHostingExtensions
         builder.Services.AddGatewayShutdown(builder.Configuration);
         builder.Services.AddGatewayCore();
         builder.Services.AddGatewayBatch();
+        builder.Services.AddGatewayBlobStore(builder.Configuration);
         if (GatewayClusterConfiguration.IsCluster(builder.Configuration))
         {
             builder.Services.AddClusterDependencyCheck(builder.Configuration, includeStorage: true);

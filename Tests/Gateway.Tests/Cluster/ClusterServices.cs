@@ -10,6 +10,8 @@ public static class ClusterServices
 
     public const string TablesVariable = "GATEWAY_TEST_TABLES";
 
+    public const string BlobsVariable = "GATEWAY_TEST_BLOBS";
+
     public const string ChromiumVariable = "GATEWAY_TEST_CHROMIUM";
 
     private const string TestCommand = "`bash scripts/test.sh` (the README's test command, which sources scripts/test-services.sh)";
@@ -21,6 +23,10 @@ public static class ClusterServices
     /// <summary>The Azure Table storage connection string (Azurite).</summary>
     public static string Tables => Require(TablesVariable,
         $"Azurite is not running for the cluster tests. Run them with {TestCommand}: it installs Azurite (`npm install azurite` into .services/azurite) and starts `azurite-table`; or start it yourself and set {TablesVariable} to its connection string.");
+
+    /// <summary>The Azure Blob Storage connection string (Azurite's blob service).</summary>
+    public static string Blobs => Require(BlobsVariable,
+        $"Azurite's blob service is not running for the storage tests. Run them with {TestCommand}: it installs Azurite (`npm install azurite` into .services/azurite) and starts it with its blob service; or start it yourself and set {BlobsVariable} to its connection string.");
 
     /// <summary>The chromium binary.</summary>
     public static string Chromium
