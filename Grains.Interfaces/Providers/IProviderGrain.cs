@@ -29,6 +29,14 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("CheckIn")]
     Task<bool> CheckInAsync(long[] returnedLeaseIds, int successes);
 
+    /// <summary>
+    /// Its silo is shutting down: from now on a request that would wait is answered "ask again" instead of
+    /// queued, and those already queued are answered so, so the activation has nothing running when Orleans
+    /// deactivates it and hands its leases to the next activation (on another silo) at once.
+    /// </summary>
+    [Alias("PrepareToMove")]
+    Task PrepareToMoveAsync();
+
     /// <summary>The limit, slots in use, queue lengths, recent errors and circuit state.</summary>
     [Alias("GetStatus")]
     Task<ProviderStatus> GetStatusAsync();

@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OrleansGateway.Providers;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Hosting;
@@ -34,6 +38,9 @@ public static class GatewaySiloExtensions
         silo.UseLocalhostClustering(siloPort, gatewayPort);
         silo.AddMemoryGrainStorage(GatewayStorage.Name);
         silo.UseInMemoryReminderService();
+
+        // Nothing outlives this process: provider grains write no lease table when it stops (the storage is gone by then).
+        silo.Services.AddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: false, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         return silo;
     }
 
@@ -68,6 +75,10 @@ public static class GatewaySiloExtensions
             silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
         }
+
+        // When the silo stops, its provider grains stop queueing first, so they move to another silo at once.
+        silo.Services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<ProviderGrainMoves>());
 
         silo.Configure<ClusterMembershipOptions>(options =>
         {
