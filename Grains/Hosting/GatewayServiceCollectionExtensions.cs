@@ -25,6 +25,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ChatExecutor>();
         services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<ChatStreamExecutor>();
+        services.TryAddSingleton<SiloStreamDrain>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;
+using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Hosting;
 
@@ -76,9 +77,12 @@ public static class GatewaySiloExtensions
 #pragma warning restore ORLEANSEXP003
         }
 
-        // When the silo stops, its provider grains stop queueing first, so they move to another silo at once.
+        // When the silo stops, its provider grains stop queueing and move to another silo at once, and its open
+        // streams end before Orleans deactivates the stream grains carrying them.
         silo.Services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<ProviderGrainMoves>());
+        silo.Services.TryAddSingleton<SiloStreamDrain>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStreamDrain>());
 
         silo.Configure<ClusterMembershipOptions>(options =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Runtime.Placement;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
@@ -20,6 +21,7 @@ public sealed partial class ProviderGrain(
     [PersistentState("provider", GatewayStorage.Name)] IPersistentState<ProviderGrainState> state,
     ProviderClientRegistry registry,
     ProviderGrainMoves moves,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
@@ -313,6 +315,18 @@ public sealed partial class ProviderGrain(
                 queue.RemoveFirst();
                 first.Value.Completion.TrySetResult(LeaseResult.Moving(error));
             }
+        }
+
+        // Move now, to an active silo other than this one, rather than when Orleans deactivates this silo's
+        // grains (after the silo has drained its streams): callers asked to ask again reach it within moments.
+        var here = GrainContext.Address.SiloAddress;
+        var targets = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(here))
+            .Select(m => m.SiloAddress)
+            .ToArray();
+        if (targets.Length > 0)
+        {
+            GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = targets[Random.Shared.Next(targets.Length)] });
         }
 
         return Task.CompletedTask;
