@@ -31,8 +31,8 @@ public interface IProviderGrain : IGrainWithStringKey
 
     /// <summary>
     /// Its silo is shutting down: from now on a request that would wait is answered "ask again" instead of
-    /// queued, and those already queued are answered so, so the activation has nothing running when Orleans
-    /// deactivates it and hands its leases to the next activation (on another silo) at once.
+    /// queued, and those already queued are answered so; then the grain migrates to another active silo,
+    /// handing its lease table to the next activation, which the callers' next asks reach.
     /// </summary>
     [Alias("PrepareToMove")]
     Task PrepareToMoveAsync();

@@ -13,8 +13,8 @@ namespace OrleansGateway.Providers;
 /// batch keeping its minimum share), expires leases whose holders stopped renewing, and runs the
 /// provider's circuit breaker. Reentrant: releases and renewals interleave with waiting acquires.
 /// A clean deactivation writes the lease table (with the callers' request ids) to grain storage and the next
-/// activation adopts it at once; when its silo stops, the grain first answers its waiters "ask again"
-/// (<see cref="PrepareToMoveAsync"/>) so that nothing holds its deactivation up.
+/// activation adopts it at once; when its silo stops, the grain answers its waiters "ask again" and migrates
+/// to another active silo (<see cref="PrepareToMoveAsync"/>), so no waiter holds its deactivation up.
 /// </summary>
 [Reentrant]
 public sealed partial class ProviderGrain(

@@ -8,7 +8,7 @@ namespace OrleansGateway.Providers;
 /// takes part in the silo's shutdown: when the silo leaves the active stage (before Orleans deactivates its
 /// grains) it asks each local provider grain to prepare to move (<see cref="IProviderGrain.PrepareToMoveAsync"/>):
 /// queued callers are answered "ask again" instead of holding the deactivation up until their queue timeout,
-/// so the grain deactivates at once, writes its lease table, and its next activation on another silo adopts it.
+/// and the grain migrates at once to another active silo, writing its lease table, which the next activation adopts.
 /// </summary>
 public sealed partial class ProviderGrainMoves : ILifecycleParticipant<ISiloLifecycle>
 {
