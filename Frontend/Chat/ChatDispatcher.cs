@@ -83,8 +83,9 @@ public sealed partial class ChatDispatcher
 
     /// <summary>
     /// Streams a completion through the next <see cref="IChatStreamGrain"/> of the pool: deltas, then one
-    /// completed or failed event. Retries once on the next grain when the call was lost with its silo
-    /// before the first event; any other failure of the call itself becomes a failed event. Never throws.
+    /// completed or failed event. Retries on the next grain (up to <see cref="MaxStreamStarts"/> starts) when the
+    /// call was lost with its silo before the first event, as when the grain's silo is stopping and starts no
+    /// new stream; any other failure of the call itself becomes a failed event. Never throws.
     /// </summary>
     public async IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -107,7 +108,7 @@ public sealed partial class ChatDispatcher
                     {
                         next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
                     }
-                    catch (Exception exception) when (!received && attempt == 0 && IsLostWithSilo(exception))
+                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && IsLostWithSilo(exception))
                     {
                         LogRetry(_logger, exception.GetType().Name);
                         retry = true;
@@ -143,6 +144,12 @@ public sealed partial class ChatDispatcher
             }
         }
     }
+
+    /// <summary>
+    /// How many grains of the pool a stream may be started on before its first event: the pool's grains are
+    /// spread over the silos, so while one silo stops each try has about an even chance of reaching it.
+    /// </summary>
+    public const int MaxStreamStarts = 8;
 
     private IChatStreamGrain NextStreamGrain()
     {

@@ -29,6 +29,14 @@ public interface IProviderGrain : IGrainWithStringKey
     [Alias("CheckIn")]
     Task<bool> CheckInAsync(long[] returnedLeaseIds, int successes);
 
+    /// <summary>
+    /// Its silo is shutting down: from now on a request that would wait is answered "ask again" instead of
+    /// queued, and those already queued are answered so; then the grain migrates to another active silo,
+    /// handing its lease table to the next activation, which the callers' next asks reach.
+    /// </summary>
+    [Alias("PrepareToMove")]
+    Task PrepareToMoveAsync();
+
     /// <summary>The limit, slots in use, queue lengths, recent errors and circuit state.</summary>
     [Alias("GetStatus")]
     Task<ProviderStatus> GetStatusAsync();

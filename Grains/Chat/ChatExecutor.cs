@@ -18,6 +18,9 @@ namespace OrleansGateway.Chat;
 /// </summary>
 public sealed partial class ChatExecutor : IDisposable
 {
+    // Between asks while a provider's grain moves: its old activation is deactivating for a few tens of milliseconds.
+    private static readonly TimeSpan s_askAgainPause = TimeSpan.FromMilliseconds(50);
+
     private readonly IGrainFactory _grains;
     private readonly ProviderClientRegistry _registry;
     private readonly ProviderChatCaller _caller;
@@ -205,8 +208,14 @@ public sealed partial class ChatExecutor : IDisposable
         try
         {
             // In a cluster the provider's grain may have died with its silo: retried until it lives on another.
+            // One request id for every ask, so an ask repeated after a lost answer gets the same slot, not a second one.
             var provider = pool.Provider;
-            lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(new LeaseRequest(priority, "chat"), cancellationToken), _time, cancellationToken).ConfigureAwait(false);
+            var request = new LeaseRequest(priority, "chat", Guid.NewGuid());
+            lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(request, cancellationToken), _time, cancellationToken).ConfigureAwait(false);
+            if (lease.AskAgain)
+            {
+                lease = await AskAgainWhileMovingAsync(provider, request, lease, options, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -224,6 +233,22 @@ public sealed partial class ChatExecutor : IDisposable
         }
 
         return new HeldLease(new LeaseSlot(pool.Provider, lease, _time), reuse ? pool : null);
+    }
+
+    /// <summary>
+    /// The provider's grain is moving to another silo (its silo is stopping) and did not queue the request:
+    /// asks again, with a short pause, until the next activation answers, for up to the provider's queue timeout.
+    /// </summary>
+    private async Task<LeaseResult> AskAgainWhileMovingAsync(IProviderGrain provider, LeaseRequest request, LeaseResult lease, ProviderOptions options, CancellationToken cancellationToken)
+    {
+        var giveUpAt = _time.GetUtcNow() + TimeSpan.FromSeconds(options.QueueTimeoutSeconds);
+        while (lease.AskAgain && _time.GetUtcNow() < giveUpAt)
+        {
+            await Task.Delay(s_askAgainPause, _time, cancellationToken).ConfigureAwait(false);
+            lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(request, cancellationToken), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return lease;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
 using OrleansGateway.Providers;
@@ -19,10 +20,12 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IJitterSource, SharedRandomJitterSource>();
         services.TryAddSingleton<ProviderClientRegistry>();
+        services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         services.TryAddSingleton<ProviderChatCaller>();
         services.TryAddSingleton<ChatExecutor>();
         services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<ChatStreamExecutor>();
+        services.TryAddSingleton<SiloStreamDrain>();
         return services;
     }
 }

@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OrleansGateway.Providers;
 using OrleansGateway.Storage;
+using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Hosting;
 
@@ -35,6 +40,9 @@ public static class GatewaySiloExtensions
         silo.AddMemoryGrainStorage(GatewayStorage.Name);
         silo.AddMemoryGrainStorage(GrainBlobStore.StorageName);
         silo.UseInMemoryReminderService();
+
+        // Nothing outlives this process: provider grains write no lease table when it stops (the storage is gone by then).
+        silo.Services.AddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: false, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         return silo;
     }
 
@@ -69,6 +77,13 @@ public static class GatewaySiloExtensions
             silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
         }
+
+        // When the silo stops, its provider grains stop queueing and move to another silo at once, and its open
+        // streams end before Orleans deactivates the stream grains carrying them.
+        silo.Services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<ProviderGrainMoves>());
+        silo.Services.TryAddSingleton<SiloStreamDrain>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStreamDrain>());
 
         silo.Configure<ClusterMembershipOptions>(options =>
         {

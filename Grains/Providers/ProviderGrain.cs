@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Runtime.Placement;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
@@ -11,17 +12,23 @@ namespace OrleansGateway.Providers;
 /// cluster: grants slots, queues waiters first-in first-out per priority (interactive ahead of batch,
 /// batch keeping its minimum share), expires leases whose holders stopped renewing, and runs the
 /// provider's circuit breaker. Reentrant: releases and renewals interleave with waiting acquires.
+/// A clean deactivation writes the lease table (with the callers' request ids) to grain storage and the next
+/// activation adopts it at once; when its silo stops, the grain answers its waiters "ask again" and migrates
+/// to another active silo (<see cref="PrepareToMoveAsync"/>), so no waiter holds its deactivation up.
 /// </summary>
 [Reentrant]
 public sealed partial class ProviderGrain(
     [PersistentState("provider", GatewayStorage.Name)] IPersistentState<ProviderGrainState> state,
     ProviderClientRegistry registry,
+    ProviderGrainMoves moves,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
     private static readonly TimeSpan s_statsWindow = TimeSpan.FromSeconds(60);
 
     private readonly Dictionary<long, Lease> _leases = [];
+    private readonly Dictionary<Guid, long> _leaseOfRequest = [];
     private readonly LinkedList<Waiter> _interactiveQueue = new();
     private readonly LinkedList<Waiter> _batchQueue = new();
     private readonly Queue<(DateTimeOffset At, bool Success)> _recent = new();
@@ -37,6 +44,7 @@ public sealed partial class ProviderGrain(
     private long? _trialLeaseId;
     private int _recentSuccesses;
     private int _recentFailures;
+    private bool _moving;
 
     private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
 
@@ -53,15 +61,42 @@ public sealed partial class ProviderGrain(
         _nextLeaseId = now.ToUnixTimeMilliseconds() << 12;
         if (state.RecordExists && state.State.MayHaveLeases)
         {
-            // The last activation ended without a clean shutdown: holders may still be calling.
-            // Renewals (every third of the time-to-live) rebuild the count before new slots are given.
-            _recoveringUntil = now + LeaseTtl;
-            Log.Recovering(logger, _name, LeaseTtl);
+            if (state.State.EndedCleanly)
+            {
+                // The last activation handed its leases over: their holders keep renewing them here, and a
+                // caller whose grant was lost in the move gets the same lease when it asks again.
+                var leases = state.State.HandedOverLeases;
+                var requests = state.State.HandedOverRequests;
+                for (var i = 0; i < leases.Length; i++)
+                {
+                    Adopt(leases[i], i < requests.Length ? requests[i] : Guid.Empty, now);
+                    _nextLeaseId = Math.Max(_nextLeaseId, leases[i] & ~1L);
+                }
+
+                Log.LeasesHandedOver(logger, _name, leases.Length);
+            }
+            else
+            {
+                // The last activation ended without a clean shutdown: holders may still be calling.
+                // Renewals (every third of the time-to-live) rebuild the count before new slots are given.
+                _recoveringUntil = now + LeaseTtl;
+                Log.Recovering(logger, _name, LeaseTtl);
+            }
         }
 
         state.State.MayHaveLeases = true;
+        state.State.EndedCleanly = false;
+        state.State.HandedOverLeases = [];
+        state.State.HandedOverRequests = [];
         state.State.ActivatedAt = now;
         await state.WriteStateAsync(cancellationToken);
+        moves.Activated(_name, this.AsReference<IProviderGrain>());
+        if (moves.IsStopping)
+        {
+            // Placed on a silo that is already stopping: go on at once to the next one.
+            _moving = true;
+            this.DeactivateOnIdle();
+        }
 
         var period = TimeSpan.FromMilliseconds(Math.Max(100, LeaseTtl.TotalMilliseconds / 4));
         this.RegisterGrainTimer(_ => { Sweep(); return Task.CompletedTask; }, (object?)null,
@@ -70,11 +105,32 @@ public sealed partial class ProviderGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_leases.Count == 0)
+        moves.Deactivated(_name);
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !moves.HandsOverAtShutdown)
         {
-            state.State.MayHaveLeases = false;
-            await state.WriteStateAsync(cancellationToken);
+            // Embedded mode: the process ends and its in-memory storage with it; a write now would only fail.
+            return;
         }
+
+        // Orleans runs this once nothing else runs on the activation and holds new calls until it is done,
+        // so no lease is granted after this table is taken. Hand the live leases to the next activation,
+        // so a graceful move (a silo shutting down, a rolling deploy) keeps the count without a recovery window.
+        SweepExpired(time.GetUtcNow());
+        var leases = new long[_leases.Count];
+        var requests = new Guid[_leases.Count];
+        var i = 0;
+        foreach (var (id, lease) in _leases)
+        {
+            leases[i] = id;
+            requests[i] = lease.RequestId;
+            i++;
+        }
+
+        state.State.MayHaveLeases = leases.Length > 0;
+        state.State.EndedCleanly = true;
+        state.State.HandedOverLeases = leases;
+        state.State.HandedOverRequests = requests;
+        await state.WriteStateAsync(cancellationToken);
     }
 
     public async Task<LeaseResult> AcquireAsync(LeaseRequest request, CancellationToken cancellationToken = default)
@@ -86,6 +142,13 @@ public sealed partial class ProviderGrain(
 
         var now = time.GetUtcNow();
         SweepExpired(now);
+        if (request.RequestId != Guid.Empty && _leaseOfRequest.TryGetValue(request.RequestId, out var granted))
+        {
+            // Asked again for a slot already granted (the answer was lost, e.g. while this grain moved): the same lease.
+            _leases[granted] = _leases[granted] with { ExpiresAt = now + LeaseTtl };
+            return LeaseResult.Grant(granted, LeaseTtl);
+        }
+
         if (CircuitRefusal(now) is { } refusal)
         {
             return LeaseResult.Refuse(refusal);
@@ -99,14 +162,20 @@ public sealed partial class ProviderGrain(
                 return LeaseResult.Refuse(CircuitOpenError(TimeSpan.FromSeconds(1)));
             }
 
-            var trial = Grant(request.Priority, now);
+            var trial = Grant(request.Priority, request.RequestId, now);
             _trialLeaseId = trial.LeaseId;
             return trial;
         }
 
         if (FreeSlots > 0 && now >= _recoveringUntil && _interactiveQueue.Count == 0 && _batchQueue.Count == 0)
         {
-            return Grant(request.Priority, now);
+            return Grant(request.Priority, request.RequestId, now);
+        }
+
+        if (_moving)
+        {
+            // A waiter would hold this activation's deactivation up: the caller asks the next activation.
+            return LeaseResult.Moving(MovingError());
         }
 
         if (_interactiveQueue.Count + _batchQueue.Count >= _options.MaxQueue)
@@ -116,7 +185,7 @@ public sealed partial class ProviderGrain(
             { Provider = _name, RetryAfterSeconds = 1 });
         }
 
-        var waiter = new Waiter(request.Priority);
+        var waiter = new Waiter(request.Priority, request.RequestId);
         var queue = request.Priority == RequestPriority.Batch ? _batchQueue : _interactiveQueue;
         var node = queue.AddLast(waiter);
         var wait = TimeSpan.FromSeconds(_options.QueueTimeoutSeconds);
@@ -168,13 +237,7 @@ public sealed partial class ProviderGrain(
         // lease has expired or been released, and its slot may already be someone else's.
         if (now < _recoveringUntil && !_releasedWhileRecovering.Contains(leaseId))
         {
-            var priority = (RequestPriority)(leaseId & 1);
-            _leases[leaseId] = new Lease(priority, now + LeaseTtl);
-            if (priority == RequestPriority.Batch)
-            {
-                _batchInFlight++;
-            }
-
+            Adopt(leaseId, Guid.Empty, now);
             return Task.FromResult(true);
         }
 
@@ -217,6 +280,7 @@ public sealed partial class ProviderGrain(
     private bool HasRoomToSpare(DateTimeOffset now) =>
         _options is { LeaseReuseMilliseconds: > 0 }
         && _circuit == CircuitState.Closed
+        && !_moving
         && now >= _recoveringUntil
         && _interactiveQueue.Count == 0
         && _batchQueue.Count == 0
@@ -240,6 +304,38 @@ public sealed partial class ProviderGrain(
         }
     }
 
+    public Task PrepareToMoveAsync()
+    {
+        _moving = true;
+        var error = MovingError();
+        foreach (var queue in new[] { _interactiveQueue, _batchQueue })
+        {
+            while (queue.First is { } first)
+            {
+                queue.RemoveFirst();
+                first.Value.Completion.TrySetResult(LeaseResult.Moving(error));
+            }
+        }
+
+        // Move now, to an active silo other than this one, rather than when Orleans deactivates this silo's
+        // grains (after the silo has drained its streams): callers asked to ask again reach it within moments.
+        var here = GrainContext.Address.SiloAddress;
+        var targets = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(here))
+            .Select(m => m.SiloAddress)
+            .ToArray();
+        if (targets.Length > 0)
+        {
+            GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = targets[Random.Shared.Next(targets.Length)] });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private GatewayError MovingError() =>
+        new(GatewayErrorKind.QueueFull, $"Provider '{_name}' is moving to another silo and had no free slot; try again.")
+        { Provider = _name, RetryAfterSeconds = 1 };
+
     public Task<ProviderStatus> GetStatusAsync()
     {
         var now = time.GetUtcNow();
@@ -258,14 +354,38 @@ public sealed partial class ProviderGrain(
         Dispatch(now);
     }
 
-    private LeaseResult Grant(RequestPriority priority, DateTimeOffset now)
+    private void Adopt(long leaseId, Guid requestId, DateTimeOffset now)
     {
-        _nextLeaseId += 2;
-        var id = _nextLeaseId | (long)priority;
-        _leases[id] = new Lease(priority, now + LeaseTtl);
+        var priority = (RequestPriority)(leaseId & 1);
+        if (!_leases.TryAdd(leaseId, new Lease(priority, now + LeaseTtl, requestId)))
+        {
+            return;
+        }
+
         if (priority == RequestPriority.Batch)
         {
             _batchInFlight++;
+        }
+
+        if (requestId != Guid.Empty)
+        {
+            _leaseOfRequest[requestId] = leaseId;
+        }
+    }
+
+    private LeaseResult Grant(RequestPriority priority, Guid requestId, DateTimeOffset now)
+    {
+        _nextLeaseId += 2;
+        var id = _nextLeaseId | (long)priority;
+        _leases[id] = new Lease(priority, now + LeaseTtl, requestId);
+        if (priority == RequestPriority.Batch)
+        {
+            _batchInFlight++;
+        }
+
+        if (requestId != Guid.Empty)
+        {
+            _leaseOfRequest[requestId] = id;
         }
 
         return LeaseResult.Grant(id, LeaseTtl, priority == RequestPriority.Interactive && HasRoomToSpare(now));
@@ -292,7 +412,7 @@ public sealed partial class ProviderGrain(
                 continue;
             }
 
-            var lease = Grant(waiter.Priority, now);
+            var lease = Grant(waiter.Priority, waiter.RequestId, now);
             if (!waiter.Completion.TrySetResult(lease))
             {
                 ForgetLease(lease.LeaseId);
@@ -328,6 +448,11 @@ public sealed partial class ProviderGrain(
         if (lease.Priority == RequestPriority.Batch)
         {
             _batchInFlight--;
+        }
+
+        if (lease.RequestId != Guid.Empty)
+        {
+            _leaseOfRequest.Remove(lease.RequestId);
         }
 
         return true;
@@ -463,11 +588,13 @@ public sealed partial class ProviderGrain(
         }
     }
 
-    private readonly record struct Lease(RequestPriority Priority, DateTimeOffset ExpiresAt);
+    private readonly record struct Lease(RequestPriority Priority, DateTimeOffset ExpiresAt, Guid RequestId);
 
-    private sealed class Waiter(RequestPriority priority)
+    private sealed class Waiter(RequestPriority priority, Guid requestId)
     {
         public RequestPriority Priority { get; } = priority;
+
+        public Guid RequestId { get; } = requestId;
 
         public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

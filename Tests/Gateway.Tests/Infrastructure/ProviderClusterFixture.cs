@@ -2,10 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansGateway.FakeProvider;
 using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
+using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Infrastructure;
 
@@ -20,6 +23,9 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public FakeProviderServer Provider { get; private set; } = null!;
+
+    /// <summary>The grain storage of every silo, held in the test process.</summary>
+    public SharedGrainStore Store { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -39,7 +45,7 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GatewayStorage.Name);
+            silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) => new SharedGrainStorage(Store, services.GetRequiredService<IGrainStorageSerializer>()));
             silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
@@ -83,6 +89,9 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
         Provider("second", ("MaxRetries", "0"));
         Provider("third", ("MaxRetries", "0"));
         Provider("reuse", ("MaxConcurrency", "8"), ("LeaseReuseMilliseconds", "100"));
+        Provider("move", ("MaxConcurrency", "1"), ("LeaseTtlSeconds", "600"), ("QueueTimeoutSeconds", "600"));
+        Provider("lost", ("MaxConcurrency", "2"), ("LeaseTtlSeconds", "600"));
+        Provider("moveexec", ("MaxConcurrency", "1"), ("LeaseTtlSeconds", "600"), ("QueueTimeoutSeconds", "600"), ("MaxRetries", "0"));
         Provider("flaky", ("MaxRetries", "0"), ("CircuitFailureThreshold", "2"), ("CircuitCooldownSeconds", "10"));
         settings["Gateway:Providers:flaky:Fallbacks:m:0"] = "third/backup";
         return settings;

@@ -74,7 +74,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
     }
 
     [Fact]
-    public async Task FreshActivation_AfterUncleanEnd_RebuildsCountFromRenewals()
+    public async Task FreshActivation_AfterGracefulDeactivation_AdoptsHandedOverLeasesAtOnce()
     {
         var grain = Grain("rebuild");
         var first = await grain.AcquireAsync(Interactive());
@@ -82,6 +82,35 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         Assert.True(first.Granted && second.Granted);
 
         await fixture.Cluster.DeactivateAsync(grain);
+        var status = await grain.GetStatusAsync();
+        Assert.True(status.InFlight == 2, $"the new activation must hold the 2 handed-over leases at once, holds {status.InFlight}");
+
+        var newcomer = grain.AcquireAsync(Interactive("newcomer"));
+        Assert.True(await grain.RenewAsync(first.LeaseId), "a handed-over lease stays renewable");
+        Assert.False(newcomer.IsCompleted, "both slots are held by handed-over leases");
+        await grain.ReleaseAsync(second.LeaseId, CallOutcome.Success);
+        var granted = await newcomer.WaitAsync(s_wait);
+        Assert.True(granted.Granted, granted.Error?.Message);
+        await grain.ReleaseAsync(first.LeaseId, CallOutcome.Success);
+        await grain.ReleaseAsync(granted.LeaseId, CallOutcome.Success);
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "every slot to be free");
+    }
+
+    [Fact]
+    public async Task FreshActivation_AfterUncleanEnd_RebuildsCountFromRenewals()
+    {
+        var grain = Grain("rebuild");
+        var first = await grain.AcquireAsync(Interactive());
+        var second = await grain.AcquireAsync(Batch());
+        Assert.True(first.Granted && second.Granted);
+
+        // A crash: the activation ends without its deactivation write, so storage keeps what the
+        // activation wrote when it started ("may have leases", nothing handed over).
+        Assert.True(fixture.Store.TryGet("provider", grain.GetGrainId(), out var writtenAtActivation, out _), "the provider grain writes its state when activated");
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.True(fixture.Store.TryGet("provider", grain.GetGrainId(), out _, out var etag));
+        fixture.Store.Write("provider", grain.GetGrainId(), writtenAtActivation, etag);
+
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "a fresh activation that has not seen the leases yet");
 
         // The holders are still calling: the new activation must not hand out their slots.
@@ -104,6 +133,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         Assert.Equal(2, (await grain.GetStatusAsync()).InFlight);
         await grain.ReleaseAsync(second.LeaseId, CallOutcome.Success);
         await grain.ReleaseAsync(granted.LeaseId, CallOutcome.Success);
+        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "every slot to be free");
     }
 
     [Fact]
