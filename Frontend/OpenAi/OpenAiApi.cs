@@ -38,9 +38,14 @@ public static class OpenAiApi
         }
 
         var outcome = await dispatcher.CompleteAsync(request, context.RequestAborted);
-        return outcome.Succeeded
+        if (!outcome.Succeeded)
+        {
+            return OpenAiErrors.ToResult(outcome.Error, context);
+        }
+
+        return outcome.Result.ProviderBody is null
             ? TypedResults.Json(ToResponse(outcome.Result), GatewayJsonContext.Default.ChatCompletionResponse)
-            : OpenAiErrors.ToResult(outcome.Error, context);
+            : TypedResults.Bytes(ChatCompletionBody.Write(outcome.Result), "application/json");
     }
 
     /// <summary>A <c>chat.completion</c> object for a result.</summary>
