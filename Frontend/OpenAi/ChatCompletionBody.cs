@@ -29,6 +29,9 @@ public static class ChatCompletionBody
     public static byte[] WriteChunk(string rawChunk, string model) =>
         Rewrite(System.Text.Encoding.UTF8.GetBytes(rawChunk), model, usage: null);
 
+    /// <summary>A JSON object (an OpenAI response body) with <c>model</c> rewritten to <paramref name="model"/>, everything else as it came.</summary>
+    public static byte[] WithModel(ReadOnlySpan<byte> json, string model) => Rewrite(json, model, usage: null);
+
     private static byte[] Rewrite(ReadOnlySpan<byte> json, string model, TokenUsage? usage)
     {
         var reader = new Utf8JsonReader(json);

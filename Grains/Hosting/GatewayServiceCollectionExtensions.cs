@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
+using OrleansGateway.Embeddings;
 using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
 
@@ -23,6 +24,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ChatExecutor>();
         services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<ChatStreamExecutor>();
+        services.TryAddSingleton<EmbeddingExecutor>();
         return services;
     }
 }

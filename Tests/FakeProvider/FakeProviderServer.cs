@@ -90,6 +90,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
         var server = new FakeProviderServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
         app.MapPost("/chat/completions", server.HandleAsync);
+        app.MapPost("/v1/embeddings", server.HandleEmbeddingsAsync);
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "fake-model", @object = "model" } } }));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -177,6 +178,58 @@ public sealed class FakeProviderServer : IAsyncDisposable
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    /// <summary>
+    /// <c>POST /v1/embeddings</c>: one vector per input (a string, strings, token ids or token-id
+    /// arrays), of <c>dimensions</c> floats (default 8) derived from the input's text, as floats or
+    /// base64 little-endian float32 per <c>encoding_format</c>; usage counts the words (or tokens).
+    /// </summary>
+    private async Task HandleEmbeddingsAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _total);
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var model = root.TryGetProperty("model", out var m) ? m.GetString() ?? string.Empty : string.Empty;
+        var request = new FakeRequest(model, [], false, false, body, context.Request.Headers.Authorization.ToString());
+        if (RecordRequests)
+        {
+            Requests.Enqueue(request);
+        }
+
+        if (RejectedFields.FirstOrDefault(request.Has) is { } rejected)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"Unrecognized request argument supplied: {rejected}", type = "invalid_request_error", param = rejected, code = (string?)null } });
+            return;
+        }
+
+        var input = root.GetProperty("input");
+        var texts = input.ValueKind == JsonValueKind.String
+            ? [input.GetString()!]
+            : input.EnumerateArray().All(i => i.ValueKind == JsonValueKind.Number)
+                ? [string.Join(' ', input.EnumerateArray().Select(i => i.GetInt32()))]
+                : input.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString()! : string.Join(' ', i.EnumerateArray().Select(t => t.GetInt32()))).ToList();
+        var dimensions = root.TryGetProperty("dimensions", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 8;
+        var base64 = root.TryGetProperty("encoding_format", out var f) && f.GetString() == "base64";
+        var data = texts.Select((text, index) =>
+        {
+            var vector = FakeEmbedding(text, dimensions);
+            object embedding = base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : vector;
+            return new { @object = "embedding", index, embedding };
+        }).ToArray();
+        var tokens = texts.Sum(CountTokens);
+        await context.Response.WriteAsJsonAsync(new { @object = "list", data, model, usage = new { prompt_tokens = tokens, total_tokens = tokens } });
+        Interlocked.Increment(ref _completed);
+    }
+
+    /// <summary>A deterministic vector for a text: value i is the text's length plus i, over 100, signed by the parity of the character sum.</summary>
+    public static float[] FakeEmbedding(string text, int dimensions)
+    {
+        var sign = text.Sum(c => c) % 2 == 0 ? 1f : -1f;
+        return [.. Enumerable.Range(0, dimensions).Select(i => sign * (text.Length + i) / 100f)];
     }
 
     private void UpdatePeak(int value)
