@@ -206,6 +206,14 @@ public sealed class FakeProviderServer : IAsyncDisposable
             return;
         }
 
+        // Behavior decides failures here too (a status other than 200); its text is not used.
+        if (Behavior(request) is { Status: not 200 } failure)
+        {
+            context.Response.StatusCode = failure.Status;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = failure.ErrorMessage, type = "fake_error", param = (string?)null, code = "fake" } });
+            return;
+        }
+
         var input = root.GetProperty("input");
         var texts = input.ValueKind == JsonValueKind.String
             ? [input.GetString()!]
