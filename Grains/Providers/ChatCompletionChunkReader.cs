@@ -26,6 +26,7 @@ public static class ChatCompletionChunkReader
             Done: false)
         {
             Choices = chunk.Choices,
+            HasOtherDelta = chunk.HasOtherDelta,
             Raw = keepRaw ? System.Text.Encoding.UTF8.GetString(data) : null,
         };
     }

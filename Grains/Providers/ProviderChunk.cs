@@ -12,6 +12,9 @@ public readonly record struct ProviderChunk(string? Id, string? Text, string? Fi
     /// <summary>How many choices the event has (0 for a usage-only event).</summary>
     public int Choices { get; init; }
 
+    /// <summary>Whether the first choice's delta carries more than a role and text (a tool-call fragment, a refusal...): a token, for the first-token timeout.</summary>
+    public bool HasOtherDelta { get; init; }
+
     /// <summary>The event's JSON as it came, when the reader was asked to keep it.</summary>
     public string? Raw { get; init; }
 

@@ -30,6 +30,7 @@ public sealed class ProviderStream : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Queue<(string Text, string? RawChunk)> _pending = new();
     private bool _passThrough;
+    private bool _tokenArrived;
     private bool _started;
     private bool _ended;
     private bool _disposed;
@@ -76,7 +77,8 @@ public sealed class ProviderStream : IAsyncDisposable
         try
         {
             await stream.SendAsync(client, options, request);
-            while (stream._pending.Count == 0 && stream.FinishReason is null && !stream._ended)
+            // A role-only chunk is not a token: the first-token timeout (and the retries) still apply after it.
+            while (!stream._tokenArrived && stream.FinishReason is null && !stream._ended)
             {
                 await stream.PullAsync();
             }
@@ -210,11 +212,13 @@ public sealed class ProviderStream : IAsyncDisposable
             if (update.Choices > 0 && update.Raw is { } raw)
             {
                 _pending.Enqueue((update.Text ?? string.Empty, raw));
+                _tokenArrived |= !string.IsNullOrEmpty(update.Text) || update.HasOtherDelta;
             }
         }
         else if (!string.IsNullOrEmpty(update.Text))
         {
             _pending.Enqueue((update.Text, null));
+            _tokenArrived = true;
         }
 
         if (update.FinishReason is { } finishReason)

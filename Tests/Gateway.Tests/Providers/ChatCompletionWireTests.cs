@@ -120,6 +120,18 @@ public sealed class ChatCompletionWireTests
         Assert.Equal(Json, chunk.Raw);
         Assert.Equal(1, chunk.Choices);
         Assert.Null(chunk.Text);
+        Assert.True(chunk.HasOtherDelta, "a tool-call fragment is a token for the first-token timeout");
+    }
+
+    [Theory]
+    [InlineData("""{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":null}}]}""", false)]
+    [InlineData("""{"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}""", false)]
+    [InlineData("""{"choices":[{"index":0,"delta":{"refusal":"no"}}]}""", true)]
+    public void ReadChunk_RoleOnlyOrOtherDelta_TellsTheTokensApart(string json, bool expected)
+    {
+        var chunk = ChatCompletionChunkReader.Read(System.Text.Encoding.UTF8.GetBytes(json), keepRaw: true);
+
+        Assert.Equal(expected, chunk.HasOtherDelta);
     }
 
     [Fact]
