@@ -58,10 +58,7 @@ public static class EmbeddingsMapper
             fields.Add(new PassThroughField("dimensions", dims.GetRawText()));
         }
 
-        foreach (var (name, value) in body.Extra ?? [])
-        {
-            fields.Add(new PassThroughField(name, value.GetRawText()));
-        }
+        fields.AddRange(ChatCompletionMapper.PassThroughFields(body.Extra));
 
         var request = new EmbeddingRequest(body.Model!.Trim(), fields.ToImmutable())
         {

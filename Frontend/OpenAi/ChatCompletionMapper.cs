@@ -113,8 +113,8 @@ public static class ChatCompletionMapper
             : ToChatRequest(body, models);
     }
 
-    /// <summary>The fields forwarded unchanged: all the typed model did not read.</summary>
-    private static ImmutableArray<PassThroughField> PassThroughFields(Dictionary<string, JsonElement>? extra)
+    /// <summary>The fields forwarded unchanged: all a typed request body did not read (its extension data).</summary>
+    public static ImmutableArray<PassThroughField> PassThroughFields(Dictionary<string, JsonElement>? extra)
     {
         if (extra is null || extra.Count == 0)
         {
