@@ -1,6 +1,7 @@
 using OrleansGateway.Hosting;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Batch;
+using OrleansGateway.Frontend.Embeddings;
 using OrleansGateway.Frontend.Errors;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
@@ -23,6 +24,7 @@ app.UseGatewayAuth();
 app.MapHealthApi();
 app.MapLlmApi();
 app.MapOpenAiApi();
+app.MapEmbeddingsApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
 

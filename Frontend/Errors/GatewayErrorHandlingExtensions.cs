@@ -33,6 +33,12 @@ public static class GatewayErrorHandlingExtensions
             }
 
             var status = http.Response.StatusCode;
+            if (status == StatusCodes.Status404NotFound && ApiSurface.IsOpenAi(http.Request.Path))
+            {
+                // OpenAI's own answer for a route it does not have, which the SDKs show as is.
+                return ApiSurface.WriteErrorAsync(http, GatewayError.Invalid($"Invalid URL ({http.Request.Method} {http.Request.PathBase}{http.Request.Path})"), status);
+            }
+
             var message = status switch
             {
                 StatusCodes.Status404NotFound => $"No endpoint {http.Request.Method} {http.Request.Path}.",

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Frontend.Embeddings;
 using OrleansGateway.Frontend.Json;
 using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Frontend.Summarization;
@@ -47,6 +48,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<ModelResolver>();
         builder.Services.AddOptions<ChatExecutionOptions>().BindConfiguration(ChatExecutionOptions.SectionName);
         builder.Services.AddSingleton<ChatDispatcher>();
+        builder.Services.AddSingleton<EmbeddingDispatcher>();
         builder.Services.AddGatewayStreaming();
         builder.Services.AddGatewaySummarization();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

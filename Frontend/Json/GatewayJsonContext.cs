@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrleansGateway.Frontend.Embeddings;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
@@ -21,6 +22,8 @@ namespace OrleansGateway.Frontend.Json;
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(OpenAiErrorResponse))]
 [JsonSerializable(typeof(ModelsResponse))]
+[JsonSerializable(typeof(ModelEntry))]
+[JsonSerializable(typeof(EmbeddingsCreateRequest))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ProviderStatusResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

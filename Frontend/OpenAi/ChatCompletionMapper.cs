@@ -4,13 +4,14 @@ using System.Text.Json;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Frontend.Json;
 
 namespace OrleansGateway.Frontend.OpenAi;
 
 /// <summary>Validates an OpenAI chat completion request and turns it into a <see cref="ChatRequest"/>.</summary>
 public static class ChatCompletionMapper
 {
-    private static readonly HashSet<string> s_roles = ["system", "user", "assistant", "developer"];
+    private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant", "tool", "function"];
 
     public static (ChatRequest? Request, GatewayError? Error) ToChatRequest(ChatCompletionRequest body, ModelResolver models)
     {
@@ -24,31 +25,22 @@ public static class ChatCompletionMapper
             return (null, fallbackError);
         }
 
-        if (body.Messages is null || body.Messages.Count == 0)
+        if (body.Messages is not { ValueKind: JsonValueKind.Array } messageArray || messageArray.GetArrayLength() == 0)
         {
             return Fail("'messages' must be a non-empty array of messages.", "messages");
         }
 
-        var messages = ImmutableArray.CreateBuilder<ChatMessage>(body.Messages.Count);
-        for (var i = 0; i < body.Messages.Count; i++)
+        var messages = ImmutableArray.CreateBuilder<ChatMessage>(messageArray.GetArrayLength());
+        var i = 0;
+        foreach (var message in messageArray.EnumerateArray())
         {
-            var message = body.Messages[i];
-            if (message is null)
+            if (ReadMessage(message, i) is { } messageError)
             {
-                return Fail($"messages[{i}] must be an object with 'role' and 'content'.", $"messages[{i}]");
+                return (null, messageError);
             }
 
-            if (message.Role is null || !s_roles.Contains(message.Role))
-            {
-                return Fail($"messages[{i}].role must be one of system, user, assistant, developer (was '{message.Role}').", $"messages[{i}].role");
-            }
-
-            if (!TryReadContent(message.Content, out var content))
-            {
-                return Fail($"messages[{i}].content must be a string or an array of text parts.", $"messages[{i}].content");
-            }
-
-            messages.Add(new ChatMessage(message.Role, content));
+            messages.Add(new ChatMessage(message.GetProperty("role"u8).GetString()!, PromptText(message)));
+            i++;
         }
 
         if (body.Temperature is { } temperature && (temperature < 0 || temperature > 2 || double.IsNaN(temperature)))
@@ -66,16 +58,6 @@ public static class ChatCompletionMapper
         {
             return Fail($"Invalid '{(body.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens")}' {maxTokens}: must be at least 1.",
                 body.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens");
-        }
-
-        if (body.N is { } n && n != 1)
-        {
-            return Fail("Only n=1 is supported.", "n");
-        }
-
-        if (body.Tools is { ValueKind: JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
-        {
-            return Fail("Tool calling is not supported by this gateway yet.", "tools");
         }
 
         if (!TryReadStop(body.Stop, out var stop))
@@ -105,8 +87,139 @@ public static class ChatCompletionMapper
             Metadata = metadata,
             Fallbacks = body.Fallbacks is null ? [] : [.. body.Fallbacks],
             IncludeStreamUsage = body.StreamOptions?.IncludeUsage ?? false,
+            PassThrough = new OpenAiPassThrough(messageArray.GetRawText(), PassThroughFields(body.Extra)),
         };
         return (request, null);
+    }
+
+    /// <summary>
+    /// Reads a raw <c>/v1/chat/completions</c> body (UTF-8 JSON) into the request the gateway runs,
+    /// with the same validation errors as the endpoint; for callers that hold the bytes (a batch line's <c>body</c>).
+    /// </summary>
+    public static (ChatRequest? Request, GatewayError? Error) FromJson(ReadOnlySpan<byte> json, ModelResolver models)
+    {
+        ChatCompletionRequest? body;
+        try
+        {
+            body = JsonSerializer.Deserialize(json, GatewayJsonContext.Default.ChatCompletionRequest);
+        }
+        catch (JsonException exception)
+        {
+            return (null, GatewayError.Invalid($"The request body is not valid JSON for a chat completion: {exception.Message}", exception.Path?.TrimStart('$', '.')));
+        }
+
+        return body is null
+            ? (null, GatewayError.Invalid("The request body must be a JSON object, not null."))
+            : ToChatRequest(body, models);
+    }
+
+    /// <summary>The fields forwarded unchanged: all a typed request body did not read (its extension data).</summary>
+    public static ImmutableArray<PassThroughField> PassThroughFields(Dictionary<string, JsonElement>? extra)
+    {
+        if (extra is null || extra.Count == 0)
+        {
+            return [];
+        }
+
+        var fields = ImmutableArray.CreateBuilder<PassThroughField>(extra.Count);
+        foreach (var (name, value) in extra)
+        {
+            fields.Add(new PassThroughField(name, value.GetRawText()));
+        }
+
+        return fields.MoveToImmutable();
+    }
+
+    /// <summary>What the gateway checks of one message: an object with a known role, and content that is a string, an array of typed parts, null or absent.</summary>
+    private static GatewayError? ReadMessage(JsonElement message, int index)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            return GatewayError.Invalid($"messages[{index}] must be an object with a 'role'.", $"messages[{index}]");
+        }
+
+        if (!message.TryGetProperty("role"u8, out var role) || role.ValueKind != JsonValueKind.String || !s_roles.Contains(role.GetString()!))
+        {
+            var was = role.ValueKind == JsonValueKind.String ? role.GetString() : null;
+            return GatewayError.Invalid($"messages[{index}].role must be one of system, developer, user, assistant, tool, function (was '{was}').", $"messages[{index}].role");
+        }
+
+        if (message.TryGetProperty("content"u8, out var content))
+        {
+            var valid = content.ValueKind switch
+            {
+                JsonValueKind.String or JsonValueKind.Null => true,
+                JsonValueKind.Array => content.EnumerateArray().All(p => p.ValueKind == JsonValueKind.Object
+                    && p.TryGetProperty("type"u8, out var type) && type.ValueKind == JsonValueKind.String),
+                _ => false,
+            };
+            if (!valid)
+            {
+                return GatewayError.Invalid($"messages[{index}].content must be a string, null, or an array of content parts with a 'type'.", $"messages[{index}].content");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A message's text as the gateway counts it (token estimates, classification): its text parts,
+    /// and the names and arguments of its tool or function calls. Other parts (images, audio, files)
+    /// are not fetched and count nothing.
+    /// </summary>
+    private static string PromptText(JsonElement message)
+    {
+        var text = message.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String
+            ? content.GetString()!
+            : string.Empty;
+        var builder = (StringBuilder?)null;
+        if (content.ValueKind == JsonValueKind.Array)
+        {
+            builder = new StringBuilder();
+            foreach (var part in content.EnumerateArray())
+            {
+                if (part.TryGetProperty("text"u8, out var partText) && partText.ValueKind == JsonValueKind.String)
+                {
+                    builder.Append(partText.GetString());
+                }
+            }
+        }
+
+        if (message.TryGetProperty("tool_calls"u8, out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
+        {
+            builder ??= new StringBuilder(text);
+            foreach (var call in toolCalls.EnumerateArray())
+            {
+                if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function"u8, out var function))
+                {
+                    AppendCall(builder, function);
+                }
+            }
+        }
+
+        if (message.TryGetProperty("function_call"u8, out var functionCall))
+        {
+            builder ??= new StringBuilder(text);
+            AppendCall(builder, functionCall);
+        }
+
+        return builder?.ToString() ?? text;
+    }
+
+    private static void AppendCall(StringBuilder builder, JsonElement function)
+    {
+        if (function.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["name", "arguments"])
+        {
+            if (function.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                builder.Append(' ').Append(value.GetString());
+            }
+        }
     }
 
     private static (ChatRequest?, GatewayError?) Fail(string message, string param) => (null, GatewayError.Invalid(message, param));

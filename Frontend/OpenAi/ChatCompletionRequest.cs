@@ -1,13 +1,18 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace OrleansGateway.Frontend.OpenAi;
 
-/// <summary>The body of <c>POST /v1/chat/completions</c>, as OpenAI defines it (the fields the gateway reads).</summary>
+/// <summary>
+/// The body of <c>POST /v1/chat/completions</c>, as OpenAI defines it: the fields the gateway reads,
+/// <see cref="Messages"/> as the client sent them, and every other field in <see cref="Extra"/>
+/// (forwarded to the provider unchanged).
+/// </summary>
 public sealed class ChatCompletionRequest
 {
     public string? Model { get; set; }
 
-    public List<WireMessage>? Messages { get; set; }
+    public JsonElement? Messages { get; set; }
 
     public int? MaxTokens { get; set; }
 
@@ -16,8 +21,6 @@ public sealed class ChatCompletionRequest
     public double? Temperature { get; set; }
 
     public double? TopP { get; set; }
-
-    public int? N { get; set; }
 
     public JsonElement? Stop { get; set; }
 
@@ -35,5 +38,7 @@ public sealed class ChatCompletionRequest
 
     public List<string>? Fallbacks { get; set; }
 
-    public JsonElement? Tools { get; set; }
+    /// <summary>Every field the gateway does not read (tools, n, logprobs, vendor extensions...), as it came.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -14,6 +14,7 @@ public static class OpenAiApi
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/chat/completions", CreateChatCompletionAsync);
         v1.MapGet("/models", GetModels);
+        v1.MapGet("/models/{**id}", GetModel);
         return app;
     }
 
@@ -38,9 +39,14 @@ public static class OpenAiApi
         }
 
         var outcome = await dispatcher.CompleteAsync(request, context.RequestAborted);
-        return outcome.Succeeded
+        if (!outcome.Succeeded)
+        {
+            return OpenAiErrors.ToResult(outcome.Error, context);
+        }
+
+        return outcome.Result.ProviderBody is null
             ? TypedResults.Json(ToResponse(outcome.Result), GatewayJsonContext.Default.ChatCompletionResponse)
-            : OpenAiErrors.ToResult(outcome.Error, context);
+            : TypedResults.Bytes(ChatCompletionBody.Write(outcome.Result), "application/json");
     }
 
     /// <summary>A <c>chat.completion</c> object for a result.</summary>
@@ -49,13 +55,27 @@ public static class OpenAiApi
             [new ChatCompletionChoice(0, new ChatCompletionMessage("assistant", result.Content, null), result.FinishReason, null)],
             OpenAiUsage.From(result.Usage));
 
-    /// <summary><c>GET /v1/models</c>: every configured model as <c>provider/model</c>.</summary>
+    /// <summary><c>GET /v1/models</c>: every configured chat and embedding model as <c>provider/model</c>.</summary>
     public static IResult GetModels(ModelResolver models, TimeProvider time)
     {
-        var created = time.GetUtcNow().ToUnixTimeSeconds();
-        var entries = models.Providers
-            .SelectMany(p => p.Value.Models.Select(m => new ModelEntry($"{p.Key}/{m}", "model", created, p.Key)))
-            .ToList();
+        var entries = Entries(models, time.GetUtcNow().ToUnixTimeSeconds()).ToList();
         return TypedResults.Json(new ModelsResponse("list", entries, [.. entries.Select(e => e.Id)]), GatewayJsonContext.Default.ModelsResponse);
     }
+
+    /// <summary>
+    /// <c>GET /v1/models/{id}</c>: one model object. The id has a slash, sent as is
+    /// (<c>/v1/models/openai/gpt-4o</c>) or escaped (<c>/v1/models/openai%2Fgpt-4o</c>, as the Python SDK does).
+    /// </summary>
+    public static IResult GetModel(string id, ModelResolver models, TimeProvider time)
+    {
+        var name = Uri.UnescapeDataString(id);
+        var entry = Entries(models, time.GetUtcNow().ToUnixTimeSeconds()).FirstOrDefault(e => string.Equals(e.Id, name, StringComparison.Ordinal));
+        return entry is null
+            ? OpenAiErrors.ToResult(new OrleansGateway.Errors.GatewayError(OrleansGateway.Errors.GatewayErrorKind.NotFound, $"The model '{name}' does not exist.") { Param = "model" })
+            : TypedResults.Json(entry, GatewayJsonContext.Default.ModelEntry);
+    }
+
+    private static IEnumerable<ModelEntry> Entries(ModelResolver models, long created) =>
+        models.Providers.SelectMany(p => p.Value.Models.Concat(p.Value.EmbeddingModels).Distinct(StringComparer.Ordinal)
+            .Select(m => new ModelEntry($"{p.Key}/{m}", "model", created, p.Key)));
 }

@@ -8,11 +8,15 @@ namespace OrleansGateway.Frontend.Streaming;
 /// <summary>
 /// OpenAI's stream: a role chunk, content chunks, a chunk with <c>finish_reason</c>, a usage chunk
 /// when <c>stream_options.include_usage</c> is true, then <c>data: [DONE]</c>. A failure after the
-/// first byte is one <c>{"error":{...}}</c> event and nothing after it.
+/// first byte is one <c>{"error":{...}}</c> event and nothing after it. Deltas that carry the
+/// provider's chunk (<see cref="ChatStreamEvent.RawChunk"/>) are relayed as they came with only
+/// <c>model</c> rewritten, role and finish chunks included; the gateway then adds only the usage
+/// chunk and <c>[DONE]</c>.
 /// </summary>
 public sealed class OpenAiStreamFormat(bool includeUsage) : IStreamFormat
 {
     private const string ChunkObject = "chat.completion.chunk";
+    private bool _relayed;
 
     public IResult ErrorResult(GatewayError error, HttpContext context) => OpenAiErrors.ToResult(error, context);
 
@@ -22,6 +26,13 @@ public sealed class OpenAiStreamFormat(bool includeUsage) : IStreamFormat
         if (streamEvent.Kind == ChatStreamEventKind.Failed)
         {
             await writer.WriteDataAsync(OpenAiErrors.BodyOf(streamEvent.Error!), StreamingJsonContext.Default.OpenAiErrorResponse, cancellationToken);
+            return;
+        }
+
+        if (streamEvent.RawChunk is { } raw)
+        {
+            _relayed = true;
+            await writer.WriteDataAsync(ChatCompletionBody.WriteChunk(raw, streamEvent.Model), cancellationToken);
             return;
         }
 
@@ -36,7 +47,11 @@ public sealed class OpenAiStreamFormat(bool includeUsage) : IStreamFormat
             return;
         }
 
-        await writer.WriteDataAsync(Chunk(streamEvent, new ChunkDelta(null, null), streamEvent.FinishReason ?? "stop"), chunks, cancellationToken);
+        if (!_relayed)
+        {
+            await writer.WriteDataAsync(Chunk(streamEvent, new ChunkDelta(null, null), streamEvent.FinishReason ?? "stop"), chunks, cancellationToken);
+        }
+
         if (includeUsage && streamEvent.Usage is { } usage)
         {
             var usageChunk = new ChatCompletionChunk(streamEvent.Id, ChunkObject, streamEvent.CreatedUnixSeconds, streamEvent.Model, [], OpenAiUsage.From(usage));

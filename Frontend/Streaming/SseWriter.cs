@@ -24,6 +24,10 @@ public sealed class SseWriter(HttpResponse response)
     public Task WriteDataAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
         WriteAsync([.. s_dataPrefix, .. JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), .. s_eventEnd], cancellationToken);
 
+    /// <summary>Writes <c>data: &lt;json&gt;</c> for JSON already encoded as UTF-8.</summary>
+    public Task WriteDataAsync(byte[] utf8Json, CancellationToken cancellationToken) =>
+        WriteAsync([.. s_dataPrefix, .. utf8Json, .. s_eventEnd], cancellationToken);
+
     /// <summary>Writes <c>data: &lt;text&gt;</c> as is (e.g. <c>[DONE]</c>).</summary>
     public Task WriteRawDataAsync(string text, CancellationToken cancellationToken) =>
         WriteAsync(System.Text.Encoding.UTF8.GetBytes($"data: {text}\n\n"), cancellationToken);

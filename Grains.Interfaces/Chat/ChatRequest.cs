@@ -22,4 +22,7 @@ public sealed record ChatRequest(
     [Id(10)] public ImmutableArray<string> Fallbacks { get; init; } = [];
     [Id(11)] public RequestPriority Priority { get; init; } = RequestPriority.Interactive;
     [Id(12)] public bool IncludeStreamUsage { get; init; } = true;
+
+    /// <summary>The OpenAI surface's raw messages and unowned fields, forwarded unchanged; null on the <c>/llm</c> surface.</summary>
+    [Id(13)] public OpenAiPassThrough? PassThrough { get; init; }
 }

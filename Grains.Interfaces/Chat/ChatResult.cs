@@ -8,4 +8,8 @@ public sealed record ChatResult(
     [property: Id(2)] string Content,
     [property: Id(3)] string FinishReason,
     [property: Id(4)] TokenUsage Usage,
-    [property: Id(5)] long CreatedUnixSeconds);
+    [property: Id(5)] long CreatedUnixSeconds)
+{
+    /// <summary>The provider's completion body as it came (UTF-8 JSON), kept for requests with <see cref="ChatRequest.PassThrough"/>; null otherwise.</summary>
+    [Id(6)] public byte[]? ProviderBody { get; init; }
+}

@@ -27,8 +27,17 @@ public sealed record ChatStreamEvent(
     /// <summary>The error of a <see cref="ChatStreamEventKind.Failed"/> event.</summary>
     [Id(7)] public GatewayError? Error { get; init; }
 
+    /// <summary>
+    /// The provider's <c>chat.completion.chunk</c> JSON as it came, on the deltas of a request with
+    /// <see cref="ChatRequest.PassThrough"/> (tool-call deltas, several choices, logprobs); null otherwise.
+    /// </summary>
+    [Id(8)] public string? RawChunk { get; init; }
+
     public static ChatStreamEvent Delta(string id, string model, long created, string text) =>
         new(ChatStreamEventKind.Delta, id, model, text) { CreatedUnixSeconds = created };
+
+    public static ChatStreamEvent RawDelta(string id, string model, long created, string text, string rawChunk) =>
+        new(ChatStreamEventKind.Delta, id, model, text) { CreatedUnixSeconds = created, RawChunk = rawChunk };
 
     public static ChatStreamEvent Completed(string id, string model, long created, string text, string finishReason, TokenUsage usage) =>
         new(ChatStreamEventKind.Completed, id, model, text) { CreatedUnixSeconds = created, FinishReason = finishReason, Usage = usage };

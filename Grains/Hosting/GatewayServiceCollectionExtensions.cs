@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
+using OrleansGateway.Embeddings;
 using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
 
@@ -26,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<ChatStreamExecutor>();
         services.TryAddSingleton<SiloStreamDrain>();
+        services.TryAddSingleton<EmbeddingExecutor>();
         return services;
     }
 }

@@ -8,8 +8,8 @@ namespace OrleansGateway.Providers;
 /// </summary>
 public static class ChatCompletionChunkReader
 {
-    /// <summary>Reads one event's data.</summary>
-    public static ProviderChunk Read(ReadOnlySpan<byte> data)
+    /// <summary>Reads one event's data; with <paramref name="keepRaw"/> the event's JSON is kept in <see cref="ProviderChunk.Raw"/>.</summary>
+    public static ProviderChunk Read(ReadOnlySpan<byte> data, bool keepRaw = false)
     {
         if (data.Trim(" \r\n\t"u8).SequenceEqual("[DONE]"u8))
         {
@@ -23,6 +23,11 @@ public static class ChatCompletionChunkReader
             chunk.FinishReason is { } reason ? ChatCompletionResponseReader.WireFinishReason(reason) : null,
             chunk.Usage,
             chunk.Error,
-            Done: false);
+            Done: false)
+        {
+            Choices = chunk.Choices,
+            HasOtherDelta = chunk.HasOtherDelta,
+            Raw = keepRaw ? System.Text.Encoding.UTF8.GetString(data) : null,
+        };
     }
 }

@@ -11,7 +11,11 @@ namespace OrleansGateway.Providers;
 /// finish reason, the usage, and an <c>error</c> object's message. Null where the JSON has none.
 /// </summary>
 internal readonly record struct ChatCompletionFields(
-    string? Id, long? CreatedUnixSeconds, int Choices, string? Text, string? FinishReason, TokenUsage? Usage, string? Error);
+    string? Id, long? CreatedUnixSeconds, int Choices, string? Text, string? FinishReason, TokenUsage? Usage, string? Error)
+{
+    /// <summary>Whether the first choice's message or delta has a non-null field besides <c>role</c> and <c>content</c> (tool calls, refusal, audio...).</summary>
+    public bool HasOtherDelta { get; init; }
+}
 
 /// <summary>
 /// One forward pass with <see cref="Utf8JsonReader"/> over a completion body or a stream event, shared
@@ -93,7 +97,8 @@ internal static class ChatCompletionJson
                 reader.Read();
                 if (isMessage)
                 {
-                    fields = fields with { Text = ReadMessageContent(ref reader) };
+                    var (text, other) = ReadMessageContent(ref reader);
+                    fields = fields with { Text = text, HasOtherDelta = other };
                 }
                 else if (isFinishReason)
                 {
@@ -109,19 +114,22 @@ internal static class ChatCompletionJson
         return fields with { Choices = count };
     }
 
-    private static string? ReadMessageContent(ref Utf8JsonReader reader)
+    private static (string? Text, bool Other) ReadMessageContent(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return null;
+            return (null, false);
         }
 
         string? text = null;
+        var other = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isContent = reader.ValueTextEquals("content"u8);
+            var isRole = reader.ValueTextEquals("role"u8);
             reader.Read();
+            other |= !isContent && !isRole && reader.TokenType != JsonTokenType.Null;
             if (isContent && reader.TokenType == JsonTokenType.String)
             {
                 text = reader.GetString();
@@ -136,7 +144,7 @@ internal static class ChatCompletionJson
             }
         }
 
-        return text;
+        return (text, other);
     }
 
     private static string ReadContentParts(ref Utf8JsonReader reader)

@@ -10,6 +10,8 @@ namespace OrleansGateway.Providers;
 /// with <see cref="Utf8JsonWriter"/>, for the <c>OpenAI</c> package's protocol methods. It writes what
 /// the package's typed <c>ChatCompletionOptions</c> would: the model, the messages, the sampling
 /// settings, the token limit in the field the provider reads, stop sequences and the response format.
+/// A request from the OpenAI surface (<see cref="ChatRequest.PassThrough"/>) has its messages and every
+/// field the gateway does not own copied as they came.
 /// </summary>
 public static class ChatCompletionRequestWriter
 {
@@ -30,16 +32,31 @@ public static class ChatCompletionRequestWriter
     {
         writer.WriteStartObject();
         writer.WriteString("model"u8, model);
-        writer.WriteStartArray("messages"u8);
-        foreach (var message in request.Messages)
+        if (request.PassThrough is { } passThrough)
         {
-            writer.WriteStartObject();
-            writer.WriteString("role"u8, WireRole(message.Role));
-            writer.WriteString("content"u8, message.Content);
-            writer.WriteEndObject();
+            // The client's messages as they came (tool calls, content parts, names), and every field the gateway does not own.
+            writer.WritePropertyName("messages"u8);
+            writer.WriteRawValue(passThrough.MessagesJson, skipInputValidation: true);
+            foreach (var field in passThrough.Fields)
+            {
+                writer.WritePropertyName(field.Name);
+                writer.WriteRawValue(field.Json, skipInputValidation: true);
+            }
+        }
+        else
+        {
+            writer.WriteStartArray("messages"u8);
+            foreach (var message in request.Messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("role"u8, WireRole(message.Role));
+                writer.WriteString("content"u8, message.Content);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
         }
 
-        writer.WriteEndArray();
         if (request.Temperature is { } temperature)
         {
             writer.WriteNumber("temperature"u8, temperature);
@@ -132,6 +149,17 @@ public static class ChatCompletionRequestWriter
     private static int EstimateSize(ChatRequest request)
     {
         var size = 256 + (request.ResponseFormat?.SchemaJson?.Length ?? 0);
+        if (request.PassThrough is { } passThrough)
+        {
+            size += passThrough.MessagesJson.Length;
+            foreach (var field in passThrough.Fields)
+            {
+                size += 8 + field.Name.Length + field.Json.Length;
+            }
+
+            return size;
+        }
+
         foreach (var message in request.Messages)
         {
             size += 32 + message.Content.Length;

@@ -12,8 +12,11 @@ public static class ChatCompletionResponseReader
 {
     private const int FirstBufferBytes = 4096;
 
-    /// <summary>Reads one completion body from <paramref name="content"/> to its end, in a buffer rented for the call.</summary>
-    public static async ValueTask<ProviderCompletion> ReadAsync(Stream? content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one completion body from <paramref name="content"/> to its end, in a buffer rented for the
+    /// call; with <paramref name="keepBody"/> a copy of the whole body is kept in <see cref="ProviderCompletion.Body"/>.
+    /// </summary>
+    public static async ValueTask<ProviderCompletion> ReadAsync(Stream? content, CancellationToken cancellationToken, bool keepBody = false)
     {
         if (content is null)
         {
@@ -44,7 +47,8 @@ public static class ChatCompletionResponseReader
             }
 
             // Everything read is copied out (strings, numbers) before the buffer goes back.
-            return Read(buffer.AsMemory(0, length));
+            var completion = Read(buffer.AsMemory(0, length));
+            return keepBody ? completion with { Body = buffer.AsSpan(0, length).ToArray() } : completion;
         }
         finally
         {

@@ -31,7 +31,7 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
             // Not buffered by the package (a MemoryStream grown chunk by chunk, then copied): read into a pooled buffer.
             var result = await client.CompleteChatAsync(body, new RequestOptions { BufferResponse = false, CancellationToken = linked.Token }).ConfigureAwait(false);
             using var response = result.GetRawResponse();
-            completion = await ChatCompletionResponseReader.ReadAsync(response.ContentStream, linked.Token).ConfigureAwait(false);
+            completion = await ChatCompletionResponseReader.ReadAsync(response.ContentStream, linked.Token, keepBody: request.PassThrough is not null).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -47,7 +47,7 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
         {
             // Counting tokens of a long conversation takes a while: not on the socket thread that read the answer.
             await Task.Yield();
-            usage = estimator.Estimate(request.Messages, completion.Content);
+            usage = estimator.Estimate(request, completion.Content);
         }
 
         return new ChatResult(
@@ -56,7 +56,10 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
             Content: completion.Content,
             FinishReason: completion.FinishReason,
             Usage: usage ?? TokenUsage.Zero,
-            CreatedUnixSeconds: completion.CreatedUnixSeconds is { } created and > 0 ? created : time.GetUtcNow().ToUnixTimeSeconds());
+            CreatedUnixSeconds: completion.CreatedUnixSeconds is { } created and > 0 ? created : time.GetUtcNow().ToUnixTimeSeconds())
+        {
+            ProviderBody = completion.Body,
+        };
     }
 
     /// <summary>Fails fast, without a network call, for a provider that needs a key and has none.</summary>

@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Embeddings;
 
 namespace OrleansGateway.Providers;
 
@@ -30,6 +31,10 @@ public sealed class ProviderClientRegistry : IDisposable
     public ChatClient GetChatClient(string provider, ProviderOptions options, string model) =>
         _clients.GetOrAdd(provider, static (name, o) => ProviderClient.Create(o), options).GetChatClient(model);
 
+    /// <summary>The embedding client for one model of one provider (same connection pool as its chat clients).</summary>
+    public EmbeddingClient GetEmbeddingClient(string provider, ProviderOptions options, string model) =>
+        _clients.GetOrAdd(provider, static (name, o) => ProviderClient.Create(o), options).GetEmbeddingClient(model);
+
     public void Dispose()
     {
         foreach (var client in _clients.Values)
@@ -45,6 +50,7 @@ public sealed class ProviderClientRegistry : IDisposable
         private readonly HttpClient _http;
         private readonly OpenAIClient _client;
         private readonly ConcurrentDictionary<string, ChatClient> _chatClients = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, EmbeddingClient> _embeddingClients = new(StringComparer.Ordinal);
 
         private ProviderClient(HttpClient http, OpenAIClient client)
         {
@@ -85,6 +91,9 @@ public sealed class ProviderClientRegistry : IDisposable
 
         public ChatClient GetChatClient(string model) =>
             _chatClients.GetOrAdd(model, static (m, client) => client.GetChatClient(m), _client);
+
+        public EmbeddingClient GetEmbeddingClient(string model) =>
+            _embeddingClients.GetOrAdd(model, static (m, client) => client.GetEmbeddingClient(m), _client);
 
         public void Dispose() => _http.Dispose();
     }

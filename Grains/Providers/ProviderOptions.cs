@@ -31,6 +31,9 @@ public sealed class ProviderOptions
     /// <summary>The model names <c>/v1/models</c> offers for this provider (without the provider prefix). Default: a few well-known models of the built-in providers.</summary>
     public List<string> Models { get; set; } = [];
 
+    /// <summary>The embedding model names <c>/v1/models</c> offers for this provider (without the provider prefix), for <c>/v1/embeddings</c>. Default: none.</summary>
+    public List<string> EmbeddingModels { get; set; } = [];
+
     /// <summary>The request field that carries the token limit: <c>max_completion_tokens</c> (OpenAI's current name) or <c>max_tokens</c> (what some compatible servers read). Default: <c>max_completion_tokens</c>, <c>max_tokens</c> for <c>local</c>.</summary>
     public string? MaxTokensField { get; set; }
 

@@ -14,12 +14,12 @@ internal sealed class ActiveStream(ProviderRoute route, HeldLease lease, Provide
 
     public ProviderStream Stream { get; } = stream;
 
-    /// <summary>The next piece of text, null at the end, or the error that ended the stream; never throws.</summary>
-    public async Task<(string? Text, ProviderCallException? Error)> NextAsync()
+    /// <summary>The next piece (text and, when passed through, the provider's chunk), null at the end, or the error that ended the stream; never throws.</summary>
+    public async Task<((string Text, string? RawChunk)? Piece, ProviderCallException? Error)> NextAsync()
     {
         try
         {
-            return (await Stream.ReadAsync(), null);
+            return (await Stream.ReadPieceAsync(), null);
         }
         catch (ProviderCallException exception)
         {

@@ -58,13 +58,16 @@ public sealed partial class ChatStreamExecutor(
                 {
                     outcome = CallOutcome.Success;
                     var all = text.ToString();
-                    var usage = active.Stream.Usage ?? estimator.Estimate(request.Messages, all);
+                    var usage = active.Stream.Usage ?? estimator.Estimate(request, all);
                     yield return ChatStreamEvent.Completed(id, model, created, all, active.Stream.FinishReason ?? "stop", usage);
                     yield break;
                 }
 
-                text.Append(piece);
-                yield return ChatStreamEvent.Delta(id, model, created, piece);
+                var (pieceText, rawChunk) = piece.Value;
+                text.Append(pieceText);
+                yield return rawChunk is null
+                    ? ChatStreamEvent.Delta(id, model, created, pieceText)
+                    : ChatStreamEvent.RawDelta(id, model, created, pieceText, rawChunk);
             }
         }
         finally

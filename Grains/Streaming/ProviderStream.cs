@@ -28,7 +28,9 @@ public sealed class ProviderStream : IAsyncDisposable
     private readonly TimeSpan _firstTokenTimeout;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
-    private readonly Queue<string> _pending = new();
+    private readonly Queue<(string Text, string? RawChunk)> _pending = new();
+    private bool _passThrough;
+    private bool _tokenArrived;
     private bool _started;
     private bool _ended;
     private bool _disposed;
@@ -75,7 +77,8 @@ public sealed class ProviderStream : IAsyncDisposable
         try
         {
             await stream.SendAsync(client, options, request);
-            while (stream._pending.Count == 0 && stream.FinishReason is null && !stream._ended)
+            // A role-only chunk is not a token: the first-token timeout (and the retries) still apply after it.
+            while (!stream._tokenArrived && stream.FinishReason is null && !stream._ended)
             {
                 await stream.PullAsync();
             }
@@ -94,14 +97,21 @@ public sealed class ProviderStream : IAsyncDisposable
     }
 
     /// <summary>The next piece of text, or null at the end of the stream.</summary>
-    public async Task<string?> ReadAsync()
+    public async Task<string?> ReadAsync() => (await ReadPieceAsync())?.Text;
+
+    /// <summary>
+    /// The next piece: its text and, for a request with <see cref="ChatRequest.PassThrough"/>, the
+    /// provider's chunk as it came (every chunk with choices: tool-call deltas, several choices, the
+    /// finish chunk); null at the end of the stream.
+    /// </summary>
+    public async Task<(string Text, string? RawChunk)?> ReadPieceAsync()
     {
         while (_pending.Count == 0 && !_ended)
         {
             await PullAsync();
         }
 
-        return _pending.TryDequeue(out var text) ? text : null;
+        return _pending.TryDequeue(out var piece) ? piece : null;
     }
 
     public async ValueTask DisposeAsync()
@@ -139,7 +149,9 @@ public sealed class ProviderStream : IAsyncDisposable
             var result = await client.CompleteChatAsync(body, new RequestOptions { BufferResponse = false, CancellationToken = _linked.Token });
             _response = result.GetRawResponse();
             var content = _response.ContentStream ?? throw new FormatException("the streamed response has no body");
-            _updates = SseParser.Create(content, static (_, data) => ChatCompletionChunkReader.Read(data))
+            var keepRaw = request.PassThrough is not null;
+            _passThrough = keepRaw;
+            _updates = SseParser.Create(content, (_, data) => ChatCompletionChunkReader.Read(data, keepRaw))
                 .EnumerateAsync(_linked.Token)
                 .GetAsyncEnumerator(_linked.Token);
         }
@@ -195,9 +207,18 @@ public sealed class ProviderStream : IAsyncDisposable
             CompletionId = update.Id;
         }
 
-        if (!string.IsNullOrEmpty(update.Text))
+        if (_passThrough)
         {
-            _pending.Enqueue(update.Text);
+            if (update.Choices > 0 && update.Raw is { } raw)
+            {
+                _pending.Enqueue((update.Text ?? string.Empty, raw));
+                _tokenArrived |= !string.IsNullOrEmpty(update.Text) || update.HasOtherDelta;
+            }
+        }
+        else if (!string.IsNullOrEmpty(update.Text))
+        {
+            _pending.Enqueue((update.Text, null));
+            _tokenArrived = true;
         }
 
         if (update.FinishReason is { } finishReason)

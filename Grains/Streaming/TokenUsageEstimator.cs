@@ -18,6 +18,31 @@ public sealed class TokenUsageEstimator
     /// <summary>The number of tokens of <paramref name="text"/>.</summary>
     public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : _tokenizer.Value.CountTokens(text);
 
+    /// <summary>
+    /// The estimated usage of a completion of <paramref name="request"/>: its messages (with tool
+    /// calls and tool results, which the surface puts in their text), the tool and function
+    /// definitions it forwards, and the text produced. Image parts are not fetched or counted.
+    /// </summary>
+    public TokenUsage Estimate(ChatRequest request, string completion)
+    {
+        var usage = Estimate(request.Messages, completion);
+        if (request.PassThrough is not { } passThrough)
+        {
+            return usage;
+        }
+
+        var tools = 0;
+        foreach (var field in passThrough.Fields)
+        {
+            if (field.Name is "tools" or "functions")
+            {
+                tools += Count(field.Json);
+            }
+        }
+
+        return new TokenUsage(usage.PromptTokens + tools, usage.CompletionTokens, usage.TotalTokens + tools);
+    }
+
     /// <summary>The estimated usage of a completion: its prompt messages and the text it produced.</summary>
     public TokenUsage Estimate(IEnumerable<ChatMessage> messages, string completion)
     {

@@ -36,6 +36,11 @@ public sealed record FakeReply
     /// <summary>A raw body sent as is with status 200 (for malformed answers).</summary>
     public string? RawBody { get; init; }
 
+    /// <summary>Function calls to answer with (content null, <c>finish_reason</c> <c>tool_calls</c>); streamed as tool-call deltas.</summary>
+    public IReadOnlyList<FakeToolCall>? ToolCalls { get; init; }
+
+    public static FakeReply CallTools(params FakeToolCall[] calls) => new() { ToolCalls = calls, FinishReason = "tool_calls" };
+
     public static FakeReply Text(string content) => new() { Content = content };
 
     public static FakeReply Error(int status, string message = "fake provider error") => new() { Status = status, ErrorMessage = message };

@@ -12,6 +12,18 @@ public sealed record FakeRequest(
     string? Authorization,
     string? AcceptEncoding = null)
 {
+    /// <summary>The names of the functions in the request's <c>tools</c> (and legacy <c>functions</c>), in order.</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
+    /// <summary>The function <c>tool_choice</c> names, <c>"none"</c>/<c>"required"</c>/<c>"auto"</c>, or null when absent.</summary>
+    public string? ToolChoice { get; init; }
+
+    /// <summary>The number of choices asked for (<c>n</c>, default 1).</summary>
+    public int N { get; init; } = 1;
+
+    /// <summary>The last message's role.</summary>
+    public string LastRole => Messages.Count == 0 ? string.Empty : Messages[^1].Role;
+
     /// <summary>The last user message's text.</summary>
     public string LastUserMessage => Messages.LastOrDefault(m => m.Role == "user").Content ?? string.Empty;
 

@@ -30,7 +30,8 @@ public static class HttpBench
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(pair => pair.Split('=', 2))
                 .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty),
-            YarpDefault: args.Has("--yarp-default"));
+            YarpDefault: args.Has("--yarp-default"),
+            WithTools: !args.Has("--no-tools"));
 
         Console.CancelKeyPress += (_, _) => StopServers();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
@@ -91,6 +92,12 @@ public static class HttpBench
             new("gateway", "gateway (embedded)", gateway, gateway.BaseUrl + "/v1/chat/completions", "fake/m"),
             .. compare is null ? Array.Empty<BenchTarget>() : [new("compare", "gateway, comparison build", compare, compare.BaseUrl + "/v1/chat/completions", "fake/m")],
             .. yarpDefault is null ? Array.Empty<BenchTarget>() : [new("yarp-default", "YARP pass-through, hosting Activity on", yarpDefault, yarpDefault.BaseUrl + "/v1/chat/completions", "m")],
+            .. !options.WithTools ? Array.Empty<BenchTarget>() :
+            [
+                new("direct-tools", "provider called directly, three tools", fake, fake.BaseUrl + "/v1/chat/completions", "m", Tools: true),
+                new("yarp-tools", "YARP pass-through, three tools", proxy, proxy.BaseUrl + "/v1/chat/completions", "m", Tools: true),
+                new("gateway-tools", "gateway (embedded), three tools", gateway, gateway.BaseUrl + "/v1/chat/completions", "fake/m", Tools: true),
+            ],
         ];
         foreach (var target in targets)
         {

@@ -31,7 +31,7 @@ public sealed class HttpReport(HttpBenchOptions options)
 
     public string LoadAfter { get; set; } = string.Empty;
 
-    private static readonly string[] s_keys = ["direct", "yarp", "gateway", "compare", "yarp-default"];
+    private static readonly string[] s_keys = ["direct", "yarp", "gateway", "compare", "yarp-default", "direct-tools", "yarp-tools", "gateway-tools"];
 
     private static readonly Dictionary<string, string> s_names = new()
     {
@@ -40,6 +40,9 @@ public sealed class HttpReport(HttpBenchOptions options)
         ["gateway"] = "gateway (embedded)",
         ["compare"] = "gateway, comparison build (--compare-dll)",
         ["yarp-default"] = "YARP pass-through, hosting Activity on (--yarp-default)",
+        ["direct-tools"] = "provider called directly, request with three tools",
+        ["yarp-tools"] = "YARP pass-through, request with three tools",
+        ["gateway-tools"] = "gateway (embedded), request with three tools",
     };
 
     /// <summary>Median over rounds of gateway/YARP requests per second at 32 connections.</summary>
@@ -64,6 +67,14 @@ public sealed class HttpReport(HttpBenchOptions options)
         text.AppendLine(s_inv, $"| throughput at 32 connections, gateway / YARP (median of per-round ratios) | >= 0.80 | {ThroughputRatio:0.00} (rounds {Range(ratios, "0.00")}) | {Met(ThroughputRatio >= 0.8)} |");
         text.AppendLine(s_inv, $"| added latency at 1 connection over the provider called directly, p50 | <= 0.5 ms | {AddedP50Ms:0.000} ms | {Met(AddedP50Ms <= 0.5)} |");
         text.AppendLine(s_inv, $"| added latency at 1 connection over the provider called directly, p99 | <= 1 ms | {AddedP99Ms:0.000} ms | {Met(AddedP99Ms <= 1.0)} |");
+        var toolRatios = PerRoundFor(32, "gateway-tools", (g, y, _) => g.Result.RequestsPerSecond / y.Result.RequestsPerSecond, "yarp-tools", "direct-tools").ToArray();
+        if (toolRatios.Length > 0)
+        {
+            var toolsAdded = Stats.Median(PerRoundFor(1, "gateway-tools", (g, _, d) => (g.Result.P50Us - d.Result.P50Us) / 1000, "yarp-tools", "direct-tools"));
+            text.AppendLine(s_inv, $"| request with three tools: throughput at 32 connections, gateway / YARP (same request) | for reference | {Stats.Median(toolRatios):0.00} (rounds {Range(toolRatios, "0.00")}) | - |");
+            text.AppendLine(s_inv, $"| request with three tools: added latency at 1 connection over the provider called directly, p50 | for reference | {toolsAdded:0.000} ms | - |");
+        }
+
         var pending = StreamProbe.GetValueOrDefault("gateway") is var status && status != 200
             ? $"pending: the gateway answers {status} to stream: true in this build"
             : null;
@@ -138,10 +149,12 @@ public sealed class HttpReport(HttpBenchOptions options)
                 }
 
                 var rps = runs.Select(r => r.Result.RequestsPerSecond).ToArray();
-                var vsYarp = Stats.Median(PerRoundFor(connections, key, (t, y, _) => t.Result.RequestsPerSecond / y.Result.RequestsPerSecond));
-                var addP50 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P50Us - d.Result.P50Us) / 1000));
-                var addP90 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P90Us - d.Result.P90Us) / 1000));
-                var addP99 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P99Us - d.Result.P99Us) / 1000));
+                // A tools target is compared with YARP and the provider given the same request.
+                var (yarpKey, directKey) = key.EndsWith("-tools", StringComparison.Ordinal) ? ("yarp-tools", "direct-tools") : ("yarp", "direct");
+                var vsYarp = Stats.Median(PerRoundFor(connections, key, (t, y, _) => t.Result.RequestsPerSecond / y.Result.RequestsPerSecond, yarpKey, directKey));
+                var addP50 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P50Us - d.Result.P50Us) / 1000, yarpKey, directKey));
+                var addP90 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P90Us - d.Result.P90Us) / 1000, yarpKey, directKey));
+                var addP99 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P99Us - d.Result.P99Us) / 1000, yarpKey, directKey));
                 md.AppendLine(s_inv, $"| {s_names[key]} | {Stats.Median(rps):0} | {rps.Min():0}-{rps.Max():0} | {Ms(runs, r => r.Result.P50Us)} | {Ms(runs, r => r.Result.P90Us)} | {Ms(runs, r => r.Result.P99Us)} | {Ms(runs, r => r.Result.P999Us)} | {runs.Sum(r => r.Result.Errors)} | {Stats.Median(runs.Select(r => r.TargetCpuUsPerRequest)):0} | {vsYarp:0.00} | {addP50:0.000} | {addP90:0.000} | {addP99:0.000} |");
             }
 
@@ -224,14 +237,14 @@ public sealed class HttpReport(HttpBenchOptions options)
     private IEnumerable<double> PerRound(int connections, Func<WrkRun, WrkRun, WrkRun, double> value) => PerRoundFor(connections, "gateway", value);
 
     /// <summary>For each round: value(run of <paramref name="key"/>, run of YARP, run of the provider) at that connection count.</summary>
-    private IEnumerable<double> PerRoundFor(int connections, string key, Func<WrkRun, WrkRun, WrkRun, double> value)
+    private IEnumerable<double> PerRoundFor(int connections, string key, Func<WrkRun, WrkRun, WrkRun, double> value, string yarpKey = "yarp", string directKey = "direct")
     {
         foreach (var round in Runs.Select(r => r.Round).Distinct())
         {
             var inRound = Runs.Where(r => r.Round == round && r.Connections == connections).ToArray();
             var target = inRound.FirstOrDefault(r => r.Target == key);
-            var yarp = inRound.FirstOrDefault(r => r.Target == "yarp");
-            var direct = inRound.FirstOrDefault(r => r.Target == "direct");
+            var yarp = inRound.FirstOrDefault(r => r.Target == yarpKey);
+            var direct = inRound.FirstOrDefault(r => r.Target == directKey);
             if (target is not null && yarp is not null && direct is not null)
             {
                 yield return value(target, yarp, direct);

@@ -70,6 +70,56 @@ public abstract class ChatExecutionPathTests
     }
 
     [Fact]
+    public async Task ToolsSeveralChoicesAndEmbeddings_PassThroughTheExpectedWay()
+    {
+        using var client = _fixture.CreateClient();
+        const string Body = """
+            {"model":"fake/fake-model","messages":[{"role":"user","content":"find it"}],"top_k":3,
+             "tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}]}
+            """;
+        using var completion = await client.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"));
+        var text = await completion.Content.ReadAsStringAsync();
+        Assert.True(completion.StatusCode == HttpStatusCode.OK, text);
+        using (var document = JsonDocument.Parse(text))
+        {
+            var choice = document.RootElement.GetProperty("choices")[0];
+            Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+            Assert.Equal("lookup", choice.GetProperty("message").GetProperty("tool_calls")[0].GetProperty("function").GetProperty("name").GetString());
+            Assert.Equal("fake/fake-model", document.RootElement.GetProperty("model").GetString());
+        }
+
+        using (var sent = _fixture.Provider.Requests.Last().Json())
+        {
+            Assert.Equal(3, sent.RootElement.GetProperty("top_k").GetInt32());
+        }
+
+        using var stream = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions",
+            new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "two ways" } }, stream = true, n = 2, stream_options = new { include_usage = true } });
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        using var reader = new SseReader(await stream.Content.ReadAsStreamAsync());
+        var items = (await reader.ReadAllAsync()).Where(i => !i.IsComment).ToList();
+        Assert.Equal("[DONE]", items[^1].Data);
+        var chunks = items.SkipLast(1).Select(i => i.Json()).ToList();
+        Assert.All(chunks, c => Assert.Equal("fake/fake-model", c.GetProperty("model").GetString()));
+        var byChoice = chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0)
+            .GroupBy(c => c.GetProperty("choices")[0].GetProperty("index").GetInt32())
+            .ToDictionary(g => g.Key, g => string.Concat(g.Select(c => c.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : "")));
+        Assert.Equal("echo: two ways", byChoice[0]);
+        Assert.Equal("echo: two ways [2]", byChoice[1]);
+        Assert.Equal(2, chunks.Count(c => c.GetProperty("choices").GetArrayLength() > 0 && c.GetProperty("choices")[0].GetProperty("finish_reason").GetString() == "stop"));
+        Assert.True(chunks[^1].GetProperty("usage").GetProperty("total_tokens").GetInt32() > 0, "the last chunk before [DONE] carries the usage");
+
+        using var embeddings = await client.PostAsync("/v1/embeddings", new StringContent(
+            """{"model":"fake/fake-embed","input":["a","b"],"encoding_format":"float"}""", Encoding.UTF8, "application/json"));
+        var embeddingText = await embeddings.Content.ReadAsStringAsync();
+        Assert.True(embeddings.StatusCode == HttpStatusCode.OK, embeddingText);
+        Assert.Equal(2, JsonDocument.Parse(embeddingText).RootElement.GetProperty("data").GetArrayLength());
+        var embeddingActivations = await ActivationsAsync(typeof(OrleansGateway.Embeddings.EmbeddingGrain));
+        Assert.Equal(ExpectInProcess, embeddingActivations == 0);
+        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task ManyAtOnce_NeverMoreThanTheProvidersLimit()
     {
         _fixture.Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(150) };

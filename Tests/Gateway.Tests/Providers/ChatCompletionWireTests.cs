@@ -99,7 +99,7 @@ public sealed class ChatCompletionWireTests
     {
         var chunk = ChatCompletionChunkReader.Read("""{"id":"c-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null,"logprobs":null}],"usage":null}"""u8);
 
-        Assert.Equal(new ProviderChunk("c-1", "Hel", null, null, null, Done: false), chunk);
+        Assert.Equal(new ProviderChunk("c-1", "Hel", null, null, null, Done: false) { Choices = 1 }, chunk);
     }
 
     [Fact]
@@ -107,7 +107,31 @@ public sealed class ChatCompletionWireTests
     {
         var chunk = ChatCompletionChunkReader.Read("""{"id":"c-1","choices":[{"index":0,"delta":{"role":"assistant","content":null}}]}"""u8);
 
-        Assert.Equal(new ProviderChunk("c-1", null, null, null, null, Done: false), chunk);
+        Assert.Equal(new ProviderChunk("c-1", null, null, null, null, Done: false) { Choices = 1 }, chunk);
+    }
+
+    [Fact]
+    public void ReadChunk_KeepRaw_KeepsTheEventAsItCame()
+    {
+        const string Json = """{"id":"c-1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"q\""}}]}}]}""";
+
+        var chunk = ChatCompletionChunkReader.Read(System.Text.Encoding.UTF8.GetBytes(Json), keepRaw: true);
+
+        Assert.Equal(Json, chunk.Raw);
+        Assert.Equal(1, chunk.Choices);
+        Assert.Null(chunk.Text);
+        Assert.True(chunk.HasOtherDelta, "a tool-call fragment is a token for the first-token timeout");
+    }
+
+    [Theory]
+    [InlineData("""{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":null}}]}""", false)]
+    [InlineData("""{"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}""", false)]
+    [InlineData("""{"choices":[{"index":0,"delta":{"refusal":"no"}}]}""", true)]
+    public void ReadChunk_RoleOnlyOrOtherDelta_TellsTheTokensApart(string json, bool expected)
+    {
+        var chunk = ChatCompletionChunkReader.Read(System.Text.Encoding.UTF8.GetBytes(json), keepRaw: true);
+
+        Assert.Equal(expected, chunk.HasOtherDelta);
     }
 
     [Fact]
