@@ -30,7 +30,7 @@ public static partial class BatchApi
 
     public static IEndpointRouteBuilder MapBatchApi(this IEndpointRouteBuilder app)
     {
-        var batch = app.MapGroup("/v1/batch");
+        var batch = app.MapGroup("/v1/batch").RequireJsonBody();
         batch.MapPost("/generate", SubmitAsync);
         batch.MapGet("/", ListAsync);
         batch.MapGet("/{jobId}", GetAsync);
