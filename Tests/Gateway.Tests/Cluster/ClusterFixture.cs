@@ -273,7 +273,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>A project's dll as the solution build left it, next to this test assembly's configuration.</summary>
-    private static string BuiltDll(string project, string dll)
+    internal static string BuiltDll(string project, string dll)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testBin.Name;
