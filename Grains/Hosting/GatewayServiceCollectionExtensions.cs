@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
 using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Hosting;
@@ -18,6 +19,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IJitterSource, SharedRandomJitterSource>();
+        services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton<ProviderChatCaller>();
         services.TryAddSingleton<ChatExecutor>();
