@@ -13,7 +13,7 @@ namespace OrleansGateway.Frontend.Json;
 /// </summary>
 public static class JsonStringValidator
 {
-    /// <summary>Containers deeper than this are left to the deserializer, which rejects them.</summary>
+    /// <summary>Containers deeper than this are left to the deserializer, which rejects them (its default limit is the same).</summary>
     public const int MaxDepth = 64;
 
     // An array's index before its first element; an object's marker in the index column.
@@ -32,7 +32,8 @@ public static class JsonStringValidator
         Span<int> nameStart = stackalloc int[MaxDepth + 1];
         Span<int> nameLength = stackalloc int[MaxDepth + 1];
         var depth = 0;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        // As lenient as any deserializer's options can be, so no body that deserializes skips the check.
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
         {
             while (reader.Read())
