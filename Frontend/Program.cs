@@ -10,7 +10,7 @@ using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 
 InlineSocketCompletions.EnableUnlessConfigured();
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();

@@ -5,7 +5,7 @@ using OrleansGateway.Silo.Health;
 using OrleansGateway.Silo.Hosting;
 
 InlineSocketCompletions.EnableUnlessConfigured();
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewaySilo();
 

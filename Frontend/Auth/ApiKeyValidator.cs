@@ -6,6 +6,7 @@ namespace OrleansGateway.Frontend.Auth;
 /// <summary>
 /// The gateway's keys: <c>SECRET_TOKEN</c> plus the comma-separated <c>API_KEYS</c>. Compares in
 /// constant time (SHA-256 digests of equal length, <see cref="CryptographicOperations.FixedTimeEquals"/>).
+/// A setting that is present but blank is a start-up error naming it, never an open gateway.
 /// </summary>
 public sealed class ApiKeyValidator
 {
@@ -14,14 +15,36 @@ public sealed class ApiKeyValidator
     public ApiKeyValidator(IConfiguration configuration)
     {
         var keys = new List<string>();
+        var blank = new List<string>();
+        // An empty value is how a configuration layer removes a key; spaces or bare commas are a mistake.
         if (configuration["SECRET_TOKEN"] is { Length: > 0 } secret)
         {
-            keys.Add(secret.Trim());
+            if (string.IsNullOrWhiteSpace(secret))
+            {
+                blank.Add("SECRET_TOKEN is set but blank");
+            }
+            else
+            {
+                keys.Add(secret.Trim());
+            }
         }
 
         if (configuration["API_KEYS"] is { Length: > 0 } apiKeys)
         {
-            keys.AddRange(apiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            var listed = apiKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (listed.Length == 0)
+            {
+                blank.Add("API_KEYS is set but holds no key (a comma-separated list of keys)");
+            }
+
+            keys.AddRange(listed);
+        }
+
+        if (blank.Count > 0)
+        {
+            // A blank key would leave the gateway open while its operator believes it is closed.
+            throw new InvalidOperationException(
+                $"{string.Join("; ", blank)}: give it a key, or remove the setting to serve without authentication.");
         }
 
         _keyDigests = keys.Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Select(Digest).ToArray();

@@ -30,7 +30,7 @@ public static partial class BatchApi
 
     public static IEndpointRouteBuilder MapBatchApi(this IEndpointRouteBuilder app)
     {
-        var batch = app.MapGroup("/v1/batch");
+        var batch = app.MapGroup("/v1/batch").RequireJsonBody();
         batch.MapPost("/generate", SubmitAsync);
         batch.MapGet("/", ListAsync);
         batch.MapGet("/{jobId}", GetAsync);
@@ -68,7 +68,7 @@ public static partial class BatchApi
         }
 
         var response = new BatchSubmitResponse(view.JobId, "batch.job", StatusName(view.Status), view.SubmittedAt.ToUnixTimeSeconds(), view.TaskCount, Metadata(view.MetadataJson));
-        return TypedResults.Json(response, BatchJsonContext.Default.BatchSubmitResponse);
+        return BufferedJson.Ok(response, BatchJsonContext.Default.BatchSubmitResponse);
     }
 
     /// <summary><c>GET /v1/batch/{job_id}</c>: the document; results paged by <c>results_offset</c>/<c>results_limit</c>, none with <c>include_results=false</c>.</summary>
@@ -101,7 +101,7 @@ public static partial class BatchApi
             };
         }
 
-        return TypedResults.Json(response, BatchJsonContext.Default.BatchJobResponse);
+        return BufferedJson.Ok(response, BatchJsonContext.Default.BatchJobResponse);
     }
 
     /// <summary><c>GET /v1/batch/{job_id}/results</c>: every result, one JSON object per line, in task order.</summary>
@@ -144,7 +144,7 @@ public static partial class BatchApi
     public static async Task<IResult> CancelAsync(string jobId, IGrainFactory grains)
     {
         var view = await grains.GetGrain<IBatchJobGrain>(jobId).CancelAsync();
-        return view is null ? NotFound(jobId) : TypedResults.Json(ToResponse(view), BatchJsonContext.Default.BatchJobResponse);
+        return view is null ? NotFound(jobId) : BufferedJson.Ok(ToResponse(view), BatchJsonContext.Default.BatchJobResponse);
     }
 
     /// <summary><c>GET /v1/batch</c>: jobs newest first; <c>limit</c> (1–100, default 20) and <c>after</c> (a job id) page them.</summary>
@@ -159,7 +159,7 @@ public static partial class BatchApi
         var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).ListAsync(string.IsNullOrEmpty(after) ? null : after, limit);
         var views = await Task.WhenAll(page.JobIds.Select(id => grains.GetGrain<IBatchJobGrain>(id).GetAsync()));
         var data = views.OfType<BatchJobView>().Select(ToResponse).ToList();
-        return TypedResults.Json(
+        return BufferedJson.Ok(
             new BatchListResponse("list", data, data.FirstOrDefault()?.JobId, data.LastOrDefault()?.JobId, page.HasMore),
             BatchJsonContext.Default.BatchListResponse);
     }
@@ -193,15 +193,33 @@ public static partial class BatchApi
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    private static JsonElement? Metadata(string? json)
+    /// <summary>
+    /// The stored <c>batch_metadata</c>, or null when the stored text cannot be written back as JSON
+    /// (a record from older code that accepted a lone surrogate): one bad record never breaks reading
+    /// that job, its cancel or the list for everyone else.
+    /// </summary>
+    public static JsonElement? Metadata(string? json)
     {
         if (json is null)
         {
             return null;
         }
 
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        if (JsonStringValidator.FindInvalidString(bytes) is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static OpenAiErrorResponse NotFoundBody(string jobId) =>

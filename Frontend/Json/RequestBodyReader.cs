@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
@@ -36,16 +37,49 @@ public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
             return Invalid<T>("The request body is empty: a JSON object is required.");
         }
 
+        byte[]? rented = null;
         try
         {
+            // The body is read whole (within the limit) into a pooled buffer: one pass checks that
+            // every string can be transcoded, then the deserializer runs over the same bytes.
             await using var limited = new LengthLimitedStream(request.Body, limit);
-            var value = await JsonSerializer.DeserializeAsync(limited, typeInfo, context.RequestAborted);
-            if (limited.Position > LargeBodyBytes)
+            rented = ArrayPool<byte>.Shared.Rent(InitialBufferBytes(request.ContentLength, limit));
+            var length = 0;
+            while (true)
+            {
+                if (length == rented.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min((long)rented.Length * 2, limit + 1), Array.MaxLength));
+                    rented.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(rented);
+                    rented = larger;
+                }
+
+                var read = await limited.ReadAsync(rented.AsMemory(length), context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            if (length > LargeBodyBytes)
             {
                 // What follows a large body (mapping thousands of batch tasks, splitting a long text)
                 // runs on the thread pool, not on the socket thread that completed the last read.
                 await Task.Yield();
             }
+
+            var json = rented.AsSpan(0, length);
+            if (JsonStringValidator.FindInvalidString(json) is { } field)
+            {
+                return Invalid<T>(
+                    $"Invalid value for '{field}': the text is not valid Unicode (invalid UTF-8 or a lone surrogate escape such as \\ud800).",
+                    field == "$" ? null : field);
+            }
+
+            var value = JsonSerializer.Deserialize(json, typeInfo);
             return value is null
                 ? Invalid<T>("The request body must be a JSON object, not null.")
                 : new BodyReadResult<T>(value, null, false);
@@ -66,7 +100,19 @@ public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
         {
             return Invalid<T>(Describe(exception), ParamOf(exception.Path));
         }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
+
+    private static int InitialBufferBytes(long? contentLength, long limit) =>
+        contentLength is { } known and > 0
+            ? (int)Math.Min(Math.Min(known, limit) + 1, Array.MaxLength)
+            : (int)Math.Min(Math.Min(4096, limit + 1), Array.MaxLength);
 
     private static BodyReadResult<T> TooLarge<T>(long limit)
         where T : class =>

@@ -13,7 +13,7 @@ public static class LlmApi
     public static IEndpointRouteBuilder MapLlmApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", GetRoot);
-        var llm = app.MapGroup("/llm");
+        var llm = app.MapGroup("/llm").RequireJsonBody();
         llm.MapGet("/providers", GetProviders);
         llm.MapPost("/generation", GenerateAsync);
         llm.MapPost("/generation/stream", LlmStreamApi.GenerateStreamAsync);

@@ -11,7 +11,7 @@ public static class OpenAiApi
 {
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").RequireJsonBody();
         v1.MapPost("/chat/completions", CreateChatCompletionAsync);
         v1.MapGet("/models", GetModels);
         v1.MapGet("/models/{**id}", GetModel);

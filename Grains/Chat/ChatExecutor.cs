@@ -90,7 +90,7 @@ public sealed partial class ChatExecutor : IDisposable
                     break;
                 }
 
-                Log.CandidateFailed(_logger, route.FullName, exception.Error.Kind, exception.Error.Message);
+                Log.CandidateFailed(_logger, route.FullName, exception.Error.Kind, exception.LogMessage);
             }
         }
 
@@ -167,7 +167,7 @@ public sealed partial class ChatExecutor : IDisposable
                 }
 
                 var delay = BackoffDelay(options, attemptNumber, exception.RetryAfter);
-                Log.Retrying(_logger, route.FullName, attemptNumber + 1, delay, exception.Error.Message);
+                Log.Retrying(_logger, route.FullName, attemptNumber + 1, delay, exception.LogMessage);
                 await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }

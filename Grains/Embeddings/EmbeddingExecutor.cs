@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Embeddings;
 
@@ -19,6 +20,7 @@ public sealed partial class EmbeddingExecutor(
     ChatExecutor chat,
     ProviderClientRegistry registry,
     TimeProvider time,
+    SecretRedactor redactor,
     ILogger<EmbeddingExecutor> logger)
 {
     /// <summary>Runs one embedding request and returns the provider's body or the last error.</summary>
@@ -77,7 +79,7 @@ public sealed partial class EmbeddingExecutor(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw ProviderErrors.FromException(route.Provider, exception, time);
+            throw ProviderErrors.FromException(route.Provider, exception, time, redactor);
         }
     }
 

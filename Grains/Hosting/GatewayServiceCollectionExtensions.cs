@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Hosting;
@@ -20,6 +21,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IJitterSource, SharedRandomJitterSource>();
+        services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         services.TryAddSingleton<ProviderChatCaller>();

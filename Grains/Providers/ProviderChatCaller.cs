@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
+using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Providers;
@@ -11,7 +12,7 @@ namespace OrleansGateway.Providers;
 /// bounded by the provider's timeout, and reports failures as <see cref="ProviderCallException"/>.
 /// When the provider reports no usage, <paramref name="estimator"/> (when given) estimates it.
 /// </summary>
-public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvider time, TokenUsageEstimator? estimator = null)
+public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvider time, SecretRedactor redactor, TokenUsageEstimator? estimator = null)
 {
     /// <summary>
     /// One non-streaming attempt, through the package's protocol method: the gateway writes the body
@@ -39,7 +40,7 @@ public sealed class ProviderChatCaller(ProviderClientRegistry clients, TimeProvi
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw ProviderErrors.FromException(route.Provider, exception, time);
+            throw ProviderErrors.FromException(route.Provider, exception, time, redactor);
         }
 
         var usage = completion.Usage;

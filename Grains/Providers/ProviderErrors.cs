@@ -2,24 +2,29 @@ using System.ClientModel;
 using System.Globalization;
 using System.Text.Json;
 using OrleansGateway.Errors;
+using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Providers;
 
-/// <summary>Turns what a provider answered (or failed to) into a <see cref="ProviderCallException"/>, once, for every caller.</summary>
+/// <summary>
+/// Turns what a provider answered (or failed to) into a <see cref="ProviderCallException"/>, once, for every caller.
+/// Whatever text comes from the provider or the network passes through the <see cref="SecretRedactor"/> here, so no
+/// configured secret reaches a client or a log line; an unreachable provider's address stays in the log detail only.
+/// </summary>
 public static class ProviderErrors
 {
     private static readonly int[] s_retryableStatuses = [408, 429, 500, 502, 503, 504];
 
     /// <summary>Maps an exception thrown while calling a provider.</summary>
-    public static ProviderCallException FromException(string provider, Exception exception, TimeProvider time) => exception switch
+    public static ProviderCallException FromException(string provider, Exception exception, TimeProvider time, SecretRedactor redactor) => exception switch
     {
         ProviderCallException known => known,
-        ClientResultException result when result.Status == 0 => Unreachable(provider, result.InnerException ?? result),
-        ClientResultException result => FromStatus(provider, result, time),
-        HttpRequestException http => Unreachable(provider, http),
-        System.IO.IOException io => Unreachable(provider, io),
+        ClientResultException result when result.Status == 0 => Unreachable(provider, result.InnerException ?? result, redactor),
+        ClientResultException result => FromStatus(provider, result, time, redactor),
+        HttpRequestException http => Unreachable(provider, http, redactor),
+        System.IO.IOException io => Unreachable(provider, io, redactor),
         _ => new ProviderCallException(
-            new GatewayError(GatewayErrorKind.Upstream, $"Provider '{provider}' answered with a response the gateway could not read: {exception.Message}") { Provider = provider },
+            new GatewayError(GatewayErrorKind.Upstream, $"Provider '{provider}' answered with a response the gateway could not read: {redactor.Redact(exception.Message)}") { Provider = provider },
             retryable: false),
     };
 
@@ -28,15 +33,68 @@ public static class ProviderErrors
         new(new GatewayError(GatewayErrorKind.Timeout, $"Provider '{provider}' did not answer within {after.TotalSeconds:0.#} s.") { Provider = provider, UpstreamStatus = 504 },
             retryable: true);
 
-    private static ProviderCallException Unreachable(string provider, Exception exception) =>
-        new(new GatewayError(GatewayErrorKind.Upstream, $"Provider '{provider}' could not be reached: {exception.Message}") { Provider = provider },
-            retryable: true);
+    /// <summary>
+    /// Clients learn the provider and why (connection refused, name not resolved, ...), never its address:
+    /// the exception's own text (which names host and port) goes to the log detail.
+    /// </summary>
+    private static ProviderCallException Unreachable(string provider, Exception exception, SecretRedactor redactor) =>
+        new(new GatewayError(GatewayErrorKind.Upstream, $"Provider '{provider}' could not be reached ({ReasonOf(exception)}).") { Provider = provider },
+            retryable: true,
+            logDetail: redactor.Redact(Describe(exception)));
 
-    private static ProviderCallException FromStatus(string provider, ClientResultException exception, TimeProvider time)
+    private static string ReasonOf(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+                    System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.NoData => "its host name could not be resolved",
+                    System.Net.Sockets.SocketError.TimedOut => "the connection timed out",
+                    System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.HostUnreachable => "its network is unreachable",
+                    System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted => "the connection was reset",
+                    _ => "the connection failed",
+                };
+            }
+
+            if (current is HttpRequestException { HttpRequestError: var error } && error != HttpRequestError.Unknown && current.InnerException is not System.Net.Sockets.SocketException)
+            {
+                return error switch
+                {
+                    HttpRequestError.NameResolutionError => "its host name could not be resolved",
+                    HttpRequestError.SecureConnectionError => "the TLS handshake failed",
+                    HttpRequestError.ConnectionError => "the connection failed",
+                    HttpRequestError.ResponseEnded => "the connection closed before a response",
+                    HttpRequestError.InvalidResponse => "it sent an invalid HTTP response",
+                    _ => "the connection failed",
+                };
+            }
+        }
+
+        return exception is System.IO.IOException ? "the connection broke" : "the connection failed";
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (parts.Count == 0 || !parts[^1].Contains(current.Message, StringComparison.Ordinal))
+            {
+                parts.Add(current.Message);
+            }
+        }
+
+        return string.Join(" -> ", parts);
+    }
+
+    private static ProviderCallException FromStatus(string provider, ClientResultException exception, TimeProvider time, SecretRedactor redactor)
     {
         var status = exception.Status;
         var response = exception.GetRawResponse();
-        var detail = ReadProviderMessage(response) ?? $"HTTP {status}";
+        var detail = ReadProviderMessage(response) is { } said ? redactor.Redact(said) : $"HTTP {status}";
         var retryAfter = response is null ? null : ReadRetryAfter(response.Headers, time);
         var retryable = s_retryableStatuses.Contains(status);
         var (kind, message) = status switch

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Streaming;
 
@@ -20,6 +21,7 @@ public sealed partial class ChatStreamExecutor(
     ProviderClientRegistry registry,
     TokenUsageEstimator estimator,
     TimeProvider time,
+    SecretRedactor redactor,
     ILogger<ChatStreamExecutor> logger)
 {
     /// <summary>Streams a completion: deltas, then one completed or failed event.</summary>
@@ -47,7 +49,7 @@ public sealed partial class ChatStreamExecutor(
                     outcome = failure.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral;
                     if (failure.Error.Kind != GatewayErrorKind.Cancelled)
                     {
-                        Log.StreamBroken(logger, model, failure.Error.Kind, failure.Error.Message);
+                        Log.StreamBroken(logger, model, failure.Error.Kind, failure.LogMessage);
                     }
 
                     yield return ChatStreamEvent.Failed(failure.Error);
@@ -104,7 +106,7 @@ public sealed partial class ChatStreamExecutor(
                     break;
                 }
 
-                Log.CandidateFailed(logger, route.FullName, exception.Error.Kind, exception.Error.Message);
+                Log.CandidateFailed(logger, route.FullName, exception.Error.Kind, exception.LogMessage);
             }
         }
 
@@ -118,7 +120,7 @@ public sealed partial class ChatStreamExecutor(
             route,
             options,
             request.Priority,
-            async (lease, ct) => new ActiveStream(route, lease, await ProviderStream.OpenAsync(client, route, options, request, time, ct)),
+            async (lease, ct) => new ActiveStream(route, lease, await ProviderStream.OpenAsync(client, route, options, request, time, redactor, ct)),
             keepLeaseOnSuccess: true,
             cancellationToken);
     }

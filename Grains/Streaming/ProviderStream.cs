@@ -5,6 +5,7 @@ using OpenAI.Chat;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Streaming;
 
@@ -28,6 +29,7 @@ public sealed class ProviderStream : IAsyncDisposable
     private readonly TimeSpan _firstTokenTimeout;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
+    private readonly SecretRedactor _redactor;
     private readonly Queue<(string Text, string? RawChunk)> _pending = new();
     private bool _passThrough;
     private bool _tokenArrived;
@@ -42,8 +44,10 @@ public sealed class ProviderStream : IAsyncDisposable
         CancellationToken callerToken,
         TimeSpan firstTokenTimeout,
         TimeSpan idleTimeout,
-        TimeProvider time)
+        TimeProvider time,
+        SecretRedactor redactor)
     {
+        _redactor = redactor;
         _route = route;
         _timeout = timeout;
         _linked = linked;
@@ -67,13 +71,13 @@ public sealed class ProviderStream : IAsyncDisposable
     /// provider's first-token timeout (default: its attempt timeout).
     /// </summary>
     public static async Task<ProviderStream> OpenAsync(
-        ChatClient client, ProviderRoute route, ProviderOptions options, ChatRequest request, TimeProvider time, CancellationToken cancellationToken)
+        ChatClient client, ProviderRoute route, ProviderOptions options, ChatRequest request, TimeProvider time, SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var firstTokenTimeout = TimeSpan.FromSeconds(options.FirstTokenTimeoutSeconds ?? options.TimeoutSeconds);
         var idleTimeout = TimeSpan.FromSeconds(options.StreamIdleTimeoutSeconds);
         var timeout = new CancellationTokenSource(firstTokenTimeout, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var stream = new ProviderStream(route, timeout, linked, cancellationToken, firstTokenTimeout, idleTimeout, time);
+        var stream = new ProviderStream(route, timeout, linked, cancellationToken, firstTokenTimeout, idleTimeout, time, redactor);
         try
         {
             await stream.SendAsync(client, options, request);
@@ -244,7 +248,7 @@ public sealed class ProviderStream : IAsyncDisposable
         OperationCanceledException when _timeout.IsCancellationRequested => TimeoutError(),
         OperationCanceledException => null,
         _ when _timeout.IsCancellationRequested && !_callerToken.IsCancellationRequested => TimeoutError(),
-        _ => ProviderErrors.FromException(_route.Provider, exception, _time),
+        _ => ProviderErrors.FromException(_route.Provider, exception, _time, _redactor),
     };
 
     private ProviderCallException TimeoutError()

@@ -13,7 +13,11 @@ public sealed class DashboardAuthMiddleware(RequestDelegate next, IConfiguration
     /// <summary>Where the dashboard is mapped.</summary>
     public const string PathPrefix = "/dashboard";
 
-    private readonly byte[]? _tokenDigest = configuration["SECRET_TOKEN"] is { Length: > 0 } token ? Digest(token.Trim()) : null;
+    private readonly byte[]? _tokenDigest = configuration["SECRET_TOKEN"] is { Length: > 0 } token
+        ? string.IsNullOrWhiteSpace(token)
+            ? throw new InvalidOperationException("SECRET_TOKEN is set but blank: give it a key, or remove the setting to serve the dashboard without authentication.")
+            : Digest(token.Trim())
+        : null;
 
     public Task InvokeAsync(HttpContext context)
     {

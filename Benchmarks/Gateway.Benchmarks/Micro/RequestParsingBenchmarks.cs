@@ -24,6 +24,10 @@ public class RequestParsingBenchmarks
         return ChatCompletionMapper.ToChatRequest(body, BenchData.Models).Request;
     }
 
+    /// <summary>The one pass over the body that finds a string that cannot be transcoded (part of <see cref="ReadBodyAndMap"/>).</summary>
+    [Benchmark]
+    public string? FindInvalidString() => JsonStringValidator.FindInvalidString(BenchData.RequestBytes);
+
     /// <summary>What the endpoint does: <see cref="RequestBodyReader"/> on the request stream, then the mapper.</summary>
     [Benchmark]
     public async Task<ChatRequest?> ReadBodyAndMap()

@@ -46,6 +46,21 @@ public sealed class ClusterStartupTests(ClusterFixture cluster)
         }
     }
 
+    [Fact]
+    public async Task Silo_BlankSecretToken_ExitsNonZeroNamingIt()
+    {
+        // A blank token would publish the dashboard without authentication.
+        var silo = cluster.StartLoneSilo("silo-blank-token", new Dictionary<string, string?> { ["SECRET_TOKEN"] = "  " });
+        try
+        {
+            await AssertExitsNamingAsync(silo, "SECRET_TOKEN is set but blank");
+        }
+        finally
+        {
+            silo.KillHard();
+        }
+    }
+
     private static async Task AssertExitsNamingAsync(HostProcess host, string expected)
     {
         var exited = await host.WaitForExitAsync(s_exitWithin);

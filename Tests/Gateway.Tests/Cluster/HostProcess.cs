@@ -40,12 +40,15 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts <paramref name="dll"/> with <c>--urls</c> and the given environment (which overrides the inherited one).</summary>
-    public static HostProcess Start(string name, string dll, string baseUrl, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts <paramref name="dll"/> with <c>--urls</c> and the given environment (which overrides the inherited one),
+    /// in <paramref name="workingDirectory"/> (default: the dll's folder).
+    /// </summary>
+    public static HostProcess Start(string name, string dll, string baseUrl, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -7,6 +7,7 @@ using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 using GatewayMessage = OrleansGateway.Chat.ChatMessage;
 
@@ -39,7 +40,7 @@ public sealed class ProviderStreamTests : IAsyncLifetime
     {
         _provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"] };
         var time = new FakeTimeProvider();
-        await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, CancellationToken.None);
+        await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, SecretRedactor.For(), CancellationToken.None);
         Assert.Equal("a ", await stream.ReadAsync());
 
         // A paused consumer is not an idle provider: the idle clock runs only while waiting for the provider.
@@ -56,7 +57,7 @@ public sealed class ProviderStreamTests : IAsyncLifetime
         // The first content comes after the delay too; the second would come long after the fake clock has run out.
         _provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"], ChunkDelay = TimeSpan.FromSeconds(2) };
         var time = new FakeTimeProvider();
-        await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, CancellationToken.None);
+        await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, SecretRedactor.For(), CancellationToken.None);
         Assert.Equal("a ", await stream.ReadAsync());
 
         var read = stream.ReadAsync();
@@ -74,7 +75,7 @@ public sealed class ProviderStreamTests : IAsyncLifetime
         _provider.Behavior = _ => new FakeReply { Content = "late", Delay = TimeSpan.FromSeconds(30) };
         var time = new FakeTimeProvider();
 
-        var open = ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, CancellationToken.None);
+        var open = ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, SecretRedactor.For(), CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(5));
 
         var exception = await Assert.ThrowsAsync<ProviderCallException>(() => open);
