@@ -100,6 +100,7 @@ public sealed partial class TaskGrain(
         }
 
         FitEntries();
+        _storedEntries = [.. results.State.Entries];
     }
 
     public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)

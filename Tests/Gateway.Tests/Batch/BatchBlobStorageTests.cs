@@ -24,7 +24,8 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
     private const int PromptBytes = 30 * 1024;
     private readonly SharedGrainStore _store = new();
     private readonly FailingBlobStore _blobs = new();
-    private GatedGrainStorage _storage = null!;
+    private readonly SharedReminderTable _reminders = new();
+    private readonly GatedGrainStorage _storage = new("batch-results");
     private FakeProviderServer _provider = null!;
     private InProcessTestCluster _cluster = null!;
 
@@ -54,8 +55,13 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable>(_reminders);
             silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) =>
-                _storage = new GatedGrainStorage(new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>()), "batch-results"));
+            {
+                _storage.Inner = new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>());
+                return _storage;
+            });
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -63,7 +69,7 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _storage?.Release();
+        _storage.Release();
         await _cluster.DisposeAsync();
         await _provider.DisposeAsync();
     }

@@ -3,9 +3,12 @@ using Orleans.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 
-/// <summary>Grain storage over a <see cref="SharedGrainStorage"/> whose writes of one state wait while <see cref="Hold"/> is set.</summary>
-public sealed class GatedGrainStorage(SharedGrainStorage inner, string gatedState) : IGrainStorage
+/// <summary>Grain storage over a <see cref="SharedGrainStorage"/> (<see cref="Inner"/>, set by the silo) whose writes of one state wait while <see cref="Hold"/> is set.</summary>
+public sealed class GatedGrainStorage(string gatedState) : IGrainStorage
 {
+    /// <summary>The storage written through.</summary>
+    public SharedGrainStorage? Inner { get; set; }
+
     private volatile TaskCompletionSource? _gate;
 
     /// <summary>Makes writes of the gated state wait until <see cref="Release"/>.</summary>
@@ -22,9 +25,11 @@ public sealed class GatedGrainStorage(SharedGrainStorage inner, string gatedStat
     /// <summary>How many writes of the gated state are waiting.</summary>
     public int Waiting => _waiting;
 
+    private SharedGrainStorage Storage => Inner ?? throw new InvalidOperationException("No inner storage set.");
+
     private int _waiting;
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Storage.ReadStateAsync(stateName, grainId, grainState);
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -41,8 +46,8 @@ public sealed class GatedGrainStorage(SharedGrainStorage inner, string gatedStat
             }
         }
 
-        await inner.WriteStateAsync(stateName, grainId, grainState);
+        await Storage.WriteStateAsync(stateName, grainId, grainState);
     }
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Storage.ClearStateAsync(stateName, grainId, grainState);
 }
