@@ -35,6 +35,19 @@ public sealed class BatchOptions
     public TimeSpan ResultWriteDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
+    /// A task result larger than this (serialized, bytes) is written once to its own blob before it is
+    /// recorded; grain state keeps only its status and token counts. Default: 4 KiB, so a group's state stays
+    /// small (64 results, a few KiB) whatever the provider answers. 0 puts every final result in a blob.
+    /// </summary>
+    public int MaxInlineResultBytes { get; set; } = 4 * 1024;
+
+    /// <summary>
+    /// A task group's inputs larger than this (serialized, bytes) are written to one blob at submission;
+    /// grain state keeps only its name. Default: 256 KiB (Azure Table entities end at about 1 MiB).
+    /// </summary>
+    public int MaxInlineInputBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
     /// How long a task keeps waiting for a provider that turns work away (circuit open, gateway
     /// queue full, rate limited after its retries) before it is recorded as failed; it retries
     /// after the provider's <c>Retry-After</c>. Default: 10 minutes, so a short outage does not fail a whole job.

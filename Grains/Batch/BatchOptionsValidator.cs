@@ -49,6 +49,11 @@ internal sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
             failures.Add($"{prefix}:ResultWriteDelay must be between 0 and 10 seconds (was {options.ResultWriteDelay}).");
         }
 
+        if (options.MaxInlineResultBytes < 0 || options.MaxInlineInputBytes < 0)
+        {
+            failures.Add($"{prefix}:MaxInlineResultBytes and {prefix}:MaxInlineInputBytes must not be negative.");
+        }
+
         if (options.ProviderWaitLimit < TimeSpan.Zero)
         {
             failures.Add($"{prefix}:ProviderWaitLimit must not be negative (was {options.ProviderWaitLimit}).");

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Serialization;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
@@ -14,6 +15,10 @@ namespace OrleansGateway.Batch;
 /// interactive requests) and answers only once its result is stored; results that arrive within
 /// <see cref="BatchOptions.ResultWriteDelay"/> of each other are stored in one write. A task with
 /// a final result is never run again, so a task started twice (a resumed job) leaves one result.
+/// Large things live in blobs (<see cref="IBlobStore"/>): a result over <see cref="BatchOptions.MaxInlineResultBytes"/>
+/// is written whole to its own blob before it is recorded, and inputs over <see cref="BatchOptions.MaxInlineInputBytes"/>
+/// to one blob at submission, so grain state stays small whatever the provider answers. Results are
+/// served from what the last successful write stored, never from what is only in memory.
 /// Reentrant: its tasks run concurrently.
 /// </summary>
 [Reentrant]
@@ -21,6 +26,8 @@ public sealed partial class TaskGrain(
     [PersistentState("batch-tasks", GatewayStorage.Name)] IPersistentState<TaskGrainInputState> input,
     [PersistentState("batch-results", GatewayStorage.Name)] IPersistentState<TaskGrainResultState> results,
     ChatExecutor executor,
+    IBlobStore blobs,
+    Serializer serializer,
     IOptions<BatchOptions> options,
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain
@@ -31,13 +38,23 @@ public sealed partial class TaskGrain(
     private bool _writing;
     private long _version;
     private long _storedVersion;
+    private const int BlobWriteAttempts = 3;
     private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
+    private TaskResultEntry[] _storedEntries = [];
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (input.RecordExists && input.State.TasksBlob is { } tasksBlob)
+        {
+            var bytes = await blobs.ReadBytesAsync(tasksBlob, cancellationToken)
+                ?? throw new InvalidOperationException($"Task grain '{this.GetPrimaryKeyString()}': its inputs blob '{tasksBlob}' is missing.");
+            input.State.Tasks = serializer.Deserialize<List<BatchTask>>(bytes)
+                ?? throw new InvalidOperationException($"Task grain '{this.GetPrimaryKeyString()}': its inputs blob '{tasksBlob}' is empty.");
+        }
+
         FitEntries();
-        _storedProgress = Progress();
-        return Task.CompletedTask;
+        _storedEntries = [.. results.State.Entries];
+        _storedProgress = Progress(_storedEntries);
     }
 
     public async Task InitializeAsync(TaskGrainSpec spec)
@@ -56,9 +73,34 @@ public sealed partial class TaskGrain(
             Temperature = spec.Temperature,
             TopP = spec.TopP,
             Tasks = [.. spec.Tasks],
+            TaskCount = spec.Tasks.Length,
         };
-        await input.WriteStateAsync();
+
+        var tasks = input.State.Tasks;
+        var serialized = serializer.SerializeToArray(tasks);
+        if (serialized.Length > options.Value.MaxInlineInputBytes)
+        {
+            // Too large for one storage entity: the tasks go to a blob, the state keeps its name.
+            var name = BlobNames.Check($"batch/{this.GetPrimaryKeyString()}/tasks");
+            await blobs.WriteBytesAsync(name, serialized);
+            input.State.TasksBlob = name;
+            input.State.Tasks = [];
+            try
+            {
+                await input.WriteStateAsync();
+            }
+            finally
+            {
+                input.State.Tasks = tasks;
+            }
+        }
+        else
+        {
+            await input.WriteStateAsync();
+        }
+
         FitEntries();
+        _storedEntries = [.. results.State.Entries];
     }
 
     public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)
@@ -98,26 +140,85 @@ public sealed partial class TaskGrain(
         return new TaskGrainSnapshot(Progress(), pending.ToImmutable());
     }
 
-    public Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count)
+    public async Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count)
     {
         var tasks = input.State.Tasks;
         var first = Math.Max(from, input.State.FirstIndex);
         var end = Math.Min((long)from + count, (long)input.State.FirstIndex + tasks.Count);
         if (end <= first)
         {
-            return Task.FromResult(ImmutableArray<BatchTaskResult>.Empty);
+            return [];
         }
 
         var items = ImmutableArray.CreateBuilder<BatchTaskResult>((int)(end - first));
         for (var index = first; index < end; index++)
         {
             var local = index - input.State.FirstIndex;
-            var entry = results.State.Entries[local];
+            // What the last successful write stored: a result only in memory is still pending here.
+            var entry = await LoadAsync(_storedEntries[local]);
             var usage = entry.Status == BatchTaskStatus.Completed ? new TokenUsage(entry.PromptTokens, entry.CompletionTokens, entry.TotalTokens) : null;
             items.Add(new BatchTaskResult(index, tasks[local].Id, entry.Status, entry.Output, usage, entry.Error));
         }
 
-        return Task.FromResult(items.MoveToImmutable());
+        return items.MoveToImmutable();
+    }
+
+    /// <summary>The whole entry: inline, or read back from its blob.</summary>
+    private async Task<TaskResultEntry> LoadAsync(TaskResultEntry entry)
+    {
+        if (entry.Blob is not { } name)
+        {
+            return entry;
+        }
+
+        var bytes = await blobs.ReadBytesAsync(name);
+        return bytes is null
+            ? new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = "The task's stored result is missing from blob storage." }
+            : serializer.Deserialize<TaskResultEntry>(bytes) ?? new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = "The task's stored result is empty." };
+    }
+
+    /// <summary>
+    /// The entry to record for a final result: itself when small, else a stub naming the blob it was written to.
+    /// A blob write that fails <see cref="BlobWriteAttempts"/> times ends the task with an error instead.
+    /// </summary>
+    private async Task<TaskResultEntry> StoreLargeAsync(int local, TaskResultEntry entry)
+    {
+        var serialized = serializer.SerializeToArray(entry);
+        if (serialized.Length <= options.Value.MaxInlineResultBytes)
+        {
+            return entry;
+        }
+
+        var name = BlobNames.Check($"batch/{this.GetPrimaryKeyString()}/results/{local}");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await blobs.WriteBytesAsync(name, serialized);
+                return new TaskResultEntry
+                {
+                    Status = entry.Status,
+                    PromptTokens = entry.PromptTokens,
+                    CompletionTokens = entry.CompletionTokens,
+                    TotalTokens = entry.TotalTokens,
+                    Blob = name,
+                };
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                if (attempt >= BlobWriteAttempts)
+                {
+                    Log.ResultNotStored(logger, input.State.JobId, input.State.FirstIndex + local, attempt, exception);
+                    return new TaskResultEntry
+                    {
+                        Status = BatchTaskStatus.Failed,
+                        Error = $"The task's result ({serialized.Length} bytes) could not be stored in blob storage after {attempt} attempts ({exception.GetType().Name}).",
+                    };
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
+            }
+        }
     }
 
     private async Task RunOneAsync(int local, CancellationToken cancellationToken)
@@ -179,7 +280,7 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        results.State.Entries[local] = outcome.Succeeded
+        var final = outcome.Succeeded
             ? new TaskResultEntry
             {
                 Status = BatchTaskStatus.Completed,
@@ -189,6 +290,15 @@ public sealed partial class TaskGrain(
                 TotalTokens = outcome.Result.Usage.TotalTokens,
             }
             : new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = outcome.Error.Message };
+        final = await StoreLargeAsync(local, final);
+        if (results.State.Entries[local].IsFinal)
+        {
+            // Recorded meanwhile by another run of the same task.
+            await EnsureStoredAsync();
+            return;
+        }
+
+        results.State.Entries[local] = final;
         if (!outcome.Succeeded)
         {
             Log.TaskFailed(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, outcome.Error.Message);
@@ -271,12 +381,14 @@ public sealed partial class TaskGrain(
                 var write = _nextWrite!;
                 _nextWrite = null;
                 var version = _version;
-                var progress = Progress();
+                TaskResultEntry[] written = [.. results.State.Entries];
+                var progress = Progress(written);
                 try
                 {
                     // Every result counted in progress is in this write; later ones may be too, and are counted by the next.
                     await results.WriteStateAsync();
                     _storedVersion = Math.Max(_storedVersion, version);
+                    _storedEntries = written;
                     if (progress.Done > _storedProgress.Done)
                     {
                         _storedProgress = progress;
@@ -297,10 +409,12 @@ public sealed partial class TaskGrain(
         }
     }
 
-    private TaskGrainProgress Progress()
+    private TaskGrainProgress Progress() => Progress(results.State.Entries);
+
+    private static TaskGrainProgress Progress(IEnumerable<TaskResultEntry> entries)
     {
         int completed = 0, failed = 0, prompt = 0, completion = 0, total = 0;
-        foreach (var entry in results.State.Entries)
+        foreach (var entry in entries)
         {
             if (entry.Status == BatchTaskStatus.Completed)
             {

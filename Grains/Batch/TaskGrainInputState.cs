@@ -18,5 +18,12 @@ public sealed class TaskGrainInputState
 
     [Id(5)] public float? TopP { get; set; }
 
+    /// <summary>The tasks; empty in storage when they are kept in <see cref="TasksBlob"/>.</summary>
     [Id(6)] public List<BatchTask> Tasks { get; set; } = [];
+
+    /// <summary>The blob holding the serialized <see cref="Tasks"/> when they were too large for grain state; null when inline.</summary>
+    [Id(7)] public string? TasksBlob { get; set; }
+
+    /// <summary>How many tasks the group holds (also when they are in <see cref="TasksBlob"/>).</summary>
+    [Id(8)] public int TaskCount { get; set; }
 }

@@ -16,6 +16,12 @@ public sealed class TaskResultEntry
 
     [Id(5)] public string? Error { get; set; }
 
+    /// <summary>
+    /// The blob that holds this whole entry (every field, serialized) when it was too large to keep in grain
+    /// state; the state then keeps only its status and token counts. Null when the entry is inline.
+    /// </summary>
+    [Id(6)] public string? Blob { get; set; }
+
     /// <summary>Whether the task has its final result.</summary>
     public bool IsFinal => Status != BatchTaskStatus.Pending;
 }

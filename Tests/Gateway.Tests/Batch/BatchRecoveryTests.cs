@@ -22,6 +22,7 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
     private const int TaskCount = 60;
     private readonly SharedGrainStore _store = new();
     private readonly SharedReminderTable _reminders = new();
+    private readonly InMemoryBlobStore _blobs = new();
     private FakeProviderServer _provider = null!;
     private InProcessTestCluster _cluster = null!;
 
@@ -50,6 +51,7 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddGatewayCore();
             host.Services.AddGatewayBatch();
+            host.Services.AddSingleton<IBlobStore>(_blobs);
         });
         builder.ConfigureSilo((_, silo) =>
         {

@@ -26,6 +26,7 @@ public sealed class BatchRegistryTests : IAsyncLifetime
             });
             host.Services.AddGatewayCore();
             host.Services.AddGatewayBatch();
+            host.Services.AddGatewayBlobStore(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) =>
         {
