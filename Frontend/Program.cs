@@ -2,6 +2,7 @@ using OrleansGateway.Hosting;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Batch;
 using OrleansGateway.Frontend.Errors;
+using OrleansGateway.Frontend.Files;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Llm;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
+builder.AddGatewayFilesApi();
 
 var app = builder.Build();
 
@@ -25,6 +27,7 @@ app.MapLlmApi();
 app.MapOpenAiApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
+app.MapFilesApi();
 
 return await app.RunGatewayHostAsync("frontend");
 
