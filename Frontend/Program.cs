@@ -3,6 +3,7 @@ using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Batch;
 using OrleansGateway.Frontend.Embeddings;
 using OrleansGateway.Frontend.Errors;
+using OrleansGateway.Frontend.Files;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Llm;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(arg
 builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
+builder.AddGatewayFilesApi();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.MapOpenAiApi();
 app.MapEmbeddingsApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
+app.MapFilesApi();
 
 return await app.RunGatewayHostAsync("frontend");
 

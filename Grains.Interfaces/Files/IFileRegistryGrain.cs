@@ -1,0 +1,18 @@
+namespace OrleansGateway.Files;
+
+/// <summary>The list of files (a single grain, key <see cref="FileRegistry.Key"/>), for <c>GET /v1/files</c>.</summary>
+[Alias("gw.IFileRegistryGrain")]
+public interface IFileRegistryGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a file; adding it again changes nothing.</summary>
+    [Alias("Add")]
+    Task AddAsync(string fileId, string purpose);
+
+    /// <summary>Removes a file from the list.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string fileId);
+
+    /// <summary>Up to <paramref name="limit"/> file ids of <paramref name="purpose"/> (any when null), newest first unless <paramref name="ascending"/>, after the file <paramref name="after"/>.</summary>
+    [Alias("List")]
+    Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using OrleansGateway.Storage;
+
+namespace OrleansGateway.Files;
+
+/// <summary>The list of files in creation order, served in pages (newest first by default), filtered by purpose.</summary>
+public sealed class FileRegistryGrain(
+    [PersistentState("file-registry", GatewayStorage.Name)] IPersistentState<FileRegistryState> state) : Grain, IFileRegistryGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state.State.Files ??= [];
+        return Task.CompletedTask;
+    }
+
+    public async Task AddAsync(string fileId, string purpose)
+    {
+        if (state.State.Files.Exists(f => f.FileId == fileId))
+        {
+            return;
+        }
+
+        state.State.Files.Add(new FileRegistryEntry { FileId = fileId, Purpose = purpose });
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemoveAsync(string fileId)
+    {
+        if (state.State.Files.RemoveAll(f => f.FileId == fileId) > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending)
+    {
+        var files = state.State.Files;
+        var step = ascending ? 1 : -1;
+        var index = ascending ? 0 : files.Count - 1;
+        if (after is not null)
+        {
+            var position = files.FindIndex(f => f.FileId == after);
+            index = position < 0 ? files.Count : position + step;
+        }
+
+        var ids = ImmutableArray.CreateBuilder<string>();
+        var hasMore = false;
+        for (; index >= 0 && index < files.Count; index += step)
+        {
+            if (purpose is not null && files[index].Purpose != purpose)
+            {
+                continue;
+            }
+
+            if (ids.Count == limit)
+            {
+                hasMore = true;
+                break;
+            }
+
+            ids.Add(files[index].FileId);
+        }
+
+        return Task.FromResult(new FilePage(ids.ToImmutable(), hasMore));
+    }
+}
