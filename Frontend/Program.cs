@@ -7,6 +7,7 @@ using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
+using OrleansGateway.Frontend.Telemetry;
 
 InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ builder.AddGatewayBatchApi();
 
 var app = builder.Build();
 
+app.UseRequestId();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 
