@@ -9,6 +9,7 @@ using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
+using OrleansGateway.Frontend.Telemetry;
 
 InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
@@ -20,6 +21,7 @@ builder.AddGatewayFilesApi();
 
 var app = builder.Build();
 
+app.UseRequestId();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 
