@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
 using OrleansGateway.FakeProvider;
 using Xunit.Abstractions;
 
@@ -88,6 +89,17 @@ public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOu
                     $"{frontend.Name}: result line {i} is not task {TaskId(i)}'s completed full answer: id {id}, status {status}, output of {text?.Length ?? 0} chars (expected {Answer(i).Length}).");
             }
         }
+
+        // The silos kept them in Azurite's blob service (one blob per result, one per group's inputs), not in table entities.
+        var names = new List<string>();
+        await foreach (var blob in new BlobContainerClient(cluster.Tables, "gateway").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"batch/{jobId}/", CancellationToken.None))
+        {
+            names.Add(blob.Name);
+        }
+
+        var groups = (TaskCount + 63) / 64;
+        Assert.True(names.Count(n => n.Contains("/results/", StringComparison.Ordinal)) == TaskCount && names.Count(n => n.EndsWith("/tasks", StringComparison.Ordinal)) == groups,
+            $"Expected {TaskCount} result blobs and {groups} input blobs under batch/{jobId}/ in Azurite; found {names.Count}: {string.Join(", ", names.Take(10))}");
 
         // Exactly one provider call per task, whatever the restart interrupted.
         var repeated = calls.Where(c => c.Value != 1).OrderBy(c => c.Key).ToList();
