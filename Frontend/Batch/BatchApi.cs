@@ -41,7 +41,7 @@ public static partial class BatchApi
 
     /// <summary><c>POST /v1/batch/generate</c>: validates, records the job durably, answers <c>queued</c>.</summary>
     public static async Task<IResult> SubmitAsync(
-        HttpContext context, RequestBodyReader reader, ModelResolver models, IOptions<BatchOptions> options, IGrainFactory grains, ILoggerFactory loggers)
+        HttpContext context, RequestBodyReader reader, ModelResolver models, IOptions<BatchOptions> options, BatchSubmitSizeLimit sizeLimit, IGrainFactory grains, ILoggerFactory loggers)
     {
         var body = await reader.ReadAsync(context, BatchJsonContext.Default.BatchGenerateRequest, options.Value.MaxRequestBodyBytes);
         if (body.Value is null)
@@ -53,6 +53,12 @@ public static partial class BatchApi
         if (spec is null)
         {
             return OpenAiErrors.ToResult(error!);
+        }
+
+        if (sizeLimit.Check(spec) is { } tooLarge)
+        {
+            // Orleans would refuse the submit call the same way every time.
+            return OpenAiErrors.TooLarge(tooLarge);
         }
 
         var jobId = "batch_" + Guid.NewGuid().ToString("N");

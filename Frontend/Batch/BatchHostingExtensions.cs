@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansGateway.Batch;
 
 namespace OrleansGateway.Frontend.Batch;
@@ -5,10 +6,11 @@ namespace OrleansGateway.Frontend.Batch;
 /// <summary>Registers the batch API's services.</summary>
 public static class BatchHostingExtensions
 {
-    /// <summary>Adds <see cref="BatchOptions"/> (section <c>Gateway:Batch</c>) and what batch grains need. Idempotent.</summary>
+    /// <summary>Adds <see cref="BatchOptions"/> (section <c>Gateway:Batch</c>), what batch grains need and the submission's <see cref="BatchSubmitSizeLimit"/>. Idempotent.</summary>
     public static WebApplicationBuilder AddGatewayBatchApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddGatewayBatch();
+        builder.Services.TryAddSingleton<BatchSubmitSizeLimit>();
         return builder;
     }
 }

@@ -17,4 +17,11 @@ public sealed record TaskGrainProgress(
 
     /// <summary>Tasks with a final result.</summary>
     public int Done => Completed + Failed;
+
+    /// <summary>
+    /// Set when the grain's results could not be stored in grain storage after every attempt: what it
+    /// reports stays what was stored before, and its job ends with this error instead of running it again.
+    /// </summary>
+    [Id(3)]
+    public string? StorageError { get; init; }
 }

@@ -309,6 +309,12 @@ public sealed partial class BatchJobGrain(
                 }
 
                 Apply(group, snapshot.Progress);
+                if (snapshot.Progress.StorageError is { } storageError && !IsTerminal)
+                {
+                    await FailAsync(storageError + " The job cannot finish.");
+                    return;
+                }
+
                 pending = snapshot.PendingIndexes;
             }
 
@@ -378,6 +384,11 @@ public sealed partial class BatchJobGrain(
         {
             var progress = await TaskGrainOf(group).RunAsync(indexes);
             Apply(group, progress);
+            if (progress.StorageError is { } storageError && !IsTerminal)
+            {
+                // Storage refuses the group's results: end the job with the reason instead of running them again.
+                await FailAsync(storageError + " The job cannot finish.");
+            }
         }
         catch (Exception exception)
         {

@@ -39,6 +39,8 @@ public sealed partial class TaskGrain(
     private long _version;
     private long _storedVersion;
     private const int BlobWriteAttempts = 3;
+    private const int StateWriteAttempts = 3;
+    private string? _storageError;
     private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
     private TaskResultEntry[] _storedEntries = [];
 
@@ -106,10 +108,17 @@ public sealed partial class TaskGrain(
     public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)
     {
         var locals = indexes.Select(LocalIndex).ToArray();
-        await Task.WhenAll(locals.Select(local => RunOneAsync(local, _cancel.Token)));
+        try
+        {
+            await Task.WhenAll(locals.Select(local => RunOneAsync(local, _cancel.Token)));
+        }
+        catch (Exception) when (_storageError is not null)
+        {
+            // Reported below: the job ends with the storage error rather than calling again.
+        }
 
         // Counts only results already stored: a result still waiting for its write is not reported done.
-        return _storedProgress;
+        return StoredProgress();
     }
 
     public Task CancelAsync() => _cancel.CancelAsync();
@@ -122,9 +131,21 @@ public sealed partial class TaskGrain(
         }
 
         // Everything recorded is stored before it is counted, so counts and pending tasks agree.
-        while (_storedVersion < _version)
+        while (_storedVersion < _version && _storageError is null)
         {
-            await EnsureStoredAsync();
+            try
+            {
+                await EnsureStoredAsync();
+            }
+            catch (Exception) when (_storageError is not null)
+            {
+                // Reported below.
+            }
+        }
+
+        if (_storageError is not null)
+        {
+            return new TaskGrainSnapshot(StoredProgress(), []);
         }
 
         var pending = ImmutableArray.CreateBuilder<int>();
@@ -223,6 +244,12 @@ public sealed partial class TaskGrain(
 
     private async Task RunOneAsync(int local, CancellationToken cancellationToken)
     {
+        if (_storageError is not null)
+        {
+            // Nothing more can be stored here: run nothing more.
+            return;
+        }
+
         if (results.State.Entries[local].IsFinal)
         {
             // Stored already, unless the write that holds it failed: then store it now.
@@ -386,7 +413,7 @@ public sealed partial class TaskGrain(
                 try
                 {
                     // Every result counted in progress is in this write; later ones may be too, and are counted by the next.
-                    await results.WriteStateAsync();
+                    await WriteResultsAsync();
                     _storedVersion = Math.Max(_storedVersion, version);
                     _storedEntries = written;
                     if (progress.Done > _storedProgress.Done)
@@ -398,7 +425,10 @@ public sealed partial class TaskGrain(
                 }
                 catch (Exception exception)
                 {
-                    Log.WriteFailed(logger, input.State.JobId, this.GetPrimaryKeyString(), exception);
+                    // Every attempt failed: storage refuses this grain's state, so the job ends with the error.
+                    var last = input.State.FirstIndex + input.State.TaskCount - 1;
+                    _storageError ??= $"The results of tasks {input.State.FirstIndex} to {last} could not be stored in grain storage after {StateWriteAttempts} attempts ({exception.GetBaseException().GetType().Name}).";
+                    Log.StateNotStored(logger, input.State.JobId, this.GetPrimaryKeyString(), StateWriteAttempts, exception);
                     write.TrySetException(exception);
                 }
             }
@@ -408,6 +438,26 @@ public sealed partial class TaskGrain(
             _writing = false;
         }
     }
+
+    /// <summary>Writes the results state, trying again after a failure up to <see cref="StateWriteAttempts"/> times.</summary>
+    private async Task WriteResultsAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await results.WriteStateAsync();
+                return;
+            }
+            catch (Exception exception) when (attempt < StateWriteAttempts)
+            {
+                Log.WriteFailed(logger, input.State.JobId, this.GetPrimaryKeyString(), exception);
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), time);
+            }
+        }
+    }
+
+    private TaskGrainProgress StoredProgress() => _storageError is null ? _storedProgress : _storedProgress with { StorageError = _storageError };
 
     private TaskGrainProgress Progress() => Progress(results.State.Entries);
 

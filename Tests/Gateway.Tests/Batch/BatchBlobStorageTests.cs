@@ -156,6 +156,39 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Run_ResultsStateWritesKeepFailing_JobFailsWithStorageErrorAndIsNotResumed()
+    {
+        const int taskCount = 4;
+        var job = _cluster.Client.GetGrain<IBatchJobGrain>("batch_state_failing_" + Guid.NewGuid().ToString("N"));
+
+        // The inputs are stored; every write of the group's results is refused.
+        _storage.FailWrites = true;
+        try
+        {
+            await job.SubmitAsync(new BatchJobSpec("fake/fake-model", [.. Tasks(taskCount, prompt: i => $"short {i}")]));
+            var view = await WaitForStatusAsync(job, BatchJobStatus.Failed);
+            var results = await job.GetResultsAsync(0, taskCount);
+
+            Assert.True(view.Error?.Contains("could not be stored in grain storage after 3 attempts (IOException)", StringComparison.Ordinal) == true, view.Error);
+            Assert.Contains("tasks 0 to 3", view.Error);
+            Assert.Equal(0, view.CompletedCount);
+
+            // What is reported is what was stored: nothing.
+            Assert.All(results, r => Assert.Equal(BatchTaskStatus.Pending, r.Status));
+            Assert.True(_storage.FailedWrites >= 3, $"{_storage.FailedWrites} refused writes");
+            Assert.InRange(_provider.TotalCount, 1, taskCount);
+
+            // Ended, not looping: the resume reminder that would start it again is gone.
+            var reminders = await _reminders.ReadRows(job.GetGrainId());
+            Assert.Empty(reminders.Reminders);
+        }
+        finally
+        {
+            _storage.FailWrites = false;
+        }
+    }
+
     private static string Prompt(int i) => $"prompt {i} " + new string('p', PromptBytes);
 
     private static string Answer(string prompt) => prompt[..Math.Min(prompt.Length, 20)] + new string('a', AnswerBytes);
