@@ -66,8 +66,26 @@ public sealed partial class ChatExecutor : IDisposable
     /// <summary>Runs a non-streaming completion.</summary>
     public async Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
     {
+        var (result, _, error) = await RunCandidatesAsync(Candidates(request), request.Priority,
+            (route, options, ct) => _caller.CompleteAsync(route, options, request, ct), cancellationToken).ConfigureAwait(false);
+        return result is not null ? ChatOutcome.Success(result) : ChatOutcome.Failure(error!);
+    }
+
+    /// <summary>
+    /// The candidate loop of every non-streamed call (chat completions, embeddings): each candidate in
+    /// turn through <see cref="RunWithRetriesAsync"/> (slot, retries, backoff) until one answers. An
+    /// unknown provider is skipped as an invalid model; a cancelled call stops the loop. Returns the
+    /// answer and the candidate that gave it, or the last candidate's error.
+    /// </summary>
+    internal async Task<(T? Value, ProviderRoute? Route, GatewayError? Error)> RunCandidatesAsync<T>(
+        IEnumerable<ProviderRoute> candidates,
+        RequestPriority priority,
+        Func<ProviderRoute, ProviderOptions, CancellationToken, Task<T>> call,
+        CancellationToken cancellationToken)
+        where T : class
+    {
         GatewayError? lastError = null;
-        foreach (var route in Candidates(request))
+        foreach (var route in candidates)
         {
             var options = _registry.FindOptions(route.Provider);
             if (options is null)
@@ -78,9 +96,8 @@ public sealed partial class ChatExecutor : IDisposable
 
             try
             {
-                var result = await RunWithRetriesAsync(route, options, request.Priority,
-                    ct => _caller.CompleteAsync(route, options, request, ct), cancellationToken).ConfigureAwait(false);
-                return ChatOutcome.Success(result);
+                var value = await RunWithRetriesAsync(route, options, priority, ct => call(route, options, ct), cancellationToken).ConfigureAwait(false);
+                return (value, route, null);
             }
             catch (ProviderCallException exception)
             {
@@ -94,7 +111,7 @@ public sealed partial class ChatExecutor : IDisposable
             }
         }
 
-        return ChatOutcome.Failure(lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
+        return (null, null, lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
     }
 
     /// <summary>

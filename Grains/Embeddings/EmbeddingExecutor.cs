@@ -2,7 +2,6 @@ using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
@@ -16,46 +15,20 @@ namespace OrleansGateway.Embeddings;
 /// provider's grain and retries retryable failures, then falls back. Each attempt goes through the
 /// <c>OpenAI</c> package's <c>EmbeddingClient</c> protocol method with the request's fields as they came.
 /// </summary>
-public sealed partial class EmbeddingExecutor(
+public sealed class EmbeddingExecutor(
     ChatExecutor chat,
     ProviderClientRegistry registry,
     TimeProvider time,
-    SecretRedactor redactor,
-    ILogger<EmbeddingExecutor> logger)
+    SecretRedactor redactor)
 {
     /// <summary>Runs one embedding request and returns the provider's body or the last error.</summary>
     public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
-        GatewayError? lastError = null;
-        // The candidates are worked out as for a chat: same fallback rules, same configured chains.
-        foreach (var route in chat.Candidates(new ChatRequest(request.Model, []) { Fallbacks = request.Fallbacks }))
-        {
-            var options = registry.FindOptions(route.Provider);
-            if (options is null)
-            {
-                lastError = new GatewayError(GatewayErrorKind.InvalidRequest, $"Unknown provider '{route.Provider}' in model '{route.FullName}'.") { Param = "model" };
-                continue;
-            }
-
-            try
-            {
-                var body = await chat.RunWithRetriesAsync(route, options, request.Priority,
-                    ct => CallAsync(route, options, request, ct), cancellationToken).ConfigureAwait(false);
-                return EmbeddingOutcome.Success(body, route.FullName);
-            }
-            catch (ProviderCallException exception)
-            {
-                lastError = exception.Error;
-                if (exception.Error.Kind == GatewayErrorKind.Cancelled)
-                {
-                    break;
-                }
-
-                Log.CandidateFailed(logger, route.FullName, exception.Error.Kind, exception.Error.Message);
-            }
-        }
-
-        return EmbeddingOutcome.Failure(lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
+        // The candidates are worked out as for a chat: same fallback rules, same configured chains, same loop.
+        var (body, route, error) = await chat.RunCandidatesAsync(
+            chat.Candidates(new ChatRequest(request.Model, []) { Fallbacks = request.Fallbacks }), request.Priority,
+            (candidate, options, ct) => CallAsync(candidate, options, request, ct), cancellationToken).ConfigureAwait(false);
+        return body is not null ? EmbeddingOutcome.Success(body, route!.Value.FullName) : EmbeddingOutcome.Failure(error!);
     }
 
     /// <summary>One attempt against one provider, bounded by its timeout.</summary>
