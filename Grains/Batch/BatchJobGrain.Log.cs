@@ -18,8 +18,6 @@ public sealed partial class BatchJobGrain
         [LoggerMessage(EventId = 1513, Level = LogLevel.Information, Message = "Batch {JobId}: cancelled with {Done} of {Tasks} task(s) done")]
         public static partial void Cancelled(ILogger logger, string jobId, int done, int tasks);
 
-        [LoggerMessage(EventId = 1514, Level = LogLevel.Warning, Message = "Batch {JobId}: running tasks {First}-{Last} failed ({Exception}: {Message}); unfinished ones are tried again")]
-        public static partial void TaskCallFailed(ILogger logger, string jobId, int first, int last, string exception, string message);
 
         [LoggerMessage(EventId = 1515, Level = LogLevel.Information, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]
         public static partial void RetryingPass(ILogger logger, string jobId, int pending, TimeSpan pause);
