@@ -6,6 +6,23 @@ public sealed partial class BatchJobGrain
 {
     private static partial class Log
     {
+        /// <summary>The one log line of every end, at the level its status calls for.</summary>
+        public static void Finished(ILogger logger, string jobId, BatchJobStatus status, int completed, int failed, int tasks, TimeSpan elapsed, string? error)
+        {
+            switch (status)
+            {
+                case BatchJobStatus.Completed:
+                    Completed(logger, jobId, completed, failed, elapsed);
+                    break;
+                case BatchJobStatus.Failed:
+                    Failed(logger, jobId, error ?? string.Empty);
+                    break;
+                default:
+                    Cancelled(logger, jobId, completed + failed, tasks);
+                    break;
+            }
+        }
+
         [LoggerMessage(EventId = 1510, Level = LogLevel.Information, Message = "Batch {JobId}: submitted with {Tasks} task(s) in {Groups} task grain(s)")]
         public static partial void Submitted(ILogger logger, string jobId, int tasks, int groups);
 

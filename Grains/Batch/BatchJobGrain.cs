@@ -84,18 +84,7 @@ public sealed partial class BatchJobGrain(
 
         // The reminder first: a job whose state is written is then always resumed.
         await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
-        state.State = new BatchJobState
-        {
-            Model = spec.Model,
-            MaxTokens = spec.MaxTokens,
-            Temperature = spec.Temperature,
-            TopP = spec.TopP,
-            MetadataJson = spec.MetadataJson,
-            TaskCount = spec.Tasks.Length,
-            TasksPerGrain = perGrain,
-            Status = BatchJobStatus.Queued,
-            SubmittedAt = time.GetUtcNow(),
-        };
+        state.State = BatchJobState.Submitted(spec, perGrain, time.GetUtcNow());
         await WriteStateAsync();
         await TryEnsureListedAsync();
 
@@ -242,18 +231,7 @@ public sealed partial class BatchJobGrain(
 
         await UnregisterResumeReminderAsync();
         var s = state.State;
-        switch (status)
-        {
-            case BatchJobStatus.Completed:
-                Log.Completed(logger, JobId, _progress.Completed, _progress.Failed, s.CompletedAt!.Value - (s.StartedAt ?? s.SubmittedAt));
-                break;
-            case BatchJobStatus.Failed:
-                Log.Failed(logger, JobId, error ?? string.Empty);
-                break;
-            default:
-                Log.Cancelled(logger, JobId, _progress.Done, s.TaskCount);
-                break;
-        }
+        Log.Finished(logger, JobId, status, _progress.Completed, _progress.Failed, s.TaskCount, s.CompletedAt!.Value - (s.StartedAt ?? s.SubmittedAt), error);
     }
 
     /// <summary>Counts the task grains' stored results (once per activation).</summary>

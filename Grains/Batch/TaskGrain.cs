@@ -76,17 +76,7 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        input.State = new TaskGrainInputState
-        {
-            JobId = spec.JobId,
-            Model = spec.Model,
-            FirstIndex = spec.FirstIndex,
-            MaxTokens = spec.MaxTokens,
-            Temperature = spec.Temperature,
-            TopP = spec.TopP,
-            Tasks = [.. spec.Tasks],
-            TaskCount = spec.Tasks.Length,
-        };
+        input.State = TaskGrainInputState.From(spec);
         await _blobs.StoreInputsAsync(input.State, input.WriteStateAsync);
         FitEntries();
         _storedEntries = [.. results.State.Entries];
@@ -211,20 +201,10 @@ public sealed partial class TaskGrain(
     /// <summary>One run of batch task <paramref name="local"/>: the completion, then its result recorded and stored.</summary>
     private async Task<TimeSpan?> RunBatchTaskAsync(int local, CancellationToken cancellationToken)
     {
-        var batchTask = input.State.Tasks[local];
-        var request = new ChatRequest(input.State.Model, batchTask.Messages)
-        {
-            MaxTokens = batchTask.MaxTokens ?? input.State.MaxTokens,
-            Temperature = batchTask.Temperature ?? input.State.Temperature,
-            TopP = input.State.TopP,
-            Priority = RequestPriority.Batch,
-            IncludeStreamUsage = false,
-        };
-
         ChatOutcome outcome;
         try
         {
-            outcome = await executor.CompleteAsync(request, cancellationToken);
+            outcome = await executor.CompleteAsync(input.State.RequestFor(local), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -254,17 +234,7 @@ public sealed partial class TaskGrain(
             return null;
         }
 
-        var final = outcome.Succeeded
-            ? new TaskResultEntry
-            {
-                Status = BatchTaskStatus.Completed,
-                Output = outcome.Result.Content,
-                PromptTokens = outcome.Result.Usage.PromptTokens,
-                CompletionTokens = outcome.Result.Usage.CompletionTokens,
-                TotalTokens = outcome.Result.Usage.TotalTokens,
-            }
-            : new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = outcome.Error.Message };
-        final = await _blobs.StoreResultAsync(local, final,
+        var final = await _blobs.StoreResultAsync(local, TaskResultEntry.Of(outcome),
             (exception, attempts) => Log.ResultNotStored(logger, input.State.JobId, input.State.FirstIndex + local, attempts, exception));
         if (results.State.Entries[local].IsFinal)
         {
