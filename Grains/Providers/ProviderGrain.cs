@@ -148,33 +148,23 @@ public sealed partial class ProviderGrain(
     /// <summary>Queues the caller until a slot is dispatched to it, its queue timeout passes or it goes away.</summary>
     private async Task<LeaseResult> WaitAsync(LeaseRequest request, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var waiter = _waiters.Enqueue(request.Priority, request.RequestId);
-        using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait, time, delayCancellation.Token);
-        await Task.WhenAny(waiter.Completion.Task, delay);
-        delayCancellation.Cancel();
-        if (waiter.Completion.Task.IsCompleted)
+        var result = await _waiters.WaitAsync(request.Priority, request.RequestId, wait, time, cancellationToken);
+        if (result is null)
         {
-            var result = await waiter.Completion.Task;
-            if (result.Granted && cancellationToken.IsCancellationRequested)
-            {
-                // Granted as the caller went away: nobody would ever release it, so give it back now.
-                _leases.Remove(result.LeaseId);
-                Dispatch();
-                return LeaseResult.Refuse(LimiterErrors.CallerWentAway(_name));
-            }
-
-            return result;
+            return LeaseResult.Refuse(cancellationToken.IsCancellationRequested
+                ? LimiterErrors.CallerWentAway(_name)
+                : LimiterErrors.QueueTimeout(_name, wait, MaxConcurrency));
         }
 
-        _waiters.Remove(waiter);
-        waiter.Completion.TrySetCanceled();
-        if (cancellationToken.IsCancellationRequested)
+        if (result.Granted && cancellationToken.IsCancellationRequested)
         {
+            // Granted as the caller went away: nobody would ever release it, so give it back now.
+            _leases.Remove(result.LeaseId);
+            Dispatch();
             return LeaseResult.Refuse(LimiterErrors.CallerWentAway(_name));
         }
 
-        return LeaseResult.Refuse(LimiterErrors.QueueTimeout(_name, wait, MaxConcurrency));
+        return result;
     }
 
     public Task<bool> RenewAsync(long leaseId)
@@ -215,14 +205,9 @@ public sealed partial class ProviderGrain(
 
         // Move now, to an active silo other than this one, rather than when Orleans deactivates this silo's
         // grains (after the silo has drained its streams): callers asked to ask again reach it within moments.
-        var here = GrainContext.Address.SiloAddress;
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(here))
-            .Select(m => m.SiloAddress)
-            .ToArray();
-        if (targets.Length > 0)
+        if (ProviderGrainMoves.OtherActiveSilo(membership, GrainContext.Address.SiloAddress) is { } target)
         {
-            GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = targets[Random.Shared.Next(targets.Length)] });
+            GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = target });
         }
 
         return Task.CompletedTask;

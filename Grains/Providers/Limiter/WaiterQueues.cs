@@ -28,6 +28,29 @@ public sealed class WaiterQueues
         return waiter;
     }
 
+    /// <summary>
+    /// Queues a caller and waits for its answer, for up to <paramref name="wait"/> on <paramref name="time"/>'s clock;
+    /// null (and out of the queue) when the wait ends first or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<LeaseResult?> WaitAsync(RequestPriority priority, Guid requestId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var waiter = Enqueue(priority, requestId);
+        using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            await Task.WhenAny(waiter.Completion.Task, Task.Delay(wait, time, delayCancellation.Token));
+            delayCancellation.Cancel();
+        }
+
+        if (waiter.Completion.Task.IsCompleted)
+        {
+            return await waiter.Completion.Task;
+        }
+
+        Remove(waiter);
+        waiter.Completion.TrySetCanceled();
+        return null;
+    }
+
     /// <summary>Takes a waiter out of its queue (it gave up); nothing when it has already left.</summary>
     public void Remove(LeaseWaiter waiter)
     {

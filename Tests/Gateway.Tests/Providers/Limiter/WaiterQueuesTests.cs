@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using OrleansGateway.Chat;
+using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Providers.Limiter;
@@ -54,7 +56,7 @@ public sealed class WaiterQueuesTests
     {
         var queues = new WaiterQueues();
         var waiters = new[] { queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid()), queues.Enqueue(RequestPriority.Batch, Guid.NewGuid()) };
-        var answer = LeaseResult.Moving(new OrleansGateway.Errors.GatewayError(OrleansGateway.Errors.GatewayErrorKind.QueueFull, "moving"));
+        var answer = LeaseResult.Moving(new GatewayError(GatewayErrorKind.QueueFull, "moving"));
 
         queues.AnswerAll(answer);
 
@@ -63,5 +65,47 @@ public sealed class WaiterQueuesTests
         {
             Assert.Same(answer, await waiter.Completion.Task);
         }
+    }
+
+    [Fact]
+    public async Task WaitAsync_Answered_ReturnsTheAnswer()
+    {
+        var queues = new WaiterQueues();
+        var time = new FakeTimeProvider();
+        var waiting = queues.WaitAsync(RequestPriority.Batch, Guid.NewGuid(), TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        var grant = LeaseResult.Grant(42, TimeSpan.FromSeconds(30));
+
+        queues.TakeNext(batchInFlight: 0, batchReserved: 0)!.Completion.SetResult(grant);
+
+        Assert.Same(grant, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_WaitEndsFirst_NullAndOutOfTheQueue()
+    {
+        var queues = new WaiterQueues();
+        var time = new FakeTimeProvider();
+        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(waiting.IsCompleted, "the wait has not ended yet");
+
+        time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, queues.Count);
+    }
+
+    [Fact]
+    public async Task WaitAsync_CallerCancels_NullAndOutOfTheQueue()
+    {
+        var queues = new WaiterQueues();
+        using var cancellation = new CancellationTokenSource();
+        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), TimeSpan.FromMinutes(5), new FakeTimeProvider(), cancellation.Token);
+
+        cancellation.Cancel();
+
+        Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, queues.Count);
+        Assert.Null(queues.TakeNext(batchInFlight: 0, batchReserved: 0));
     }
 }
