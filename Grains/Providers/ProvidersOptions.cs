@@ -1,7 +1,10 @@
 namespace OrleansGateway.Providers;
 
-/// <summary>The gateway's configuration section <c>Gateway</c>.</summary>
-public sealed class GatewayOptions
+/// <summary>
+/// The gateway's configuration section <c>Gateway</c>: its providers and the request body limit. Named so as
+/// not to clash with Orleans' own <c>Orleans.Configuration.GatewayOptions</c> (the client's silo gateways).
+/// </summary>
+public sealed class ProvidersOptions
 {
     /// <summary>The configuration section this binds to.</summary>
     public const string SectionName = "Gateway";

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Options;
 namespace OrleansGateway.Providers;
 
 /// <summary>Checks every provider setting at start and reports every failure at once, naming the setting.</summary>
-internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOptions>
 {
-    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    public ValidateOptionsResult Validate(string? name, ProvidersOptions options)
     {
         var failures = new List<string>();
         if (options.MaxRequestBodyBytes <= 0)

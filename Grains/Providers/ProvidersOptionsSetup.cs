@@ -4,13 +4,13 @@ using Microsoft.Extensions.Options;
 namespace OrleansGateway.Providers;
 
 /// <summary>
-/// Completes <see cref="GatewayOptions"/> after binding: adds the built-in providers, fills their
+/// Completes <see cref="ProvidersOptions"/> after binding: adds the built-in providers, fills their
 /// defaults, applies the <c>&lt;NAME&gt;_API_KEY</c> / <c>&lt;NAME&gt;_BASE_URL</c> shorthands and
 /// lower-cases provider names.
 /// </summary>
-internal sealed class GatewayOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<GatewayOptions>
+internal sealed class ProvidersOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<ProvidersOptions>
 {
-    public void PostConfigure(string? name, GatewayOptions options)
+    public void PostConfigure(string? name, ProvidersOptions options)
     {
         // The built-in providers first, in their documented order, then the configured ones.
         var providers = new Dictionary<string, ProviderOptions>(StringComparer.OrdinalIgnoreCase);

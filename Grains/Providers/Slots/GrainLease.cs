@@ -1,12 +1,11 @@
-using OrleansGateway.Providers;
-
-namespace OrleansGateway.Chat;
+namespace OrleansGateway.Providers;
 
 /// <summary>
-/// One slot granted by a provider's grain, renewed in the background every third of its time-to-live
-/// until it ends. It serves one request, or several in turn while its process keeps it (<see cref="LeasePool"/>).
+/// This process's side of one lease granted by a provider's grain: renewed in the background every third of
+/// its time-to-live until it ends. It serves one request (<see cref="ProviderSlot"/>), or several in turn while
+/// its process keeps it between requests (<see cref="ProviderSlotPool"/>).
 /// </summary>
-internal sealed class LeaseSlot
+internal sealed class GrainLease
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeProvider _time;
@@ -14,7 +13,7 @@ internal sealed class LeaseSlot
     private int _ended;
     private volatile bool _lost;
 
-    public LeaseSlot(IProviderGrain provider, LeaseResult lease, TimeProvider time)
+    public GrainLease(IProviderGrain provider, LeaseResult lease, TimeProvider time)
     {
         Provider = provider;
         LeaseId = lease.LeaseId;

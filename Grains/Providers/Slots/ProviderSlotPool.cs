@@ -1,9 +1,10 @@
-using OrleansGateway.Providers;
+using OrleansGateway.Chat;
 
-namespace OrleansGateway.Chat;
+namespace OrleansGateway.Providers;
 
 /// <summary>
-/// The slots of one provider that this process keeps between interactive requests. Taking a slot from the
+/// This process's access to one provider's slots (one per provider, from <c>ChatExecutor.PoolOf</c>), and the
+/// slots it keeps between interactive requests. Taking a slot from the
 /// provider's grain and giving it back are two grain calls per request; while the grain says it has room
 /// to spare (a quarter of its slots free, nobody waiting, circuit closed), a finished request's slot stays
 /// here for up to <see cref="ProviderOptions.LeaseReuseMilliseconds"/> and the next request takes it
@@ -14,10 +15,10 @@ namespace OrleansGateway.Chat;
 /// window, reports the calls that succeeded on kept slots, and asks the grain whether it still has room;
 /// when it has not, every kept slot goes back at once.
 /// </summary>
-public sealed class LeasePool : IDisposable
+public sealed class ProviderSlotPool : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly List<(LeaseSlot Slot, long KeptAt)> _idle = [];
+    private readonly List<(GrainLease Slot, long KeptAt)> _idle = [];
     private readonly List<long> _returning = [];
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
@@ -31,11 +32,11 @@ public sealed class LeasePool : IDisposable
     private bool _closed;
     private long _reused;
 
-    public LeasePool(IProviderGrain provider, TimeProvider time)
+    public ProviderSlotPool(IProviderGrain provider, TimeProvider time)
     {
         Provider = provider;
         _time = time;
-        _timer = time.CreateTimer(static state => ((LeasePool)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(static state => ((ProviderSlotPool)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The provider's grain.</summary>
@@ -57,7 +58,7 @@ public sealed class LeasePool : IDisposable
     public long ReusedCount => Interlocked.Read(ref _reused);
 
     /// <summary>A kept slot for a request, the most recently kept first, or null when none is kept.</summary>
-    public HeldLease? TryTake()
+    internal ProviderSlot? TryTake()
     {
         lock (_gate)
         {
@@ -68,7 +69,7 @@ public sealed class LeasePool : IDisposable
                 if (slot.IsSafeToReuse)
                 {
                     Interlocked.Increment(ref _reused);
-                    return new HeldLease(slot, this);
+                    return new ProviderSlot(slot, this, reused: true);
                 }
 
                 ReturnLocked(slot);
@@ -79,10 +80,10 @@ public sealed class LeasePool : IDisposable
     }
 
     /// <summary>Marks a request of this process as asking the grain for a slot: no slot is kept meanwhile, so the grain can give it to that request.</summary>
-    public void AcquireStarted() => Interlocked.Increment(ref _acquiring);
+    internal void AcquireStarted() => Interlocked.Increment(ref _acquiring);
 
     /// <summary>Ends <see cref="AcquireStarted"/>; a granted interactive lease tells whether the grain had room to spare.</summary>
-    public void AcquireEnded(LeaseResult? result, ProviderOptions options)
+    internal void AcquireEnded(LeaseResult? result, ProviderOptions options)
     {
         Interlocked.Decrement(ref _acquiring);
         if (result is { Granted: true })
@@ -97,7 +98,7 @@ public sealed class LeasePool : IDisposable
     }
 
     /// <summary>Keeps a finished request's slot when the grain had room to spare lately; false when the caller must give it back.</summary>
-    internal bool TryKeep(LeaseSlot slot, CallOutcome outcome)
+    internal bool TryKeep(GrainLease slot, CallOutcome outcome)
     {
         int successes;
         lock (_gate)
@@ -228,7 +229,7 @@ public sealed class LeasePool : IDisposable
         }
     }
 
-    private void ReturnLocked(LeaseSlot slot)
+    private void ReturnLocked(GrainLease slot)
     {
         // Given back even when it may have expired at the grain: an id the grain no longer holds is ignored there.
         if (slot.TryEnd())
