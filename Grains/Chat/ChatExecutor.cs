@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansGateway.Errors;
-using OrleansGateway.Hosting;
+using OrleansGateway.Cluster;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Chat;

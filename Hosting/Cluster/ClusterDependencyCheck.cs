@@ -2,17 +2,22 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace OrleansGateway.Hosting;
 
 /// <summary>
 /// Runs before Orleans starts: connects to every Redis and Azure Table storage the <c>Orleans</c>
-/// section names, each with a short timeout (<c>Orleans:StartupCheckTimeoutSeconds</c>, default 5),
+/// section names, each with a short timeout (<see cref="GatewayHostingOptions.StartupCheckTimeoutSeconds"/>, default 5),
 /// and stops the host with a <see cref="ClusterDependencyUnavailableException"/> naming the one that
 /// did not answer, instead of letting Orleans retry forever.
 /// </summary>
-public sealed partial class ClusterDependencyCheck(IConfiguration configuration, bool includeStorage, ILogger<ClusterDependencyCheck> logger) : IHostedService
+public sealed partial class ClusterDependencyCheck(
+    IConfiguration configuration,
+    bool includeStorage,
+    IOptions<GatewayHostingOptions> hosting,
+    ILogger<ClusterDependencyCheck> logger) : IHostedService
 {
     /// <summary>The dependencies named by the configuration: clustering, and (on silos) grain storage and reminders.</summary>
     public static IReadOnlyList<ClusterDependency> Find(IConfiguration configuration, bool includeStorage)
@@ -92,7 +97,7 @@ public sealed partial class ClusterDependencyCheck(IConfiguration configuration,
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var timeout = TimeSpan.FromSeconds(configuration.GetValue("Orleans:StartupCheckTimeoutSeconds", 5.0));
+        var timeout = TimeSpan.FromSeconds(hosting.Value.StartupCheckTimeoutSeconds);
         foreach (var dependency in Find(configuration, includeStorage))
         {
             try

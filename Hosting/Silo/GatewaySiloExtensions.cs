@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;
@@ -29,11 +30,12 @@ public static class GatewaySiloExtensions
 
     /// <summary>
     /// Embedded mode: localhost clustering, in-memory grain storage and reminders. Ports come from
-    /// <c>Orleans:Endpoints:SiloPort</c> / <c>GatewayPort</c> (defaults 11111 / 30000).
+    /// Orleans' own <c>Orleans:Endpoints:SiloPort</c> / <c>GatewayPort</c> (defaults 11111 / 30000), the
+    /// keys a cluster silo reads through Orleans.
     /// </summary>
     public static ISiloBuilder UseGatewayEmbeddedSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.UseGatewayResponseTimeout(configuration);
+        silo.UseGatewayResponseTimeout();
         var siloPort = configuration.GetValue("Orleans:Endpoints:SiloPort", DefaultSiloPort);
         var gatewayPort = configuration.GetValue("Orleans:Endpoints:GatewayPort", DefaultGatewayPort);
         silo.UseLocalhostClustering(siloPort, gatewayPort);
@@ -54,7 +56,7 @@ public static class GatewaySiloExtensions
     /// </summary>
     public static ISiloBuilder UseGatewayClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.UseGatewayResponseTimeout(configuration);
+        silo.UseGatewayResponseTimeout();
         foreach (var name in GatewayClusterConfiguration.StorageNames.Append(GrainBlobStore.StorageName))
         {
             if (!configuration.GetSection($"Orleans:GrainStorage:{name}").Exists())
@@ -68,7 +70,7 @@ public static class GatewaySiloExtensions
             silo.UseInMemoryReminderService();
         }
 
-        if (configuration.GetValue("Gateway:Cluster:DistributedGrainDirectory", true))
+        if (GatewayHostingSettings.Read(configuration).DistributedGrainDirectory)
         {
             // With Orleans' default directory, a silo's crash deactivates the grains on other silos whose
             // directory entries it held; a provider grain then stalls until its waiters time out. The
@@ -97,14 +99,14 @@ public static class GatewaySiloExtensions
 
     /// <summary>
     /// How long a grain call made from a silo (including the embedded frontend's calls and each step
-    /// of a streamed response) may wait for its answer: <c>Orleans:Silo:ResponseTimeoutSeconds</c>,
-    /// default 600. Orleans' own default of 30 s is shorter than a provider call may take
-    /// (its timeout, a queue wait and retries).
+    /// of a streamed response) may wait for its answer: <see cref="GatewayHostingOptions.SiloResponseTimeoutSeconds"/>.
+    /// Adds <see cref="GatewayClusterServiceCollectionExtensions.AddGatewayHosting"/> (idempotent).
     /// </summary>
-    public static ISiloBuilder UseGatewayResponseTimeout(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder UseGatewayResponseTimeout(this ISiloBuilder silo)
     {
-        var seconds = configuration.GetValue("Orleans:Silo:ResponseTimeoutSeconds", 600);
-        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(seconds));
+        silo.Services.AddGatewayHosting();
+        silo.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GatewayHostingOptions>>(static (messaging, hosting) =>
+            messaging.ResponseTimeout = TimeSpan.FromSeconds(hosting.Value.SiloResponseTimeoutSeconds));
         return silo;
     }
 }
