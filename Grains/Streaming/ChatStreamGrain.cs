@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Placement;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 
@@ -15,9 +16,13 @@ namespace OrleansGateway.Streaming;
 /// it has, with nothing repeated or skipped. A stream nobody reads for <see cref="ResumeWindow"/> (its caller
 /// is gone without <see cref="EndAsync"/>) is ended; an ended stream is kept that long for a lost last answer.
 /// While its silo stops (<see cref="SiloStreamDrain"/>) it starts no new stream: the call fails as lost
-/// with its silo, before any event, and the frontend starts the stream on another grain of the pool.
+/// with its silo, before any event, and the activation, once it carries no stream, deactivates, so the frontend's
+/// next try lands on a silo that stays. Placed on the silo whose gateway took the first call (<see cref="PreferLocalPlacementAttribute"/>):
+/// the pool spreads over the silos as the frontends' calls do over their gateways, and while a silo stops, its
+/// clients have been told to stop sending through it, so no new activation is placed on it.
 /// </summary>
 [Reentrant]
+[PreferLocalPlacement]
 public sealed partial class ChatStreamGrain(ChatStreamExecutor executor, SiloStreamDrain drain, TimeProvider time, ILogger<ChatStreamGrain> logger) : Grain, IChatStreamGrain
 {
     /// <summary>How long a stream waits for a reader to resume it, and an ended stream stays readable.</summary>
@@ -70,7 +75,13 @@ public sealed partial class ChatStreamGrain(ChatStreamExecutor executor, SiloStr
 
             if (drain.IsStopping)
             {
-                // Fails at the first MoveNext, before any event, as a call lost with its silo would.
+                // Fails at the first MoveNext, before any event, as a call lost with its silo would. Without streams of
+                // its own the activation goes, so the caller's next try of this key is placed on a silo that stays.
+                if (_sessions.Count == 0)
+                {
+                    DeactivateOnIdle();
+                }
+
                 throw new SiloUnavailableException("This silo is stopping and starts no new stream; start it on another grain.");
             }
 
@@ -149,6 +160,10 @@ public sealed partial class ChatStreamGrain(ChatStreamExecutor executor, SiloStr
         {
             _sweep?.Dispose();
             _sweep = null;
+            if (drain.IsStopping)
+            {
+                DeactivateOnIdle();
+            }
         }
     }
 

@@ -12,8 +12,9 @@ namespace OrleansGateway.Streaming;
 /// stopping or crashed silo was the caller's Orleans gateway, so its answer never comes) reads on from that count
 /// with <see cref="IChatStreamGrain.ResumeAsync"/>, which Orleans sends through a live gateway. The stream grain,
 /// alive on its own silo, answers every event once, so nothing is repeated or skipped. A loss before the first
-/// event is left to the caller (it may start the stream on another grain); a stream left before its end
-/// (cancelled, or given up) is ended at the grain at once.
+/// event is tried once more on the same grain (starting a stream is idempotent by its id; a stopping silo's idle
+/// activation has gone by then, so the key is placed elsewhere), then left to the caller, which may start the stream
+/// on another grain; a stream left before its end (cancelled, or given up) is ended at the grain at once.
 /// </summary>
 public static partial class ResumableChatStream
 {
@@ -45,7 +46,7 @@ public static partial class ResumableChatStream
                         {
                             hasNext = await events.MoveNextAsync();
                         }
-                        catch (Exception exception) when (received > 0 && !cancellationToken.IsCancellationRequested && IsLost(exception))
+                        catch (Exception exception) when ((received > 0 || attempt == 0) && !cancellationToken.IsCancellationRequested && IsLost(exception))
                         {
                             lost = ExceptionDispatchInfo.Capture(exception);
                             break;
