@@ -1,10 +1,21 @@
 using System.Net;
 using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class StreamSlotTests(SingleSlotGatewayFixture fixture) : IClassFixture<SingleSlotGatewayFixture>
+public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>A provider that allows one request in flight.</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Providers:fake:MaxConcurrency"] = "1",
+    };
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task ChatCompletionsStream_LimitOfOne_SecondStreamWaitsUntilFirstEnds()
     {

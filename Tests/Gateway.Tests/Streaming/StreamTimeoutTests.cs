@@ -5,8 +5,20 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class StreamTimeoutTests(StreamTimeoutGatewayFixture fixture) : IClassFixture<StreamTimeoutGatewayFixture>
+public sealed class StreamTimeoutTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>A 3 s first-token timeout, a 1 s idle timeout and no retries.</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Providers:fake:FirstTokenTimeoutSeconds"] = "3",
+        ["Gateway:Providers:fake:StreamIdleTimeoutSeconds"] = "1",
+        ["Gateway:Providers:fake:MaxRetries"] = "0",
+    };
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private static readonly object s_request = new
     {
         model = "fake/fake-model",
