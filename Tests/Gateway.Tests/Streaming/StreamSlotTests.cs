@@ -47,18 +47,12 @@ public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : IClassFixtu
         Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
     }
 
+    /// <summary>The provider's status once a request waits in its interactive queue.</summary>
     private async Task<OrleansGateway.Providers.ProviderStatus> WaitForQueuedAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            var status = await fixture.ProviderStatusAsync();
-            if (status.QueuedInteractive > 0 || DateTime.UtcNow >= deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(10);
-        }
+        var status = await fixture.ProviderStatusAsync();
+        await Eventually.UntilAsync(async () => (status = await fixture.ProviderStatusAsync()).QueuedInteractive > 0,
+            "a request waiting in the provider's interactive queue", TimeSpan.FromSeconds(5));
+        return status;
     }
 }
