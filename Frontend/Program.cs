@@ -1,6 +1,7 @@
 using OrleansGateway.Hosting;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Batch;
+using OrleansGateway.Frontend.Batches;
 using OrleansGateway.Frontend.Embeddings;
 using OrleansGateway.Frontend.Errors;
 using OrleansGateway.Frontend.Files;
@@ -18,6 +19,7 @@ builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
+builder.AddGatewayBatchesApi();
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.MapEmbeddingsApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
 app.MapFilesApi();
+app.MapBatchesApi();
 
 return await app.RunGatewayHostAsync("frontend");
 

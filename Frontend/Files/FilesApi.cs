@@ -168,6 +168,12 @@ public static class FilesApi
     public static async Task<IResult> ContentAsync(string fileId, IGrainFactory grains, IBlobStore blobs, CancellationToken cancellationToken)
     {
         var record = await grains.GetGrain<IFileGrain>(fileId).GetAsync();
+        if (record?.BatchId is { } batchId)
+        {
+            // A batch's output or error file: written from the batch's stored results as it is read.
+            return TypedResults.Stream(stream => Batches.BatchOutputFile.WriteAsync(stream, grains, batchId, record.BatchErrors, cancellationToken), "application/octet-stream", record.Filename);
+        }
+
         if (record is null || await blobs.OpenReadAsync(record.BlobName, cancellationToken) is not { } content)
         {
             return NotFound(fileId);
@@ -186,7 +192,10 @@ public static class FilesApi
         }
 
         await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).RemoveAsync(fileId);
-        await blobs.DeleteAsync(record.BlobName);
+        if (record.BlobName.Length > 0)
+        {
+            await blobs.DeleteAsync(record.BlobName);
+        }
         return TypedResults.Json(new FileDeletedResponse(fileId, "file", true), FilesJsonContext.Default.FileDeletedResponse);
     }
 
