@@ -8,14 +8,11 @@ namespace OrleansGateway.Tests.Batches;
 /// <summary>
 /// Bad input to <c>/v1/batches</c>: a bad body is a 400 (or 404 for an unknown file) in OpenAI's error shape; bad
 /// lines fail the batch in validation with one error per line (code, message, param, 1-based line), and nothing runs.
+/// One gateway for the class: none of these requests reaches the provider, so they cannot disturb each other.
 /// </summary>
-public sealed class OpenAiBatchesHostileInputTests : IAsyncLifetime
+public sealed class OpenAiBatchesHostileInputTests(OpenAiBatchesClassGateway gateway) : IClassFixture<OpenAiBatchesClassGateway>
 {
-    private OpenAiBatchesFixture _gateway = null!;
-
-    public async Task InitializeAsync() => _gateway = await OpenAiBatchesFixture.StartAsync();
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    private readonly OpenAiBatchesFixture _gateway = gateway.Fixture;
 
     [Fact]
     public async Task Create_BadLines_FailedWithAnErrorPerLineAndNoProviderCall()
