@@ -7,6 +7,7 @@ using OrleansGateway.Frontend.Llm.Streaming;
 using OrleansGateway.Frontend.Llm.Summarization;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi.Batch;
+using OrleansGateway.Frontend.OpenAi.Batches;
 using OrleansGateway.Frontend.OpenAi.Chat;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.OpenAi.Files;
@@ -23,6 +24,7 @@ builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
+builder.AddGatewayBatchesApi();
 
 var app = builder.Build();
 
@@ -47,7 +49,8 @@ app.MapOpenAiSurface()
     .MapEmbeddingsApi()
     .MapProviderStatusApi()
     .MapBatchApi()
-    .MapFilesApi();
+    .MapFilesApi()
+    .MapBatchesApi();
 
 return await app.RunGatewayHostAsync("frontend");
 

@@ -16,4 +16,7 @@ public sealed record BatchJobSpec(
 
     /// <summary>The client's <c>batch_metadata</c> object as raw JSON text, echoed back; null when none was given.</summary>
     [Id(5)] public string? MetadataJson { get; init; }
+
+    /// <summary>When the job's window closes: unfinished then, it ends <see cref="BatchJobStatus.Expired"/>. Null: never.</summary>
+    [Id(6)] public DateTimeOffset? ExpiresAt { get; init; }
 }

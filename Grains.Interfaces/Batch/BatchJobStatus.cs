@@ -1,6 +1,6 @@
 namespace OrleansGateway.Batch;
 
-/// <summary>Where a batch job is: <c>queued</c> → <c>processing</c> → <c>completed</c> | <c>failed</c> | <c>cancelled</c>.</summary>
+/// <summary>Where a batch job is: <c>queued</c> → <c>processing</c> → <c>completed</c> | <c>failed</c> | <c>cancelled</c> | <c>expired</c>.</summary>
 [GenerateSerializer, Alias("gw.BatchJobStatus")]
 public enum BatchJobStatus
 {
@@ -18,4 +18,7 @@ public enum BatchJobStatus
 
     /// <summary>Cancelled by the client; results so far are kept.</summary>
     Cancelled = 4,
+
+    /// <summary>Its window (<see cref="BatchJobSpec.ExpiresAt"/>) closed before every task finished; results so far are kept.</summary>
+    Expired = 5,
 }

@@ -27,4 +27,7 @@ public sealed record BatchJobView(
 
     /// <summary>The client's <c>batch_metadata</c> as raw JSON text.</summary>
     [Id(11)] public string? MetadataJson { get; init; }
+
+    /// <summary>When the job's window closes (null: never).</summary>
+    [Id(12)] public DateTimeOffset? ExpiresAt { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using OrleansGateway.Chat;
+using OrleansGateway.Embeddings;
 
 namespace OrleansGateway.Batch;
 
@@ -14,4 +15,13 @@ public sealed record BatchTask(
 
     /// <summary>The task's temperature; null uses the job's.</summary>
     [Id(3)] public float? Temperature { get; init; }
+
+    /// <summary>
+    /// A whole chat request (an OpenAI batch line's <c>body</c>, mapped as <c>/v1/chat/completions</c> maps it,
+    /// pass-through included), run instead of <see cref="Messages"/> and the job's parameters; its own model. Null for <c>/v1/batch/generate</c>.
+    /// </summary>
+    [Id(4)] public ChatRequest? Chat { get; init; }
+
+    /// <summary>An embeddings request (an OpenAI batch line for <c>/v1/embeddings</c>), run instead of a chat; null otherwise.</summary>
+    [Id(5)] public EmbeddingRequest? Embedding { get; init; }
 }

@@ -1,4 +1,5 @@
 using OrleansGateway.Chat;
+using OrleansGateway.Errors;
 
 namespace OrleansGateway.Batch;
 
@@ -10,4 +11,17 @@ public sealed record BatchTaskResult(
     [property: Id(2)] BatchTaskStatus Status,
     [property: Id(3)] string? Output,
     [property: Id(4)] TokenUsage? Usage,
-    [property: Id(5)] string? Error);
+    [property: Id(5)] string? Error)
+{
+    /// <summary>The whole chat result of a task that ran a <see cref="BatchTask.Chat"/> request.</summary>
+    [Id(6)] public ChatResult? Chat { get; init; }
+
+    /// <summary>The provider's embeddings body of a task that ran a <see cref="BatchTask.Embedding"/> request.</summary>
+    [Id(7)] public byte[]? EmbeddingBody { get; init; }
+
+    /// <summary>The <c>provider/model</c> that answered <see cref="EmbeddingBody"/>.</summary>
+    [Id(8)] public string? AnsweredModel { get; init; }
+
+    /// <summary>The error of a failed task that ran a whole request (its kind gives the status the endpoint would have answered).</summary>
+    [Id(9)] public GatewayError? Failure { get; init; }
+}

@@ -1,6 +1,6 @@
 namespace OrleansGateway.Files;
 
-/// <summary>An uploaded or gateway-written file's metadata; its bytes are in the blob store under <see cref="BlobName"/>.</summary>
+/// <summary>An uploaded or gateway-written file's metadata; its bytes are in the blob store under <see cref="BlobName"/> (or produced from a batch, <see cref="BatchId"/>).</summary>
 [GenerateSerializer, Immutable, Alias("gw.FileRecord")]
 public sealed record FileRecord(
     [property: Id(0)] string Id,
@@ -9,4 +9,14 @@ public sealed record FileRecord(
     [property: Id(3)] long Bytes,
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] long LineCount,
-    [property: Id(6)] string BlobName);
+    [property: Id(6)] string BlobName)
+{
+    /// <summary>
+    /// Set on a <c>batch_output</c> file the gateway produces for an OpenAI batch: its content is written from
+    /// that batch's stored results when read (so it has no blob, and <see cref="BlobName"/> is empty).
+    /// </summary>
+    [Id(7)] public string? BatchId { get; init; }
+
+    /// <summary>With <see cref="BatchId"/>: the batch's error file (failed, cancelled, expired lines) rather than its output file.</summary>
+    [Id(8)] public bool BatchErrors { get; init; }
+}

@@ -17,6 +17,9 @@ public sealed partial class BatchJobGrain
                 case BatchJobStatus.Failed:
                     Failed(logger, jobId, error ?? string.Empty);
                     break;
+                case BatchJobStatus.Expired:
+                    Expired(logger, jobId, completed + failed, tasks);
+                    break;
                 default:
                     Cancelled(logger, jobId, completed + failed, tasks);
                     break;
@@ -34,6 +37,9 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 1513, Level = LogLevel.Information, Message = "Batch {JobId}: cancelled with {Done} of {Tasks} task(s) done")]
         public static partial void Cancelled(ILogger logger, string jobId, int done, int tasks);
+
+        [LoggerMessage(EventId = 1521, Level = LogLevel.Information, Message = "Batch {JobId}: its window closed with {Done} of {Tasks} task(s) done; expired")]
+        public static partial void Expired(ILogger logger, string jobId, int done, int tasks);
 
 
         [LoggerMessage(EventId = 1515, Level = LogLevel.Information, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]

@@ -154,9 +154,19 @@ public sealed partial class BatchJobGrain(
                 return;
             }
 
+            if (BatchJobLifecycle.IsExpired(state.State, time.GetUtcNow()))
+            {
+                await FinishAsync(BatchJobStatus.Expired);
+                return;
+            }
+
             _window = new InFlightWindow(options.Value.InFlightFor(provider.MaxConcurrency));
             var pacer = new PassPacer();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, _stopping.Token);
+            // The window's end stops the pass like a cancel; what finished is kept.
+            using var expiry = state.State.ExpiresAt is { } expiresAt
+                ? new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (expiresAt - time.GetUtcNow()).Ticks)), time)
+                : new CancellationTokenSource();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, _stopping.Token, expiry.Token);
             while (Running)
             {
                 var fresh = _freshlySubmitted;
@@ -169,9 +179,9 @@ public sealed partial class BatchJobGrain(
                     break;
                 }
 
-                if (_progress.Done >= state.State.TaskCount)
+                if (_progress.Done >= state.State.TaskCount || BatchJobLifecycle.IsExpired(state.State, time.GetUtcNow()))
                 {
-                    await FinishAsync(BatchJobStatus.Completed);
+                    await FinishAsync(_progress.Done >= state.State.TaskCount ? BatchJobStatus.Completed : BatchJobStatus.Expired);
                     break;
                 }
 
@@ -186,7 +196,7 @@ public sealed partial class BatchJobGrain(
                 }
             }
 
-            if (state.State.Status == BatchJobStatus.Cancelled)
+            if (state.State.Status is BatchJobStatus.Cancelled or BatchJobStatus.Expired)
             {
                 // Results that landed while running tasks were cancelled count too.
                 _progress.CopyTo(state.State);

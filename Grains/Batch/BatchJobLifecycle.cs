@@ -4,14 +4,17 @@ namespace OrleansGateway.Batch;
 
 /// <summary>
 /// A job's status changes on its stored state, and the view clients see: queued → processing →
-/// completed | failed | cancelled. Every end (completed, failed, cancelled) goes through
+/// completed | failed | cancelled | expired. Every end goes through
 /// <see cref="Finish"/>, so each records the same things.
 /// </summary>
 public static class BatchJobLifecycle
 {
+    /// <summary>Whether a job's window has closed at <paramref name="now"/>.</summary>
+    public static bool IsExpired(BatchJobState state, DateTimeOffset now) => state.ExpiresAt is { } at && now >= at;
+
     /// <summary>Whether a job in <paramref name="status"/> is over (nothing runs any more).</summary>
     public static bool IsTerminal(BatchJobStatus status) =>
-        status is BatchJobStatus.Completed or BatchJobStatus.Failed or BatchJobStatus.Cancelled;
+        status is BatchJobStatus.Completed or BatchJobStatus.Failed or BatchJobStatus.Cancelled or BatchJobStatus.Expired;
 
     /// <summary>A queued job starts processing now; false when it was not queued (nothing changed).</summary>
     public static bool Start(BatchJobState state, DateTimeOffset now)
@@ -31,7 +34,7 @@ public static class BatchJobLifecycle
     {
         if (!IsTerminal(status))
         {
-            throw new ArgumentOutOfRangeException(nameof(status), status, "A job finishes completed, failed or cancelled.");
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A job finishes completed, failed, cancelled or expired.");
         }
 
         state.Status = status;
@@ -61,6 +64,7 @@ public static class BatchJobLifecycle
             CompletedAt = state.CompletedAt,
             Error = state.Error,
             MetadataJson = state.MetadataJson,
+            ExpiresAt = state.ExpiresAt,
         };
     }
 }

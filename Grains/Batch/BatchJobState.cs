@@ -46,6 +46,9 @@ public sealed class BatchJobState
     /// <summary>Whether the job is known to be in the registry's list.</summary>
     [Id(17)] public bool Listed { get; set; }
 
+    /// <summary>When the job's window closes (an OpenAI batch's <c>completion_window</c>); null: never.</summary>
+    [Id(18)] public DateTimeOffset? ExpiresAt { get; set; }
+
     /// <summary>The state of a job just submitted: queued, with the spec's parameters.</summary>
     public static BatchJobState Submitted(BatchJobSpec spec, int tasksPerGrain, DateTimeOffset now) => new()
     {
@@ -58,5 +61,6 @@ public sealed class BatchJobState
         TasksPerGrain = tasksPerGrain,
         Status = BatchJobStatus.Queued,
         SubmittedAt = now,
+        ExpiresAt = spec.ExpiresAt,
     };
 }

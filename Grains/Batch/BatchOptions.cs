@@ -63,6 +63,12 @@ public sealed class BatchOptions
     /// </summary>
     public int MaxListedJobs { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long an OpenAI batch's <c>completion_window</c> (<c>"24h"</c>, the only value accepted) really lasts: a
+    /// batch unfinished then ends <c>expired</c>. Default: 24 hours; shorter for tests.
+    /// </summary>
+    public TimeSpan OpenAiCompletionWindow { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The in-flight window for a provider of that concurrency.</summary>
     public int InFlightFor(int providerMaxConcurrency) => MaxInFlightPerJob ?? Math.Max(1, providerMaxConcurrency * 2);
 }

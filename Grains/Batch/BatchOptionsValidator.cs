@@ -24,6 +24,11 @@ internal sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
             failures.Add($"{prefix}:MaxMetadataBytes must be positive (was {options.MaxMetadataBytes}).");
         }
 
+        if (options.OpenAiCompletionWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:OpenAiCompletionWindow must be positive (was {options.OpenAiCompletionWindow}).");
+        }
+
         if (options.TasksPerGrain is <= 0 or > 10_000)
         {
             failures.Add($"{prefix}:TasksPerGrain must be between 1 and 10000 (was {options.TasksPerGrain}).");

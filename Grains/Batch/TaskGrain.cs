@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
 using OrleansGateway.Chat;
+using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
 
@@ -25,6 +26,7 @@ public sealed partial class TaskGrain(
     [PersistentState("batch-tasks", GatewayStorage.Name)] IPersistentState<TaskGrainInputState> input,
     [PersistentState("batch-results", GatewayStorage.Name)] IPersistentState<TaskGrainResultState> results,
     ChatExecutor executor,
+    EmbeddingExecutor embeddings,
     IBlobStore blobs,
     Serializer serializer,
     IOptions<BatchOptions> options,
@@ -38,6 +40,7 @@ public sealed partial class TaskGrain(
     /// </summary>
     private readonly Dictionary<int, Task<TimeSpan?>> _runs = [];
     private readonly CancellationTokenSource _cancel = new();
+    private BatchTaskRunner _runner = null!;
     private TaskGroupBlobs _blobs = null!;
     private CoalescingWriter<TaskResultEntry[]> _writer = null!;
     private ProviderRefusals _refusals = null!;
@@ -49,6 +52,7 @@ public sealed partial class TaskGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        _runner = new BatchTaskRunner(executor, embeddings);
         _blobs = new TaskGroupBlobs(Key, blobs, serializer, settings, time);
         _refusals = new ProviderRefusals(settings.ProviderWaitLimit, time);
         _writer = new CoalescingWriter<TaskResultEntry[]>(
@@ -152,7 +156,13 @@ public sealed partial class TaskGrain(
             // What the last successful write stored: a result only in memory is still pending here.
             var entry = await _blobs.LoadResultAsync(_storedEntries[local]);
             var usage = entry.Status == BatchTaskStatus.Completed ? new TokenUsage(entry.PromptTokens, entry.CompletionTokens, entry.TotalTokens) : null;
-            items.Add(new BatchTaskResult(index, batchTasks[local].Id, entry.Status, entry.Output, usage, entry.Error));
+            items.Add(new BatchTaskResult(index, batchTasks[local].Id, entry.Status, entry.Output, usage, entry.Error)
+            {
+                Chat = entry.Chat,
+                EmbeddingBody = entry.EmbeddingBody,
+                AnsweredModel = entry.AnsweredModel,
+                Failure = entry.Failure,
+            });
         }
 
         return items.MoveToImmutable();
@@ -201,10 +211,11 @@ public sealed partial class TaskGrain(
     /// <summary>One run of batch task <paramref name="local"/>: the completion, then its result recorded and stored.</summary>
     private async Task<TimeSpan?> RunBatchTaskAsync(int local, CancellationToken cancellationToken)
     {
-        ChatOutcome outcome;
+        TaskResultEntry result;
+        GatewayError? error;
         try
         {
-            outcome = await executor.CompleteAsync(input.State.RequestFor(local), cancellationToken);
+            (result, error) = await _runner.RunAsync(input.State, local, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -214,16 +225,16 @@ public sealed partial class TaskGrain(
             throw;
         }
 
-        if (!outcome.Succeeded && cancellationToken.IsCancellationRequested && outcome.Error.Kind == GatewayErrorKind.Cancelled)
+        if (error is not null && cancellationToken.IsCancellationRequested && error.Kind == GatewayErrorKind.Cancelled)
         {
             // Cancelled with its job: no result, the task stays pending.
             throw new OperationCanceledException(cancellationToken);
         }
 
-        if (!outcome.Succeeded && _refusals.KeepsPending(local, outcome.Error, out var retryAfter))
+        if (error is not null && _refusals.KeepsPending(local, error, out var retryAfter))
         {
             // The provider turned it away (circuit open, queue full, rate limited): the job's next pass runs it again.
-            Log.WaitingForProvider(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, retryAfter);
+            Log.WaitingForProvider(logger, input.State.JobId, input.State.FirstIndex + local, error.Kind, retryAfter);
             return retryAfter;
         }
 
@@ -234,7 +245,7 @@ public sealed partial class TaskGrain(
             return null;
         }
 
-        var final = await _blobs.StoreResultAsync(local, TaskResultEntry.Of(outcome),
+        var final = await _blobs.StoreResultAsync(local, result,
             (exception, attempts) => Log.ResultNotStored(logger, input.State.JobId, input.State.FirstIndex + local, attempts, exception));
         if (results.State.Entries[local].IsFinal)
         {
@@ -244,9 +255,9 @@ public sealed partial class TaskGrain(
         }
 
         results.State.Entries[local] = final;
-        if (!outcome.Succeeded)
+        if (error is not null)
         {
-            Log.TaskFailed(logger, input.State.JobId, input.State.FirstIndex + local, outcome.Error.Kind, outcome.Error.Message);
+            Log.TaskFailed(logger, input.State.JobId, input.State.FirstIndex + local, error.Kind, error.Message);
         }
 
         _writer.MarkChanged();

@@ -7,8 +7,10 @@ namespace OrleansGateway.Batch;
 /// Where a task group's large things go: inputs over <see cref="BatchOptions.MaxInlineInputBytes"/>
 /// to one blob at submission, each final result over <see cref="BatchOptions.MaxInlineResultBytes"/>
 /// to its own write-once blob before it is recorded, so grain state stays small whatever the
-/// provider answers. Everything else stays inline in grain state. Blobs hold the Orleans-serialized
-/// values (every field, including fields added later).
+/// provider answers. Whole requests and whole results (an OpenAI batch line's <see cref="BatchTask.Chat"/>,
+/// <see cref="BatchTask.Embedding"/>, and what they answered) always go to blobs: grain storage may serialize
+/// state as JSON, which cannot read every type they hold (an immutable dictionary), while blobs hold the
+/// Orleans-serialized values (every field, including fields added later). Everything else stays inline.
 /// </summary>
 public sealed class TaskGroupBlobs(string groupKey, IBlobStore blobs, Serializer serializer, BatchOptions options, TimeProvider time)
 {
@@ -43,7 +45,7 @@ public sealed class TaskGroupBlobs(string groupKey, IBlobStore blobs, Serializer
     {
         var tasks = input.Tasks;
         var serialized = serializer.SerializeToArray(tasks);
-        if (serialized.Length <= options.MaxInlineInputBytes)
+        if (serialized.Length <= options.MaxInlineInputBytes && !tasks.Exists(t => t.Chat is not null || t.Embedding is not null))
         {
             await writeState();
             return;
@@ -85,7 +87,7 @@ public sealed class TaskGroupBlobs(string groupKey, IBlobStore blobs, Serializer
     public async Task<TaskResultEntry> StoreResultAsync(int local, TaskResultEntry entry, Action<Exception, int>? gaveUp = null)
     {
         var serialized = serializer.SerializeToArray(entry);
-        if (serialized.Length <= options.MaxInlineResultBytes)
+        if (serialized.Length <= options.MaxInlineResultBytes && entry.Chat is null && entry.EmbeddingBody is null && entry.Failure is null)
         {
             return entry;
         }

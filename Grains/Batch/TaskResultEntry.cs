@@ -1,4 +1,5 @@
 using OrleansGateway.Chat;
+using OrleansGateway.Errors;
 
 namespace OrleansGateway.Batch;
 
@@ -23,6 +24,18 @@ public sealed class TaskResultEntry
     /// state; the state then keeps only its status and token counts. Null when the entry is inline.
     /// </summary>
     [Id(6)] public string? Blob { get; set; }
+
+    /// <summary>The whole chat result, kept for a task that ran a whole request (<see cref="BatchTask.Chat"/>).</summary>
+    [Id(7)] public ChatResult? Chat { get; set; }
+
+    /// <summary>The provider's embeddings body of a task that ran <see cref="BatchTask.Embedding"/>.</summary>
+    [Id(8)] public byte[]? EmbeddingBody { get; set; }
+
+    /// <summary>The <c>provider/model</c> that answered <see cref="EmbeddingBody"/>.</summary>
+    [Id(9)] public string? AnsweredModel { get; set; }
+
+    /// <summary>The error of a failed task that ran a whole request, kept whole for the error file.</summary>
+    [Id(10)] public GatewayError? Failure { get; set; }
 
     /// <summary>Whether the task has its final result.</summary>
     public bool IsFinal => Status != BatchTaskStatus.Pending;

@@ -3,10 +3,17 @@ using OrleansGateway.Storage;
 
 namespace OrleansGateway.Files;
 
-/// <summary>The list of files in creation order, served in pages (newest first by default), filtered by purpose.</summary>
+/// <summary>
+/// The list of files in creation order, served in pages (newest first by default), filtered by purpose. It keeps
+/// the newest <see cref="MaxListedFiles"/>: older ones leave the list (each stays readable by its id), so its one
+/// storage record (about 80 bytes a file) stays well inside an Azure Table entity (1 MiB).
+/// </summary>
 public sealed class FileRegistryGrain(
     [PersistentState("file-registry", GatewayStorage.Name)] IPersistentState<FileRegistryState> state) : Grain, IFileRegistryGrain
 {
+    /// <summary>Files listed at most; adding one more drops the oldest from the list.</summary>
+    public const int MaxListedFiles = 10_000;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         state.State.Files ??= [];
@@ -21,6 +28,11 @@ public sealed class FileRegistryGrain(
         }
 
         state.State.Files.Add(new FileRegistryEntry { FileId = fileId, Purpose = purpose });
+        if (state.State.Files.Count > MaxListedFiles)
+        {
+            state.State.Files.RemoveRange(0, state.State.Files.Count - MaxListedFiles);
+        }
+
         await state.WriteStateAsync();
     }
 

@@ -164,9 +164,15 @@ public static class FilesApi
     }
 
     /// <summary><c>GET /v1/files/{file_id}/content</c>: the bytes, streamed from the blob store.</summary>
-    public static async Task<Results<FileStreamHttpResult, ErrorResult>> ContentAsync(string fileId, IGrainFactory grains, IBlobStore blobs, CancellationToken cancellationToken)
+    public static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ErrorResult>> ContentAsync(string fileId, IGrainFactory grains, IBlobStore blobs, CancellationToken cancellationToken)
     {
         var record = await grains.GetGrain<IFileGrain>(fileId).GetAsync();
+        if (record?.BatchId is { } batchId)
+        {
+            // A batch's output or error file: written from the batch's stored results as it is read.
+            return TypedResults.Stream(stream => Batches.BatchOutputFile.WriteAsync(stream, grains, batchId, record.BatchErrors, cancellationToken), "application/octet-stream", record.Filename);
+        }
+
         if (record is null || await blobs.OpenReadAsync(record.BlobName, cancellationToken) is not { } content)
         {
             return NotFound(fileId);
@@ -185,7 +191,11 @@ public static class FilesApi
         }
 
         await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).RemoveAsync(fileId);
-        await blobs.DeleteAsync(record.BlobName);
+        if (record.BlobName.Length > 0)
+        {
+            // A batch's output or error file has no blob.
+            await blobs.DeleteAsync(record.BlobName);
+        }
         return TypedResults.Json(new FileDeletedResponse(fileId, "file", true), GatewayJsonContext.Default.FileDeletedResponse);
     }
 

@@ -75,6 +75,30 @@ public sealed class TaskGroupBlobsTests
     }
 
     [Fact]
+    public async Task StoreResultAsync_WholeChatResultEvenIfSmall_GoesToItsBlob()
+    {
+        var blobs = Blobs();
+        var entry = new TaskResultEntry { Status = BatchTaskStatus.Completed, Output = "hi", Chat = new ChatResult("c1", "fake/m", "hi", "stop", TokenUsage.Zero, 1) };
+
+        var stub = await blobs.StoreResultAsync(0, entry);
+
+        Assert.Equal("batch/job-1/0/results/0", stub.Blob);
+        Assert.Null(stub.Chat);
+        Assert.Equal("c1", (await blobs.LoadResultAsync(stub)).Chat!.Id);
+    }
+
+    [Fact]
+    public async Task StoreInputsAsync_WholeRequestsEvenIfSmall_GoToTheBlob()
+    {
+        var input = Input(count: 1, promptBytes: 1);
+        input.Tasks[0] = input.Tasks[0] with { Chat = new ChatRequest("fake/m", input.Tasks[0].Messages) };
+
+        await Blobs().StoreInputsAsync(input, () => Task.CompletedTask);
+
+        Assert.Equal("batch/job-1/0/tasks", input.TasksBlob);
+    }
+
+    [Fact]
     public async Task LoadResultAsync_BlobGone_FailedEntry()
     {
         var entry = await Blobs().LoadResultAsync(new TaskResultEntry { Status = BatchTaskStatus.Completed, Blob = "batch/job-1/0/results/9" });

@@ -1,0 +1,131 @@
+#pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Batch;
+using OpenAI.Files;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Batch;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Batches;
+
+/// <summary>
+/// The embedded gateway on loopback Kestrel with the official OpenAI .NET <see cref="OpenAIFileClient"/> and
+/// <see cref="BatchClient"/> pointed at it, as a user's program would be; two providers (<c>fake</c>, <c>fake2</c>)
+/// on one fake provider server. Helpers upload a JSON Lines file, create a batch and read it back as JSON.
+/// </summary>
+public sealed class OpenAiBatchesFixture : IAsyncDisposable
+{
+    private OpenAiBatchesFixture(FakeProviderServer provider, GatewayApplication app, Uri address)
+    {
+        Provider = provider;
+        App = app;
+        Address = address;
+        var client = new OpenAIClient(new ApiKeyCredential("gateway-secret"), new OpenAIClientOptions { Endpoint = new Uri(address, "/v1") });
+        Files = client.GetOpenAIFileClient();
+        Batches = client.GetBatchClient();
+        Http = new HttpClient { BaseAddress = address };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "gateway-secret");
+    }
+
+    public FakeProviderServer Provider { get; }
+
+    public GatewayApplication App { get; }
+
+    public Uri Address { get; }
+
+    public OpenAIFileClient Files { get; }
+
+    public BatchClient Batches { get; }
+
+    /// <summary>Raw HTTP with the gateway's key, for what the official client does not expose.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Starts a fake provider and the gateway with <paramref name="settings"/> added to the defaults.</summary>
+    public static async Task<OpenAiBatchesFixture> StartAsync(IDictionary<string, string?>? settings = null, Func<FakeRequest, FakeReply>? behavior = null)
+    {
+        var provider = await FakeProviderServer.StartAsync();
+        if (behavior is not null)
+        {
+            provider.Behavior = behavior;
+        }
+
+        var all = new Dictionary<string, string?>
+        {
+            ["SECRET_TOKEN"] = "gateway-secret",
+            ["Gateway:Providers:fake2:BaseUrl"] = provider.BaseUrl,
+            ["Gateway:Providers:fake2:ApiKey"] = "fake-key",
+            ["Gateway:Providers:fake2:MaxConcurrency"] = "4",
+            ["Gateway:Providers:fake2:RetryBaseDelayMilliseconds"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = new GatewayApplication(provider, all);
+        return new OpenAiBatchesFixture(provider, app, app.StartKestrel());
+    }
+
+    /// <summary>A batch input line for <c>/v1/chat/completions</c>.</summary>
+    public static string ChatLine(string customId, string prompt, string model = "fake/fake-model", object? extra = null)
+    {
+        var body = new Dictionary<string, object?> { ["model"] = model, ["messages"] = new[] { new { role = "user", content = prompt } } };
+        if (extra is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
+            {
+                body[property.Name] = property.Value;
+            }
+        }
+
+        return JsonSerializer.Serialize(new { custom_id = customId, method = "POST", url = "/v1/chat/completions", body });
+    }
+
+    /// <summary>Uploads <paramref name="lines"/> (one request a line) with purpose <c>batch</c>; its file id.</summary>
+    public async Task<string> UploadAsync(IEnumerable<string> lines)
+    {
+        var text = string.Join("\n", lines) + "\n";
+        OpenAIFile file = await Files.UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), "input.jsonl", FileUploadPurpose.Batch);
+        return file.Id;
+    }
+
+    /// <summary>Creates a batch through <see cref="BatchClient"/>; the operation and the batch object it answered.</summary>
+    public async Task<(CreateBatchOperation Operation, JsonElement Batch)> CreateAsync(string fileId, string endpoint = "/v1/chat/completions", object? metadata = null)
+    {
+        var request = BinaryContent.Create(BinaryData.FromObjectAsJson(new { input_file_id = fileId, endpoint, completion_window = "24h", metadata }));
+        var operation = await Batches.CreateBatchAsync(request, waitUntilCompleted: false);
+        return (operation, Parse(operation.GetRawResponse().Content));
+    }
+
+    /// <summary>The batch object, read back through the operation.</summary>
+    public static async Task<JsonElement> ReadAsync(CreateBatchOperation operation) =>
+        Parse((await operation.GetBatchAsync(new RequestOptions())).GetRawResponse().Content);
+
+    /// <summary>Polls the batch until <paramref name="condition"/> holds (30 s at most).</summary>
+    public static Task<JsonElement> WaitAsync(CreateBatchOperation operation, Func<JsonElement, bool> condition, string what) =>
+        BatchPolling.UntilAsync(() => ReadAsync(operation), condition, last => $"The batch did not reach {what}; last: {last}", TimeSpan.FromSeconds(30));
+
+    /// <summary>Polls the batch until its status is <paramref name="status"/>.</summary>
+    public static Task<JsonElement> WaitForStatusAsync(CreateBatchOperation operation, string status) =>
+        WaitAsync(operation, batch => batch.GetProperty("status").GetString() == status, "status " + status);
+
+    /// <summary>A batch file downloaded through <see cref="OpenAIFileClient"/>, one JSON document per line.</summary>
+    public async Task<List<JsonElement>> DownloadLinesAsync(string fileId)
+    {
+        BinaryData content = await Files.DownloadFileAsync(fileId);
+        return [.. content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+    }
+
+    public static JsonElement Parse(BinaryData data) => JsonDocument.Parse(data.ToMemory()).RootElement.Clone();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
+}
