@@ -290,6 +290,7 @@ public sealed partial class TaskGrain(
             TopP = input.State.TopP,
             Priority = RequestPriority.Batch,
             IncludeStreamUsage = false,
+            BatchJobId = input.State.JobId,
         };
 
         var outcome = await CompleteWaitingForProviderAsync(request, local, cancellationToken);
