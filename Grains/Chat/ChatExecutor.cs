@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansGateway.Errors;
-using OrleansGateway.Hosting;
+using OrleansGateway.Cluster;
 using OrleansGateway.Providers;
 using OrleansGateway.Telemetry;
 

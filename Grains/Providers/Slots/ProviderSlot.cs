@@ -1,6 +1,6 @@
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
-using OrleansGateway.Hosting;
+using OrleansGateway.Cluster;
 
 namespace OrleansGateway.Providers;
 
