@@ -7,6 +7,7 @@ using OrleansGateway.Embeddings;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway;
 
@@ -41,6 +42,8 @@ public static class GatewayServiceCollectionExtensions
     {
         services.AddGatewayOptions();
         services.TryAddSingleton<IJitterSource, SharedRandomJitterSource>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));

@@ -25,4 +25,7 @@ public sealed record ChatRequest(
 
     /// <summary>The OpenAI surface's raw messages and unowned fields, forwarded unchanged; null on the <c>/llm</c> surface.</summary>
     [Id(13)] public OpenAiPassThrough? PassThrough { get; init; }
+
+    /// <summary>The batch job a task's request runs for; tags the request's provider-call spans (<c>gateway.batch.job_id</c>).</summary>
+    [Id(14)] public string? BatchJobId { get; init; }
 }

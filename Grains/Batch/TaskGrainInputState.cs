@@ -51,6 +51,7 @@ public sealed class TaskGrainInputState
             TopP = TopP,
             Priority = RequestPriority.Batch,
             IncludeStreamUsage = false,
+            BatchJobId = JobId,
         };
     }
 }

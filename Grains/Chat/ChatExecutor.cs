@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansGateway.Errors;
 using OrleansGateway.Cluster;
 using OrleansGateway.Providers;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Chat;
 
@@ -23,6 +25,7 @@ public sealed partial class ChatExecutor : IDisposable
     private readonly ProviderChatCaller _caller;
     private readonly TimeProvider _time;
     private readonly IJitterSource _jitter;
+    private readonly GatewayMetrics _metrics;
     private readonly ILogger<ChatExecutor> _logger;
 
     // One pool per provider, which also saves GetGrain's reflection (3.5 us, 1.3 KB) on every call.
@@ -34,6 +37,7 @@ public sealed partial class ChatExecutor : IDisposable
         ProviderChatCaller caller,
         TimeProvider time,
         IJitterSource jitter,
+        GatewayMetrics metrics,
         ILogger<ChatExecutor> logger,
         IHostApplicationLifetime? lifetime = null)
     {
@@ -42,6 +46,7 @@ public sealed partial class ChatExecutor : IDisposable
         _caller = caller;
         _time = time;
         _jitter = jitter;
+        _metrics = metrics;
         _logger = logger;
         // Kept slots go back while the silo still answers, not when the container is disposed after it stopped.
         lifetime?.ApplicationStopping.Register(static state => ((ChatExecutor)state!).Dispose(), this);
@@ -63,8 +68,12 @@ public sealed partial class ChatExecutor : IDisposable
     /// <summary>Runs a non-streaming completion.</summary>
     public async Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
     {
-        var (result, _, error) = await RunCandidatesAsync(Candidates(request), request.Priority,
-            (route, options, _, ct) => _caller.CompleteAsync(route, options, request, ct), keepSlotOnSuccess: false, cancellationToken).ConfigureAwait(false);
+        var (result, _, error) = await RunCandidatesAsync(Candidates(request), ProviderCallContext.Of(request), async (attempt, ct) =>
+        {
+            var result = await _caller.CompleteAsync(attempt.Route, attempt.Options, request, ct).ConfigureAwait(false);
+            attempt.Telemetry.Succeeded(result.Id, result.FinishReason, result.Usage);
+            return result;
+        }, keepSlotOnSuccess: false, cancellationToken).ConfigureAwait(false);
         return result is not null ? ChatOutcome.Success(result) : ChatOutcome.Failure(error!);
     }
 
@@ -73,19 +82,22 @@ public sealed partial class ChatExecutor : IDisposable
     /// candidate in turn through <see cref="RunUnderSlotWithRetriesAsync"/> (slot, retries, backoff) until one
     /// answers. An unknown provider is skipped (<see cref="ProviderErrors.UnknownProvider"/>); a cancelled call
     /// stops the loop. Returns the answer and the candidate that gave it, or the last candidate's error. With
-    /// <paramref name="keepSlotOnSuccess"/> the answer's slot is left to the answer's owner (a stream holds it until it ends).
+    /// <paramref name="keepSlotOnSuccess"/> the answer's slot and telemetry are left to the answer's owner (a
+    /// stream holds them until it ends); otherwise the attempt ends with its answer.
     /// </summary>
     internal async Task<(T? Value, ProviderRoute? Route, GatewayError? Error)> RunCandidatesAsync<T>(
         IEnumerable<ProviderRoute> candidates,
-        RequestPriority priority,
-        Func<ProviderRoute, ProviderOptions, ProviderSlot, CancellationToken, Task<T>> call,
+        ProviderCallContext context,
+        Func<ProviderAttempt, CancellationToken, Task<T>> call,
         bool keepSlotOnSuccess,
         CancellationToken cancellationToken)
         where T : class
     {
         GatewayError? lastError = null;
+        var candidate = -1;
         foreach (var route in candidates)
         {
+            candidate++;
             var options = _registry.FindOptions(route.Provider);
             if (options is null)
             {
@@ -93,10 +105,14 @@ public sealed partial class ChatExecutor : IDisposable
                 continue;
             }
 
+            if (candidate > 0 && _metrics.Fallbacks.Enabled)
+            {
+                _metrics.Fallbacks.Add(1, new TagList { { GatewayTelemetry.ProviderName, route.Provider }, { GatewayTelemetry.RequestModel, route.Model } });
+            }
+
             try
             {
-                var value = await RunUnderSlotWithRetriesAsync(
-                    route, options, priority, (slot, ct) => call(route, options, slot, ct), keepSlotOnSuccess, cancellationToken).ConfigureAwait(false);
+                var value = await RunUnderSlotWithRetriesAsync(route, options, context, candidate, call, keepSlotOnSuccess, cancellationToken).ConfigureAwait(false);
                 return (value, route, null);
             }
             catch (ProviderCallException exception)
@@ -140,15 +156,16 @@ public sealed partial class ChatExecutor : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="attempt"/> under a fresh <see cref="ProviderSlot"/> per attempt, retrying it as the
+    /// Runs <paramref name="call"/> as attempts under a fresh <see cref="ProviderSlot"/> each, retrying as the
     /// provider's options say and releasing the slot before any backoff. With <paramref name="keepSlotOnSuccess"/>
-    /// the slot of the successful attempt is left to the result's owner; otherwise it is released.
+    /// the successful attempt's slot and telemetry are left to the result's owner; otherwise they end here.
     /// </summary>
     private async Task<T> RunUnderSlotWithRetriesAsync<T>(
         ProviderRoute route,
         ProviderOptions options,
-        RequestPriority priority,
-        Func<ProviderSlot, CancellationToken, Task<T>> attempt,
+        ProviderCallContext context,
+        int candidate,
+        Func<ProviderAttempt, CancellationToken, Task<T>> call,
         bool keepSlotOnSuccess,
         CancellationToken cancellationToken)
     {
@@ -156,16 +173,30 @@ public sealed partial class ChatExecutor : IDisposable
         var pool = PoolOf(route.Provider);
         for (var attemptNumber = 0; ; attemptNumber++)
         {
-            var slot = await ProviderSlot.AcquireAsync(pool, options, priority, _time, cancellationToken).ConfigureAwait(false);
+            var telemetry = ProviderCallTelemetry.Start(
+                _metrics, _time, context.Operation, route, context.RequestedModel, candidate, attemptNumber + 1, context.Priority, context.Streamed, context.BatchJobId);
+            ProviderSlot slot;
+            try
+            {
+                slot = await ProviderSlot.AcquireAsync(pool, options, context.Priority, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProviderCallException exception)
+            {
+                telemetry.Failed(exception.Error);
+                throw;
+            }
+
+            telemetry.SlotAcquired(slot.Reused);
             T result;
             try
             {
-                result = await attempt(slot, cancellationToken).ConfigureAwait(false);
+                result = await call(new ProviderAttempt(route, options, slot, telemetry), cancellationToken).ConfigureAwait(false);
             }
             catch (ProviderCallException exception)
             {
                 // The slot goes back before any backoff: a waiting retry holds no slot.
                 slot.Release(exception.CountsAsProviderFailure ? CallOutcome.ProviderFailure : CallOutcome.Neutral);
+                telemetry.Failed(exception.Error);
                 if (!exception.Retryable || attemptNumber >= options.MaxRetries)
                 {
                     throw;
@@ -173,23 +204,37 @@ public sealed partial class ChatExecutor : IDisposable
 
                 var delay = BackoffDelay(options, attemptNumber, exception.RetryAfter);
                 Log.Retrying(_logger, route.FullName, attemptNumber + 1, delay, exception.LogMessage);
+                if (_metrics.Retries.Enabled)
+                {
+                    _metrics.Retries.Add(1, new TagList
+                    {
+                        { GatewayTelemetry.ProviderName, route.Provider },
+                        { GatewayTelemetry.RequestModel, route.Model },
+                        { GatewayTelemetry.ErrorType, ProviderCallTelemetry.ErrorTypeOf(exception.Error) },
+                    });
+                }
+
                 await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 slot.Release(CallOutcome.Neutral);
-                throw new ProviderCallException(new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider }, retryable: false);
+                var cancelled = new GatewayError(GatewayErrorKind.Cancelled, "The request was cancelled.") { Provider = route.Provider };
+                telemetry.Failed(cancelled);
+                throw new ProviderCallException(cancelled, retryable: false);
             }
-            catch
+            catch (Exception exception)
             {
                 slot.Release(CallOutcome.Neutral);
+                telemetry.Failed(new GatewayError(GatewayErrorKind.Internal, exception.Message));
                 throw;
             }
 
             if (!keepSlotOnSuccess)
             {
                 slot.Release(CallOutcome.Success);
+                telemetry.Succeeded(null, null, null);
             }
 
             return result;

@@ -6,6 +6,7 @@ using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Embeddings;
 
@@ -26,13 +27,20 @@ public sealed class EmbeddingExecutor(
     {
         // The candidates are worked out as for a chat: same fallback rules, same configured chains, same loop.
         var (body, route, error) = await chat.RunCandidatesAsync(
-            chat.Candidates(new ChatRequest(request.Model, []) { Fallbacks = request.Fallbacks }), request.Priority,
-            (candidate, options, _, ct) => CallAsync(candidate, options, request, ct), keepSlotOnSuccess: false, cancellationToken).ConfigureAwait(false);
+            chat.Candidates(new ChatRequest(request.Model, []) { Fallbacks = request.Fallbacks }),
+            new ProviderCallContext(ProviderCallContext.Embeddings, request.Model, request.Priority),
+            async (attempt, ct) =>
+            {
+                var (answer, inputTokens) = await CallAsync(attempt.Route, attempt.Options, request, ct).ConfigureAwait(false);
+                attempt.Telemetry.Succeeded(null, null, inputTokens is { } tokens ? new TokenUsage(tokens, 0, tokens) : null);
+                return answer;
+            },
+            keepSlotOnSuccess: false, cancellationToken).ConfigureAwait(false);
         return body is not null ? EmbeddingOutcome.Success(body, route!.Value.FullName) : EmbeddingOutcome.Failure(error!);
     }
 
-    /// <summary>One attempt against one provider, bounded by its timeout.</summary>
-    private async Task<byte[]> CallAsync(ProviderRoute route, ProviderOptions options, EmbeddingRequest request, CancellationToken cancellationToken)
+    /// <summary>One attempt against one provider, bounded by its timeout: the body, and the input tokens it reports.</summary>
+    private async Task<(byte[] Body, int? InputTokens)> CallAsync(ProviderRoute route, ProviderOptions options, EmbeddingRequest request, CancellationToken cancellationToken)
     {
         var client = registry.GetEmbeddingClient(route.Provider, options, route.Model);
         using var content = WriteBody(request, route.Model);
@@ -43,8 +51,7 @@ public sealed class EmbeddingExecutor(
         {
             var result = await client.GenerateEmbeddingsAsync(content, new RequestOptions { CancellationToken = linked.Token }).ConfigureAwait(false);
             var body = result.GetRawResponse().Content.ToArray();
-            EnsureEmbeddings(body);
-            return body;
+            return (body, ReadEmbeddings(body));
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -76,8 +83,11 @@ public sealed class EmbeddingExecutor(
         return BinaryContent.Create(new BinaryData(buffer.WrittenMemory));
     }
 
-    /// <summary>Throws <see cref="FormatException"/> unless the body is an object with a <c>data</c> array.</summary>
-    private static void EnsureEmbeddings(byte[] body)
+    /// <summary>
+    /// Throws <see cref="FormatException"/> unless the body is an object with a <c>data</c> array; returns its
+    /// <c>usage.prompt_tokens</c>, null when it has none.
+    /// </summary>
+    private static int? ReadEmbeddings(byte[] body)
     {
         try
         {
@@ -87,6 +97,11 @@ public sealed class EmbeddingExecutor(
             {
                 throw new FormatException("the embeddings body has no 'data' array");
             }
+
+            return document.RootElement.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object
+                && usage.TryGetProperty("prompt_tokens"u8, out var tokens) && tokens.TryGetInt32(out var count)
+                ? count
+                : null;
         }
         catch (JsonException exception)
         {

@@ -4,6 +4,7 @@ using Orleans.Runtime.Placement;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Providers;
 
@@ -23,6 +24,7 @@ public sealed partial class ProviderGrain(
     ProviderClientRegistry registry,
     ProviderGrainMoves moves,
     IClusterMembershipService membership,
+    GatewayMetrics metrics,
     TimeProvider time,
     ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
@@ -35,6 +37,7 @@ public sealed partial class ProviderGrain(
     private ProviderOptions? _options;
     private string _name = string.Empty;
     private bool _moving;
+    private IDisposable? _gauges;
 
     private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
 
@@ -60,6 +63,8 @@ public sealed partial class ProviderGrain(
 
         await state.WriteStateAsync(cancellationToken);
         moves.Activated(_name, this.AsReference<IProviderGrain>());
+        _gauges = metrics.TrackProvider(_name, () => new ProviderGaugeReading(
+            MaxConcurrency, _leases.Count, _waiters.InteractiveCount, _waiters.BatchCount, _circuit.StateNow));
         if (moves.IsStopping)
         {
             // Placed on a silo that is already stopping: go on at once to the next one.
@@ -75,6 +80,7 @@ public sealed partial class ProviderGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         moves.Deactivated(_name);
+        _gauges?.Dispose();
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !moves.HandsOverAtShutdown)
         {
             // Embedded mode: the process ends and its in-memory storage with it; a write now would only fail.

@@ -1,3 +1,4 @@
+using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 
@@ -7,9 +8,12 @@ namespace OrleansGateway.Streaming;
 /// A provider stream that has sent its first token, with the provider slot it holds. Disposing it
 /// cancels the provider request and releases its <see cref="ProviderSlot"/>.
 /// </summary>
-internal sealed class ActiveStream(ProviderRoute route, ProviderSlot slot, ProviderStream stream)
+internal sealed class ActiveStream(ProviderAttempt attempt, ProviderStream stream)
 {
-    public ProviderRoute Route { get; } = route;
+    public ProviderRoute Route { get; } = attempt.Route;
+
+    /// <summary>The attempt that opened the stream; its telemetry ends when the stream does.</summary>
+    public ProviderAttempt Attempt { get; } = attempt;
 
     public ProviderStream Stream { get; } = stream;
 
@@ -32,7 +36,10 @@ internal sealed class ActiveStream(ProviderRoute route, ProviderSlot slot, Provi
         }
     }
 
-    /// <summary>Ends the provider request and releases the slot, reporting how the call went.</summary>
+    /// <summary>
+    /// Ends the provider request and releases the slot, reporting how the call went; an attempt whose
+    /// telemetry has not ended yet (its consumer went away) ends as cancelled.
+    /// </summary>
     public async Task CloseAsync(CallOutcome outcome)
     {
         try
@@ -41,7 +48,8 @@ internal sealed class ActiveStream(ProviderRoute route, ProviderSlot slot, Provi
         }
         finally
         {
-            slot.Release(outcome);
+            Attempt.Slot.Release(outcome);
+            Attempt.Telemetry.Failed(new GatewayError(GatewayErrorKind.Cancelled, "The stream's consumer went away.") { Provider = Route.Provider });
         }
     }
 }

@@ -5,6 +5,7 @@ using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Streaming;
 
@@ -52,6 +53,7 @@ public sealed partial class ChatStreamExecutor(
                         Log.StreamBroken(logger, model, failure.Error.Kind, failure.LogMessage);
                     }
 
+                    active.Attempt.Telemetry.Failed(failure.Error);
                     yield return ChatStreamEvent.Failed(failure.Error);
                     yield break;
                 }
@@ -61,6 +63,7 @@ public sealed partial class ChatStreamExecutor(
                     outcome = CallOutcome.Success;
                     var all = text.ToString();
                     var usage = active.Stream.Usage ?? estimator.Estimate(request, all);
+                    active.Attempt.Telemetry.Succeeded(active.Stream.CompletionId, active.Stream.FinishReason ?? "stop", usage);
                     yield return ChatStreamEvent.Completed(id, model, created, all, active.Stream.FinishReason ?? "stop", usage);
                     yield break;
                 }
@@ -87,9 +90,15 @@ public sealed partial class ChatStreamExecutor(
     {
         var (stream, _, error) = await chat.RunCandidatesAsync(
             chat.Candidates(request),
-            request.Priority,
-            async (route, options, slot, ct) => new ActiveStream(
-                route, slot, await ProviderStream.OpenAsync(registry.GetChatClient(route.Provider, options, route.Model), route, options, request, time, redactor, ct)),
+            ProviderCallContext.Of(request, streamed: true),
+            async (attempt, ct) =>
+            {
+                var client = registry.GetChatClient(attempt.Route.Provider, attempt.Options, attempt.Route.Model);
+                var opened = await ProviderStream.OpenAsync(client, attempt.Route, attempt.Options, request, time, redactor, ct);
+                // It opens once the provider has sent its first token.
+                attempt.Telemetry.FirstChunk();
+                return new ActiveStream(attempt, opened);
+            },
             keepSlotOnSuccess: true,
             cancellationToken);
         return (stream, error);
