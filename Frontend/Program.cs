@@ -10,6 +10,7 @@ using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Frontend.Telemetry;
+using OrleansGateway.Operations;
 
 InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
@@ -18,6 +19,7 @@ builder.AddGatewayOrleans();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
+builder.Services.AddGatewayOperations("frontend");
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.MapEmbeddingsApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
 app.MapFilesApi();
+app.MapOperationsPage();
 
 return await app.RunGatewayHostAsync("frontend");
 
