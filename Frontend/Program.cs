@@ -1,15 +1,20 @@
-using OrleansGateway.Hosting;
 using OrleansGateway.Frontend.Auth;
-using OrleansGateway.Frontend.Batch;
-using OrleansGateway.Frontend.Embeddings;
-using OrleansGateway.Frontend.Errors;
-using OrleansGateway.Frontend.Files;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
+using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Llm.Classification;
+using OrleansGateway.Frontend.Llm.Streaming;
+using OrleansGateway.Frontend.Llm.Summarization;
 using OrleansGateway.Frontend.Llm;
+using OrleansGateway.Frontend.OpenAi.Batch;
+using OrleansGateway.Frontend.OpenAi.Chat;
+using OrleansGateway.Frontend.OpenAi.Embeddings;
+using OrleansGateway.Frontend.OpenAi.Files;
+using OrleansGateway.Frontend.OpenAi.Models;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Frontend.Telemetry;
+using OrleansGateway.Hosting;
 using OrleansGateway.Operations;
 
 InlineSocketCompletions.EnableUnlessConfigured();
@@ -27,14 +32,27 @@ app.UseRequestId();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 
+// Open: GET /health.
 app.MapHealthApi();
-app.MapLlmApi();
-app.MapOpenAiApi();
-app.MapEmbeddingsApi();
-app.MapProviderStatusApi();
-app.MapBatchApi();
-app.MapFilesApi();
-app.MapOperationsPage();
+
+// The documented API: GET /, /llm/* (its error body, gateway keys).
+app.MapLlmSurface()
+    .MapGenerationApi()
+    .MapGenerationStreamApi()
+    .MapClassificationApi()
+    .MapSummarizationApi();
+
+// The OpenAI-compatible API: /v1/* (OpenAI's error object, gateway keys).
+app.MapOpenAiSurface()
+    .MapChatCompletionsApi()
+    .MapModelsApi()
+    .MapEmbeddingsApi()
+    .MapProviderStatusApi()
+    .MapBatchApi()
+    .MapFilesApi();
+
+// The operations page (issue 18): GET /operations, its assets and /operations/status (gateway keys, HTTP Basic too).
+app.MapFrontendOperationsPage();
 
 return await app.RunGatewayHostAsync("frontend");
 

@@ -1,4 +1,5 @@
 using OrleansGateway.Hosting;
+using OrleansGateway.Hosting.Operations;
 using OrleansGateway.Operations;
 using Orleans.Dashboard;
 using OrleansGateway.Silo.Dashboard;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
 using Orleans.Runtime;
 using OrleansGateway.Chat;
+using OrleansGateway.Cluster;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Streaming;
@@ -71,7 +72,7 @@ public sealed partial class ChatDispatcher
             {
                 return ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && IsLostWithSilo(exception))
+            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }
@@ -110,7 +111,7 @@ public sealed partial class ChatDispatcher
                     {
                         next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
                     }
-                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && IsLostWithSilo(exception))
+                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && SiloLossPolicy.IsLostWithSilo(exception))
                     {
                         LogRetry(_logger, exception.GetType().Name);
                         retry = true;
@@ -171,11 +172,6 @@ public sealed partial class ChatDispatcher
             LogStreamDisposeFailed(_logger, exception.Message);
         }
     }
-
-    /// <summary>Whether a grain call failed because the silo running it went away (worth one retry).</summary>
-    public static bool IsLostWithSilo(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
-            or System.TimeoutException or ClientNotAvailableException;
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "A grain call was lost with its silo ({Exception}); retrying once")]
     private static partial void LogRetry(ILogger logger, string exception);

@@ -9,7 +9,7 @@ namespace OrleansGateway.Operations;
 /// status and the cluster's tokens per minute, and the newest batch jobs from the <see cref="IBatchRegistryGrain"/>.
 /// A part that does not answer within <see cref="PartTimeout"/> is left out and named in the errors.
 /// </summary>
-public sealed class OperationsStatusReader(IGrainFactory grains, IOptions<GatewayOptions> gateway, TimeProvider time)
+public sealed class OperationsStatusReader(IGrainFactory grains, IOptions<ProvidersOptions> gateway, TimeProvider time)
 {
     /// <summary>The longest wait for any one grain.</summary>
     public static readonly TimeSpan PartTimeout = TimeSpan.FromSeconds(5);

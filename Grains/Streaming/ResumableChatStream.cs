@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using OrleansGateway.Chat;
-using OrleansGateway.Hosting;
+using OrleansGateway.Cluster;
 
 namespace OrleansGateway.Streaming;
 
@@ -74,14 +74,14 @@ public static partial class ResumableChatStream
                     await DisposeQuietlyAsync(events, logger);
                 }
 
-                giveUpAt ??= time.GetUtcNow() + SiloLossRetry.Deadline;
+                giveUpAt ??= time.GetUtcNow() + SiloLossPolicy.Deadline;
                 if (time.GetUtcNow() >= giveUpAt)
                 {
                     lost!.Throw();
                 }
 
                 Log.Resuming(logger, lost!.SourceException.GetType().Name, received);
-                await Task.Delay(SiloLossRetry.Pause(attempt), time, cancellationToken);
+                await Task.Delay(SiloLossPolicy.Pause(attempt), time, cancellationToken);
             }
         }
         finally
@@ -96,7 +96,7 @@ public static partial class ResumableChatStream
 
     /// <summary>Whether a grain call of the stream may have been lost on its way back while the stream grain lives on.</summary>
     private static bool IsLost(Exception exception) =>
-        SiloLossRetry.IsSiloLoss(exception) || exception is TimeoutException or EnumerationAbortedException;
+        SiloLossPolicy.IsLostWithSilo(exception) || exception is EnumerationAbortedException;
 
     private static async Task EndQuietlyAsync(IChatStreamGrain grain, Guid streamId, ILogger logger)
     {

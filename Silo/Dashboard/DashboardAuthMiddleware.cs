@@ -34,7 +34,7 @@ public sealed class DashboardAuthMiddleware(RequestDelegate next, IConfiguration
     /// <summary>The dashboard and, beside it, the gateway's operations page.</summary>
     private static bool IsProtected(PathString path) =>
         path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments(Operations.OperationsPageApi.DefaultPrefix, StringComparison.OrdinalIgnoreCase);
+        || path.StartsWithSegments(OrleansGateway.Hosting.Operations.OperationsPageApi.DefaultPrefix, StringComparison.OrdinalIgnoreCase);
 
     private bool IsAuthorized(HttpRequest request)
     {

@@ -5,14 +5,25 @@ using System.Text.RegularExpressions;
 using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Cluster;
 using OrleansGateway.Tests.Infrastructure;
-using OrleansGateway.Tests.Streaming;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Operations;
 
 /// <summary>The operations page (issue 18): its status JSON, and the page itself rendered in headless Chromium.</summary>
-public sealed partial class OperationsPageTests(OperationsGatewayFixture fixture, ITestOutputHelper output) : IClassFixture<OperationsGatewayFixture>
+public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, ITestOutputHelper output) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>An open gateway whose <c>fake</c> provider takes two calls at a time, so a batch moves visibly.</summary>
+    private const int ProviderLimit = 2;
+
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Providers:fake:MaxConcurrency"] = ProviderLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task Status_WithARunningBatch_ListsTheProviderAndTheJobNewestFirst()
     {
@@ -29,7 +40,7 @@ public sealed partial class OperationsPageTests(OperationsGatewayFixture fixture
         var root = json.RootElement;
         Assert.Equal("frontend", root.GetProperty("host").GetString());
         var fake = root.GetProperty("providers").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "fake");
-        Assert.Equal(OperationsGatewayFixture.ProviderLimit, fake.GetProperty("limit").GetInt32());
+        Assert.Equal(ProviderLimit, fake.GetProperty("limit").GetInt32());
         Assert.Equal("Closed", fake.GetProperty("circuit").GetString(), ignoreCase: true);
         var ids = root.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()).ToList();
         Assert.True(ids.IndexOf(newer) >= 0 && ids.IndexOf(newer) < ids.IndexOf(older), $"jobs newest first: expected {newer} before {older} in [{string.Join(", ", ids)}]");
@@ -88,7 +99,7 @@ public sealed partial class OperationsPageTests(OperationsGatewayFixture fixture
 
             var text = Tags().Replace(first, " ");
             Assert.True(first.Contains("data-provider=\"fake\"", StringComparison.Ordinal), $"The rendered page lists no provider 'fake'. Page text: {text[..Math.Min(text.Length, 2000)]}");
-            Assert.Matches($@"\d+ / {OperationsGatewayFixture.ProviderLimit}\b", text);
+            Assert.Matches($@"\d+ / {ProviderLimit}\b", text);
             Assert.True(firstDone is not null, $"The rendered page lists no job {job}. Page text: {text[..Math.Min(text.Length, 2000)]}");
             Assert.True(laterDone > firstDone, $"Job {job}'s progress did not move between two renderings: {firstDone}, then {laterDone}.");
             output.WriteLine($"progress of {job}: {firstDone}, then {laterDone} of 60; screenshot: {screenshot}");

@@ -11,9 +11,20 @@ namespace OrleansGateway.Tests.Streaming;
 /// The stream grain's half of resuming a stream: a reading call that is given up (as when its answer was lost with a
 /// gateway silo) leaves the stream running, and <see cref="IChatStreamGrain.ResumeAsync"/> reads on from the caller's count.
 /// </summary>
-public sealed class StreamResumeTests(OneStreamGrainGatewayFixture fixture) : IClassFixture<OneStreamGrainGatewayFixture>
+public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>Every stream through the grains, all to one stream grain activation.</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Streaming:StreamGrainPoolSize"] = "1",
+        ["Gateway:Chat:InProcessWhenEmbedded"] = "false",
+    };
+
     private const int Chunks = 12;
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private IChatStreamGrain Grain => fixture.Gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IChatStreamGrain>(0);
 
