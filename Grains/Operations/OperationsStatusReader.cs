@@ -34,7 +34,8 @@ public sealed class OperationsStatusReader(IGrainFactory grains, IOptions<Provid
         return new OperationsStatus(
             time.GetUtcNow(),
             host,
-            [.. providers.Select(p => p with { TokensPerMinute = tokensPerMinute?.GetValueOrDefault(p.Name) ?? (tokensPerMinute is null ? null : 0) })],
+            // No report in the last minute (nothing used tokens, or no process records the GenAI histogram): unknown, not 0.
+            [.. providers.Select(p => p with { TokensPerMinute = tokensPerMinute is { Count: > 0 } t ? t.GetValueOrDefault(p.Name) : null })],
             jobs,
             errors);
     }
