@@ -16,6 +16,7 @@ using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Frontend.Telemetry;
 using OrleansGateway.Hosting;
+using OrleansGateway.Operations;
 
 InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
@@ -25,6 +26,7 @@ builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
 builder.AddGatewayBatchesApi();
+builder.Services.AddGatewayOperations("frontend");
 
 var app = builder.Build();
 
@@ -51,6 +53,9 @@ app.MapOpenAiSurface()
     .MapBatchApi()
     .MapFilesApi()
     .MapBatchesApi();
+
+// The operations page (issue 18): GET /operations, its assets and /operations/status (gateway keys, HTTP Basic too).
+app.MapFrontendOperationsPage();
 
 return await app.RunGatewayHostAsync("frontend");
 

@@ -1,4 +1,6 @@
 using OrleansGateway.Hosting;
+using OrleansGateway.Hosting.Operations;
+using OrleansGateway.Operations;
 using Orleans.Dashboard;
 using OrleansGateway.Silo.Dashboard;
 using OrleansGateway.Silo.Health;
@@ -8,6 +10,7 @@ InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewaySilo();
+builder.Services.AddGatewayOperations("silo", DashboardAuthMiddleware.PathPrefix + "/");
 
 var app = builder.Build();
 
@@ -15,6 +18,7 @@ app.UseDashboardAuth();
 
 app.MapSiloHealthApi();
 app.MapOrleansDashboard(routePrefix: DashboardAuthMiddleware.PathPrefix);
+app.MapOperationsPage();
 
 return await app.RunGatewayHostAsync("silo");
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace OrleansGateway.Silo.Dashboard;
 
 /// <summary>
-/// When <c>SECRET_TOKEN</c> is set, the dashboard under <see cref="PathPrefix"/> asks for it the way a
+/// When <c>SECRET_TOKEN</c> is set, the dashboard under <see cref="PathPrefix"/> (and the operations page beside it) asks for it the way a
 /// browser can give it: HTTP Basic with any user name and the token as password (or
 /// <c>Authorization: Bearer &lt;token&gt;</c> for scripts).
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class DashboardAuthMiddleware(RequestDelegate next, IConfiguration
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_tokenDigest is null || !context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase) || IsAuthorized(context.Request))
+        if (_tokenDigest is null || !IsProtected(context.Request.Path) || IsAuthorized(context.Request))
         {
             return next(context);
         }
@@ -30,6 +30,11 @@ public sealed class DashboardAuthMiddleware(RequestDelegate next, IConfiguration
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"Orleans Dashboard\", charset=\"UTF-8\"";
         return context.Response.WriteAsync("The dashboard needs SECRET_TOKEN as the password (HTTP Basic, any user name).");
     }
+
+    /// <summary>The dashboard and, beside it, the gateway's operations page.</summary>
+    private static bool IsProtected(PathString path) =>
+        path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(OrleansGateway.Hosting.Operations.OperationsPageApi.DefaultPrefix, StringComparison.OrdinalIgnoreCase);
 
     private bool IsAuthorized(HttpRequest request)
     {

@@ -70,6 +70,11 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
         output.WriteLine($"control (5 s before): {control.Count} requests ({control.Count(o => o.Stream)} streams), longest {longestControl.TotalSeconds:0.00} s");
         output.WriteLine($"from SIGTERM on: {after.Count} requests ({after.Count(o => o.Stream)} streams), {failed.Count} failed ({failed.Count(o => o.Stream)} streams), longest {longestAfter.TotalSeconds:0.00} s");
         output.WriteLine($"peak in flight at the provider: {peak} (limit {ClusterFixture.ProviderLimit})");
+        foreach (var slow in after.OrderByDescending(o => o.Duration).Take(3))
+        {
+            output.WriteLine($"slowest: {(slow.Stream ? "stream" : "completion")} through {slow.Frontend}, +{(slow.Started - stoppedAt).TotalSeconds:0.00} s to +{(slow.Ended - stoppedAt).TotalSeconds:0.00} s ({slow.Duration.TotalSeconds:0.00} s)");
+        }
+
         foreach (var second in after.GroupBy(o => (int)Math.Floor((o.Ended - stoppedAt).TotalSeconds)).OrderBy(g => g.Key))
         {
             output.WriteLine($"{second.Key,4} s after SIGTERM: {second.Count(o => o.Succeeded)} ok, {second.Count(o => !o.Succeeded)} failed, longest {second.Max(o => o.Duration).TotalSeconds:0.00} s");

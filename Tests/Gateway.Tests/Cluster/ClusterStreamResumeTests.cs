@@ -27,70 +27,83 @@ public sealed class ClusterStreamResumeTests(ClusterFixture cluster, ITestOutput
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Rounds a test may take: a round in which no stream read happened to be in flight through the lost connection
+    /// (all running streams were on the victim) proves nothing and is repeated after the victim is back.
+    /// </summary>
+    private const int MaxRounds = 3;
+
     [Fact]
     public async Task Sigterm_GatewaySiloWhileStreamsRunOnTheOther_EveryStreamArrivesWholeAndOnce()
     {
-        var (victim, survivor) = await PickVictimAsync();
-        var resumedBefore = ResumeLines();
-        var run = new StreamRun(cluster);
-        using var stop = new CancellationTokenSource();
-        var running = run.RunAsync(workersPerFrontend: 2, stop.Token);
-        await run.WaitForCompletedAsync(4);
+        var resumes = 0;
+        for (var round = 1; round <= MaxRounds && resumes == 0; round++)
+        {
+            var (victim, survivor) = await PickVictimAsync();
+            var resumedBefore = ResumeLines();
+            var run = new StreamRun(cluster);
+            using var stop = new CancellationTokenSource();
+            var running = run.RunAsync(workersPerFrontend: 2, stop.Token);
+            await run.WaitForCompletedAsync(4);
 
-        var stoppedAt = run.Now;
-        output.WriteLine($"SIGTERM to {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
-        await victim.Process!.StopAsync(TimeSpan.FromSeconds(90));
-        var exitedAfter = run.Now - stoppedAt;
+            var stoppedAt = run.Now;
+            output.WriteLine($"round {round}: SIGTERM to {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
+            await victim.Process!.StopAsync(TimeSpan.FromSeconds(90));
+            var exitedAfter = run.Now - stoppedAt;
 
-        // Streams started after the exit run on the survivor alone.
-        await run.WaitForCompletedAsync(run.Outcomes.Count + 4);
-        stop.Cancel();
-        await running;
+            // Streams started after the exit run on the survivor alone.
+            await run.WaitForCompletedAsync(run.Outcomes.Count + 4);
+            stop.Cancel();
+            await running;
 
-        var resumes = ResumeLines() - resumedBefore;
-        Report(run, stoppedAt, exitedAfter, resumes);
-        var after = run.Outcomes.Where(o => o.Ended >= stoppedAt).ToList();
-        var broken = after.Where(o => o.Error is not null).ToList();
-        Assert.True(broken.Count == 0,
-            $"{broken.Count} of {after.Count} streams ending from SIGTERM of {victim.Name} on were not whole: "
-            + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - stoppedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + cluster.Tails());
-        Assert.True(resumes > 0, $"No frontend resumed a stream: no stream read was in flight when {victim.Name}'s gateway closed, so this run proves nothing.\n{cluster.Tails()}");
+            resumes = ResumeLines() - resumedBefore;
+            Report(run, stoppedAt, exitedAfter, resumes);
+            var after = run.Outcomes.Where(o => o.Ended >= stoppedAt).ToList();
+            var broken = after.Where(o => o.Error is not null).ToList();
+            Assert.True(broken.Count == 0,
+                $"{broken.Count} of {after.Count} streams ending from SIGTERM of {victim.Name} on were not whole: "
+                + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - stoppedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + cluster.Tails());
+            await RestartAsync(victim, survivor);
+        }
 
-        await RestartAsync(victim, survivor);
+        Assert.True(resumes > 0, $"No frontend resumed a stream in {MaxRounds} rounds: no stream read was in flight when the victim's gateway closed, so the test proved nothing.\n{cluster.Tails()}");
     }
 
     [Fact]
     public async Task KillNine_GatewaySiloWhileStreamsRunOnTheOther_StreamsOnTheSurvivorArriveWholeAndOnce()
     {
-        var (victim, survivor) = await PickVictimAsync();
-        var resumedBefore = ResumeLines();
-        var run = new StreamRun(cluster);
-        using var stop = new CancellationTokenSource();
-        var running = run.RunAsync(workersPerFrontend: 2, stop.Token);
-        await run.WaitForCompletedAsync(4);
+        var resumes = 0;
+        for (var round = 1; round <= MaxRounds && resumes == 0; round++)
+        {
+            var (victim, survivor) = await PickVictimAsync();
+            var resumedBefore = ResumeLines();
+            var run = new StreamRun(cluster);
+            using var stop = new CancellationTokenSource();
+            var running = run.RunAsync(workersPerFrontend: 2, stop.Token);
+            await run.WaitForCompletedAsync(4);
 
-        var killedAt = run.Now;
-        output.WriteLine($"kill -9 of {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
-        victim.Process!.KillHard();
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        await run.WaitForCompletedAsync(run.Outcomes.Count + 6);
-        stop.Cancel();
-        await running;
+            var killedAt = run.Now;
+            output.WriteLine($"round {round}: kill -9 of {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
+            victim.Process!.KillHard();
+            await run.WaitForCompletedAsync(run.Outcomes.Count + 6);
+            stop.Cancel();
+            await running;
 
-        var resumes = ResumeLines() - resumedBefore;
-        Report(run, killedAt, null, resumes);
+            resumes = ResumeLines() - resumedBefore;
+            Report(run, killedAt, null, resumes);
 
-        // A stream whose grain ran on the killed silo dies with its provider request; it may end with the one error that
-        // says so (never a partial text without an error). Every other stream must be whole.
-        var after = run.Outcomes.Where(o => o.Ended >= killedAt).ToList();
-        var broken = after.Where(o => o.Error is not null && !o.Error.Contains("lost with the silo that ran it", StringComparison.Ordinal)).ToList();
-        Assert.True(broken.Count == 0,
-            $"{broken.Count} of {after.Count} streams ending from kill -9 of {victim.Name} on were not whole (other than those whose grain died with it): "
-            + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - killedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + cluster.Tails());
-        Assert.True(resumes > 0, $"No frontend resumed a stream after kill -9 of {victim.Name}.\n{cluster.Tails()}");
-        Assert.True(after.Count(o => o.Error is null) >= 6, $"Too few whole streams after the kill.\n{cluster.Tails()}");
+            // A stream whose grain ran on the killed silo dies with its provider request; it may end with the one error that
+            // says so (never a partial text without an error). Every other stream must be whole.
+            var after = run.Outcomes.Where(o => o.Ended >= killedAt).ToList();
+            var broken = after.Where(o => o.Error is not null && !o.Error.Contains("lost with the silo that ran it", StringComparison.Ordinal)).ToList();
+            Assert.True(broken.Count == 0,
+                $"{broken.Count} of {after.Count} streams ending from kill -9 of {victim.Name} on were not whole (other than those whose grain died with it): "
+                + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - killedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + cluster.Tails());
+            Assert.True(after.Count(o => o.Error is null) >= 6, $"Too few whole streams after the kill.\n{cluster.Tails()}");
+            await RestartAsync(victim, survivor);
+        }
 
-        await RestartAsync(victim, survivor);
+        Assert.True(resumes > 0, $"No frontend resumed a stream in {MaxRounds} rounds of kill -9: every stream read in flight was on the killed silo.\n{cluster.Tails()}");
     }
 
     /// <summary>The silo that does not hold the provider's grain, so only the gateway connection and the stream grains there go away.</summary>

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansGateway.Tests.Cluster;
+
+/// <summary>The operations page on a silo: beside the Orleans Dashboard, behind the same key, showing the cluster's providers.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterOperationsPageTests(ClusterFixture cluster) : IAsyncLifetime
+{
+    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task OperationsPage_OnASilo_NeedsTheDashboardKeyAndLinksToTheDashboard()
+    {
+        var baseUrl = cluster.Silos[0].Process!.BaseUrl;
+        foreach (var path in new[] { "/operations", "/operations/status" })
+        {
+            using var anonymous = await cluster.Http.GetAsync(baseUrl + path);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        var html = await GetAsync(baseUrl + "/operations");
+        Assert.Contains("href=\"/dashboard/\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-status=\"/operations/status\"", html, StringComparison.Ordinal);
+
+        using var status = JsonDocument.Parse(await GetAsync(baseUrl + "/operations/status"));
+        Assert.Equal("silo", status.RootElement.GetProperty("host").GetString());
+        var fake = status.RootElement.GetProperty("providers").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "fake");
+        Assert.Equal(ClusterFixture.ProviderLimit, fake.GetProperty("limit").GetInt32());
+        Assert.Empty(status.RootElement.GetProperty("errors").EnumerateArray());
+    }
+
+    private async Task<string> GetAsync(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + ClusterFixture.SecretToken)));
+        using var response = await cluster.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+}
