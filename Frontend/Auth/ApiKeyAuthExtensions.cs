@@ -1,13 +1,17 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansGateway.Frontend.Keys;
 
 namespace OrleansGateway.Frontend.Auth;
 
-/// <summary>Registers and applies API key authentication.</summary>
+/// <summary>Registers and applies API key authentication: the admin keys and virtual keys (their look-up, prices and limits).</summary>
 public static partial class ApiKeyAuthExtensions
 {
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services)
     {
         services.TryAddSingleton<ApiKeyValidator>();
+        services.TryAddSingleton<VirtualKeyAuthenticator>();
+        services.TryAddSingleton<KeyPrices>();
+        services.TryAddSingleton<KeyGate>();
         return services;
     }
 
