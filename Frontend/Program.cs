@@ -2,7 +2,6 @@ using OrleansGateway.Frontend.Admin;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.Llm.Classification;

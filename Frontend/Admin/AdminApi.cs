@@ -1,5 +1,4 @@
 using OrleansGateway.Frontend.Auth;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.Admin;
 

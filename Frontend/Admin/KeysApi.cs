@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Keys;
 using OrleansGateway.Secrets;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace OrleansGateway.Frontend.Http;
 

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Frontend.Admin;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Keys;
 
 namespace OrleansGateway.Frontend.Keys;

@@ -1,13 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 

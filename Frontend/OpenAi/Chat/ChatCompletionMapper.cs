@@ -4,7 +4,6 @@ using System.Text.Json;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 

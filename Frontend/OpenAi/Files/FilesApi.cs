@@ -2,14 +2,12 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrleansGateway.Errors;
 using OrleansGateway.Files;
 using OrleansGateway.Frontend.Auth;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.OpenAi.Files;

@@ -206,4 +206,32 @@ public sealed class KeysApiTests(KestrelGatewayFixture fixture) : IClassFixture<
         Assert.True(key.GetProperty("spend").GetDecimal() <= 40m);
         Assert.Equal(0, key.GetProperty("in_flight").GetInt32());
     }
+
+    [Fact]
+    public async Task VirtualKey_Stream_SettledWithTheStreamsUsage_AndTheParallelSlotComesBack()
+    {
+        var (id, secret) = await CreateKeyAsync(new { name = "streams", max_parallel_requests = 1 });
+        using var client = Client(secret);
+        using (var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions",
+            new { model = "fake/fake-model", max_tokens = 10, stream = true, messages = new[] { new { role = "user", content = "Say hello." } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var admin = Client();
+        await Eventually.UntilAsync(async () =>
+        {
+            var key = await GatewayApplication.ReadJsonAsync(await admin.GetAsync($"/admin/keys/{id}"));
+            return key.GetProperty("in_flight").GetInt32() == 0;
+        }, "the stream's reservation to end", TimeSpan.FromSeconds(5));
+        var usage = await GatewayApplication.ReadJsonAsync(await admin.GetAsync($"/admin/keys/{id}/usage"));
+        var day = Assert.Single(usage.GetProperty("data").EnumerateArray());
+        Assert.Equal(1, day.GetProperty("requests").GetInt64());
+        Assert.True(day.GetProperty("output_tokens").GetInt64() > 0, day.ToString());
+
+        var own = await GatewayApplication.ReadJsonAsync(await client.GetAsync("/v1/usage"));
+        Assert.Equal(id, own.GetProperty("key_id").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/chat/completions", Chat())).StatusCode);
+    }
 }
