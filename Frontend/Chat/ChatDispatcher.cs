@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansGateway.Chat;
+using OrleansGateway.Cluster;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Keys;
@@ -23,6 +24,7 @@ public sealed partial class ChatDispatcher
     private readonly IOptions<StreamingOptions> _streaming;
     private readonly ILogger<ChatDispatcher> _logger;
     private readonly KeyGate _keys;
+    private readonly TimeProvider _time;
 
     // Set in embedded mode: the executors the chat grains would run, in this same process.
     private readonly ChatExecutor? _localChat;
@@ -48,6 +50,7 @@ public sealed partial class ChatDispatcher
         _grains = grains;
         _streaming = streaming;
         _logger = logger;
+        _time = services.GetRequiredService<TimeProvider>();
         if (mode == GatewayHostMode.Embedded && execution.Value.InProcessWhenEmbedded)
         {
             _localChat = services.GetRequiredService<ChatExecutor>();
@@ -107,7 +110,7 @@ public sealed partial class ChatDispatcher
             {
                 return ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && IsLostWithSilo(exception))
+            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }
@@ -168,7 +171,7 @@ public sealed partial class ChatDispatcher
         var received = false;
         for (var attempt = 0; ; attempt++)
         {
-            var events = (_localStreams is { } local ? local.StreamAsync(request, cancellationToken) : NextStreamGrain().StreamAsync(request, cancellationToken))
+            var events = (_localStreams is { } local ? local.StreamAsync(request, cancellationToken) : NextStreamGrain().StreamResumableAsync(request, _time, _logger, cancellationToken))
                 .GetAsyncEnumerator(cancellationToken);
             var retry = false;
             try
@@ -184,7 +187,7 @@ public sealed partial class ChatDispatcher
                     {
                         next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
                     }
-                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && IsLostWithSilo(exception))
+                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && SiloLossPolicy.IsLostWithSilo(exception))
                     {
                         LogRetry(_logger, exception.GetType().Name);
                         retry = true;
@@ -245,11 +248,6 @@ public sealed partial class ChatDispatcher
             LogStreamDisposeFailed(_logger, exception.Message);
         }
     }
-
-    /// <summary>Whether a grain call failed because the silo running it went away (worth one retry).</summary>
-    public static bool IsLostWithSilo(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
-            or System.TimeoutException or ClientNotAvailableException;
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "A grain call was lost with its silo ({Exception}); retrying once")]
     private static partial void LogRetry(ILogger logger, string exception);

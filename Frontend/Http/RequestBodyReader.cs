@@ -12,7 +12,7 @@ namespace OrleansGateway.Frontend.Http;
 /// Reads a JSON request body with the source-generated context and turns every way it can be
 /// wrong (missing, too large, malformed, wrong types) into a clear error instead of an exception.
 /// </summary>
-public sealed class RequestBodyReader(IOptions<GatewayOptions> options)
+public sealed class RequestBodyReader(IOptions<ProvidersOptions> options)
 {
     private const long LargeBodyBytes = 64 * 1024;
 

@@ -9,7 +9,7 @@ namespace OrleansGateway.Streaming;
 /// enumerator lives in its grain activation, so deactivating the activation cuts the stream after its first byte.
 /// In a cluster, when the silo leaves the active stage (before Orleans deactivates its grains) the stream grains
 /// here start no new stream (the frontend starts it on another grain of the pool) and the silo waits for the open
-/// ones to end, for up to two thirds of its shutdown timeout (<c>Gateway:ShutdownTimeoutSeconds</c>).
+/// ones to end, for up to two thirds of its shutdown timeout (<c>Gateway:Hosting:ShutdownTimeoutSeconds</c>).
 /// </summary>
 public sealed partial class SiloStreamDrain(IOptions<HostOptions> host, TimeProvider time, ILogger<SiloStreamDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
 {

@@ -11,12 +11,13 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Cluster mode when <c>ConnectionStrings:redis</c> or <c>Orleans:Clustering</c> is set (after a
     /// start-up check that Redis and Azure Table storage answer), otherwise a single local silo.
-    /// Adds the dashboard, the services the grains need, and a draining shutdown.
+    /// Adds the dashboard, the services the grains need, the hosting options
+    /// (<c>Gateway:Hosting</c>, validated at start) and a draining shutdown.
     /// </summary>
     public static WebApplicationBuilder AddGatewaySilo(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddGatewayClusterShorthands(silo: true);
-        builder.Services.AddGatewayShutdown(builder.Configuration);
+        builder.Services.AddGatewayHosting();
         builder.Services.AddGatewayCore();
         builder.Services.AddGatewayBatch();
         builder.Services.AddGatewayBlobStore(builder.Configuration);

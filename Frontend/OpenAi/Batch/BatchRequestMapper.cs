@@ -10,7 +10,7 @@ using OrleansGateway.Frontend.OpenAi.Chat;
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
 /// <summary>
-/// Validates a batch request and turns it into a <see cref="BatchJobSpec"/>. Every error is a 400
+/// Validates a batch request and turns it into a <see cref="BatchJobSpec"/>. Every error (but an unknown provider, a 404) is a 400
 /// whose message names the field, and for a task its index (<c>tasks[17].prompt is empty</c>).
 /// </summary>
 public static class BatchRequestMapper
@@ -21,8 +21,8 @@ public static class BatchRequestMapper
     {
         if (models.Validate(body.Model) is { } modelError)
         {
-            // An unknown provider is a mistake in the request: 400, not 404.
-            return (null, GatewayError.Invalid(modelError.Message, "model"));
+            // As on /v1/chat/completions: a malformed model is a 400, an unknown provider a 404 model_not_found.
+            return (null, modelError);
         }
 
         if (CheckParameters("", body.MaxTokens, body.Temperature) is { } parameterError)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
@@ -85,7 +86,7 @@ public sealed partial class EmbeddingDispatcher
             {
                 return EmbeddingOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && ChatDispatcher.IsLostWithSilo(exception))
+            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }

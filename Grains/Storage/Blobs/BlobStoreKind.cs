@@ -1,6 +1,6 @@
 namespace OrleansGateway.Storage;
 
-/// <summary>What backs the gateway's <see cref="IBlobStore"/>; chosen at start by <see cref="BlobStoreServiceCollectionExtensions.ChooseBlobStore"/>.</summary>
+/// <summary>What backs the gateway's <see cref="IBlobStore"/>; chosen at start by <c>BlobStoreServiceCollectionExtensions.ChooseBlobStore</c> (Hosting).</summary>
 public enum BlobStoreKind
 {
     /// <summary>This process's memory (embedded mode's default).</summary>

@@ -1,6 +1,6 @@
 namespace OrleansGateway.Storage;
 
-/// <summary>Where large bytes go (section <c>Gateway:Blobs</c>); see <see cref="BlobStoreServiceCollectionExtensions.ChooseBlobStore"/>.</summary>
+/// <summary>Where large bytes go (section <c>Gateway:Blobs</c>); see <c>BlobStoreServiceCollectionExtensions.ChooseBlobStore</c> (Hosting).</summary>
 public sealed class BlobStoreOptions
 {
     /// <summary>The configuration section.</summary>

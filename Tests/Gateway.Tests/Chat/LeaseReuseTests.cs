@@ -4,12 +4,13 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
+using OrleansGateway.Providers;
 using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Chat;
 
 /// <summary>
-/// Slots kept between requests (<see cref="LeasePool"/>) through the real gateway: back-to-back requests
+/// Slots kept between requests (<see cref="ProviderSlotPool"/>) through the real gateway: back-to-back requests
 /// reuse one slot without asking the provider's grain, a burst still never passes the limit, a failed call's
 /// slot goes straight back, and every kept slot is back at the grain, with its successes counted, soon after the traffic stops.
 /// </summary>
@@ -35,7 +36,7 @@ public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : IClassFixtu
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private LeasePool Pool => _fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
+    private ProviderSlotPool Pool => _fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
 
     [Fact]
     public async Task BackToBackRequests_ReuseOneSlot_ThenItGoesBackWithItsSuccessesCounted()

@@ -95,7 +95,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Orleans__ClusterId"] = ServiceId,
         ["Orleans__ServiceId"] = ServiceId,
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
-        ["Orleans__Client__GatewayListRefreshSeconds"] = "2",
+        ["Gateway__Hosting__SiloListRefreshSeconds"] = "2",
         ["SECRET_TOKEN"] = SecretToken,
         ["Gateway__Providers__fake__BaseUrl"] = Provider.BaseUrl,
         ["Gateway__Providers__fake__ApiKey"] = "fake-key",
@@ -107,7 +107,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Gateway__Providers__fake__MaxRetries"] = "2",
         ["Gateway__Providers__fake__RetryBaseDelayMilliseconds"] = "1",
         ["Gateway__Providers__fake__CircuitFailureThreshold"] = "1000",
-        ["Gateway__ShutdownTimeoutSeconds"] = "15",
+        ["Gateway__Hosting__ShutdownTimeoutSeconds"] = "15",
 
         // A batch job whose silo dies is resumed by its reminder within seconds rather than the default minute.
         ["Gateway__Batch__ResumeReminderPeriod"] = ResumeReminderPeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture),

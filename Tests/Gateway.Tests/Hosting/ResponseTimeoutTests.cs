@@ -28,7 +28,7 @@ public sealed class ResponseTimeoutTests : IAsyncLifetime
     public async Task ChatCompletion_LongerThanSiloResponseTimeout_StillAnswers()
     {
         // The silo-wide timeout is 1 s here; the chat grain's own (30 min) lets a 2 s provider call finish.
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Orleans:Silo:ResponseTimeoutSeconds"] = "1" });
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "1" });
         _provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(2) };
         var response = await app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "slow" } } });
         var body = await GatewayApplication.ReadJsonAsync(response);

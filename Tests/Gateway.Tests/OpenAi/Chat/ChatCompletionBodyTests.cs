@@ -16,7 +16,7 @@ namespace OrleansGateway.Tests.OpenAi.Chat;
 /// </summary>
 public sealed class ChatCompletionBodyTests
 {
-    private static readonly ModelResolver s_models = new(Options.Create(new GatewayOptions
+    private static readonly ModelResolver s_models = new(Options.Create(new ProvidersOptions
     {
         Providers = { ["fake"] = new ProviderOptions { BaseUrl = "http://127.0.0.1:9/v1", ApiKey = "x", Models = ["m"] } },
     }));

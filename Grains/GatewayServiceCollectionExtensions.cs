@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansGateway.Chat;
+using OrleansGateway.Embeddings;
+using OrleansGateway.Providers;
+using OrleansGateway.Secrets;
+using OrleansGateway.Streaming;
+
+namespace OrleansGateway;
+
+/// <summary>Registers the gateway's options and (where grains run) its provider clients and executors.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ProvidersOptions"/> (bound from <c>Gateway</c>, provider shorthands applied, validated
+    /// at start) and a <see cref="TimeProvider"/>: what every host reads, a cluster frontend included. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddGatewayOptions(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ProvidersOptions>)))
+        {
+            return services;
+        }
+
+        services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ProvidersOptions>, ProvidersOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProvidersOptions>, ProvidersOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="AddGatewayOptions"/> and what runs provider calls: provider clients, the chat,
+    /// stream and embedding executors, token estimates, provider grain moves and the stream drain.
+    /// A silo needs all of it, and so does an embedded frontend (its in-process silo, and its
+    /// in-process dispatch); a cluster frontend needs none of it. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddGatewayCore(this IServiceCollection services)
+    {
+        services.AddGatewayOptions();
+        services.TryAddSingleton<IJitterSource, SharedRandomJitterSource>();
+        services.TryAddSingleton<SecretRedactor>();
+        services.TryAddSingleton<ProviderClientRegistry>();
+        services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        services.TryAddSingleton<ProviderChatCaller>();
+        services.TryAddSingleton<ChatExecutor>();
+        services.TryAddSingleton<TokenUsageEstimator>();
+        services.TryAddSingleton<ChatStreamExecutor>();
+        services.TryAddSingleton<SiloStreamDrain>();
+        services.TryAddSingleton<EmbeddingExecutor>();
+        return services;
+    }
+}
