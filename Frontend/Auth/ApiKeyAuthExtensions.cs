@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansGateway.Frontend.Keys;
+using OrleansGateway.Secrets;
+using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Auth;
 
@@ -9,6 +11,9 @@ public static partial class ApiKeyAuthExtensions
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services)
     {
         services.TryAddSingleton<ApiKeyValidator>();
+        // A cluster frontend runs no provider calls, so the gateway core (which has these two) is not added there.
+        services.TryAddSingleton<SecretRedactor>();
+        services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<VirtualKeyAuthenticator>();
         services.TryAddSingleton<KeyPrices>();
         services.TryAddSingleton<KeyGate>();
