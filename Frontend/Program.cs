@@ -1,18 +1,19 @@
+using OrleansGateway.Frontend.Admin;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
-using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Keys;
+using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.Llm.Classification;
 using OrleansGateway.Frontend.Llm.Streaming;
 using OrleansGateway.Frontend.Llm.Summarization;
-using OrleansGateway.Frontend.Llm;
+using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.OpenAi.Batch;
 using OrleansGateway.Frontend.OpenAi.Batches;
 using OrleansGateway.Frontend.OpenAi.Chat;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.OpenAi.Files;
 using OrleansGateway.Frontend.OpenAi.Models;
-using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Frontend.Telemetry;
 using OrleansGateway.Hosting;
@@ -52,7 +53,12 @@ app.MapOpenAiSurface()
     .MapProviderStatusApi()
     .MapBatchApi()
     .MapFilesApi()
-    .MapBatchesApi();
+    .MapBatchesApi()
+    .MapUsageApi();
+
+// The admin API: /admin/* (OpenAI's error object, the admin keys only).
+app.MapAdminSurface()
+    .MapKeysApi();
 
 // The operations page (issue 18): GET /operations, its assets and /operations/status (gateway keys, HTTP Basic too).
 app.MapFrontendOperationsPage();

@@ -1,13 +1,22 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansGateway.Frontend.Keys;
+using OrleansGateway.Secrets;
+using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Auth;
 
-/// <summary>Registers and applies API key authentication.</summary>
+/// <summary>Registers and applies API key authentication: the admin keys and virtual keys (their look-up, prices and limits).</summary>
 public static partial class ApiKeyAuthExtensions
 {
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services)
     {
         services.TryAddSingleton<ApiKeyValidator>();
+        // A cluster frontend runs no provider calls, so the gateway core (which has these two) is not added there.
+        services.TryAddSingleton<SecretRedactor>();
+        services.TryAddSingleton<TokenUsageEstimator>();
+        services.TryAddSingleton<VirtualKeyAuthenticator>();
+        services.TryAddSingleton<KeyPrices>();
+        services.TryAddSingleton<KeyGate>();
         return services;
     }
 

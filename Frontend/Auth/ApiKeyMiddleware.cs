@@ -1,24 +1,63 @@
 using Microsoft.AspNetCore.Authorization;
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Keys;
 
 namespace OrleansGateway.Frontend.Auth;
 
 /// <summary>
-/// Requires <c>X-API-Key: &lt;key&gt;</c> or <c>Authorization: Bearer &lt;key&gt;</c> when keys are
-/// configured, on every endpoint but those whose group is open (<see cref="IAllowAnonymous"/>, the
-/// health check) and on every path no endpoint matched; both surfaces accept both headers. A refusal
-/// is a 401 <see cref="ErrorResult"/> in the request's surface's shape.
+/// Requires a key in <c>X-API-Key: &lt;key&gt;</c> or <c>Authorization: Bearer &lt;key&gt;</c> (both surfaces
+/// accept both) on every endpoint but those whose group is open (<see cref="IAllowAnonymous"/>, the health
+/// check) and on every path no endpoint matched: an admin key (<c>SECRET_TOKEN</c>, <c>API_KEYS</c>;
+/// without one configured the gateway is open), or a virtual key (<c>sk-gw-...</c>), whose id and settings
+/// then go with the request (<see cref="VirtualKeyScope"/>) for the dispatchers to enforce its limits. A
+/// virtual key on an admin-only endpoint (<see cref="AdminOnlyMetadata"/>) is a 403; a missing or unknown key
+/// a 401; both an <see cref="ErrorResult"/> in the request's surface's shape.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator, VirtualKeyAuthenticator virtualKeys)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!validator.Enabled || IsOpen(context) || IsAuthorized(context.Request))
+        if (IsOpen(context))
         {
             return next(context);
         }
 
+        var credential = Credential(context.Request);
+        if (VirtualKeySecret.LooksLikeOne(credential) && !validator.IsValid(credential))
+        {
+            return InvokeWithVirtualKeyAsync(context, credential.ToString());
+        }
+
+        if (!validator.Enabled || IsAuthorized(context.Request))
+        {
+            return next(context);
+        }
+
+        return RefuseAsync(context);
+    }
+
+    private async Task InvokeWithVirtualKeyAsync(HttpContext context, string secret)
+    {
+        if (await virtualKeys.AuthenticateAsync(secret) is not { } caller)
+        {
+            await RefuseAsync(context);
+            return;
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AdminOnlyMetadata>() is not null)
+        {
+            await ErrorResult.WriteAsync(context, new GatewayError(GatewayErrorKind.PermissionDenied,
+                "A virtual key cannot use the admin API; use an admin key (SECRET_TOKEN or API_KEYS)."));
+            return;
+        }
+
+        context.Items[typeof(VirtualKeyCaller)] = caller;
+        VirtualKeyScope.Current = caller;
+        await next(context);
+    }
+
+    private static Task RefuseAsync(HttpContext context)
+    {
         context.Response.Headers.WWWAuthenticate = "Bearer";
         var message = HasCredentials(context.Request)
             ? "Invalid API key."
@@ -28,6 +67,18 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator valid
 
     /// <summary>Whether the endpoint's group is served without a key.</summary>
     private static bool IsOpen(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+
+    /// <summary>The presented key: <c>X-API-Key</c>, else the bearer token; empty when neither.</summary>
+    private static ReadOnlySpan<char> Credential(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("X-API-Key", out var apiKey) && apiKey.ToString().AsSpan().Trim() is { IsEmpty: false } key)
+        {
+            return key;
+        }
+
+        var authorization = request.Headers.Authorization.ToString().AsSpan().Trim();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : [];
+    }
 
     private bool IsAuthorized(HttpRequest request)
     {

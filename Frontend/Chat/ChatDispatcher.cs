@@ -1,10 +1,11 @@
-using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Hosting;
+using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;
 
@@ -22,6 +23,7 @@ public sealed partial class ChatDispatcher
     private readonly IGrainFactory _grains;
     private readonly IOptions<StreamingOptions> _streaming;
     private readonly ILogger<ChatDispatcher> _logger;
+    private readonly KeyGate _keys;
     private readonly TimeProvider _time;
 
     // Set in embedded mode: the executors the chat grains would run, in this same process.
@@ -41,8 +43,10 @@ public sealed partial class ChatDispatcher
         IOptions<ChatExecutionOptions> execution,
         GatewayHostMode mode,
         IServiceProvider services,
+        KeyGate keys,
         ILogger<ChatDispatcher> logger)
     {
+        _keys = keys;
         _grains = grains;
         _streaming = streaming;
         _logger = logger;
@@ -57,8 +61,42 @@ public sealed partial class ChatDispatcher
     /// <summary>Whether requests run in this process rather than through the chat grains.</summary>
     public bool RunsInProcess => _localChat is not null;
 
+    /// <summary>
+    /// Runs a non-streamed completion: through <see cref="RunAsync"/>, and for a request made with a
+    /// virtual key (<see cref="VirtualKeyScope"/>) between its key's admission and settlement (<see cref="KeyGate"/>).
+    /// </summary>
+    public Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken) =>
+        VirtualKeyScope.Current is { } key ? CompleteWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
+
+    private async Task<ChatOutcome> CompleteWithKeyAsync(VirtualKeyCaller key, ChatRequest request, CancellationToken cancellationToken)
+    {
+        var (reservation, refused) = await _keys.AdmitAsync(key, request);
+        if (reservation is null)
+        {
+            return ChatOutcome.Failure(refused!);
+        }
+
+        ChatOutcome? outcome = null;
+        try
+        {
+            outcome = await RunAsync(request, cancellationToken);
+            return outcome;
+        }
+        finally
+        {
+            if (outcome is { Succeeded: true })
+            {
+                await _keys.SettleAsync(reservation, outcome.Result.Model, outcome.Result.Usage);
+            }
+            else
+            {
+                await _keys.ReleaseAsync(reservation);
+            }
+        }
+    }
+
     /// <summary>Runs a non-streaming completion.</summary>
-    public async Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
+    private async Task<ChatOutcome> RunAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -85,12 +123,50 @@ public sealed partial class ChatDispatcher
     }
 
     /// <summary>
+    /// Streams a completion: through <see cref="StreamUnkeyedAsync"/>, and for a request made with a virtual
+    /// key between its admission and settlement with the stream's final usage (released when the stream fails or the client leaves).
+    /// </summary>
+    public IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
+        VirtualKeyScope.Current is { } key ? StreamWithKeyAsync(key, request, cancellationToken) : StreamUnkeyedAsync(request, cancellationToken);
+
+    private async IAsyncEnumerable<ChatStreamEvent> StreamWithKeyAsync(VirtualKeyCaller key, ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (reservation, refused) = await _keys.AdmitAsync(key, request);
+        if (reservation is null)
+        {
+            yield return ChatStreamEvent.Failed(refused!);
+            yield break;
+        }
+
+        ChatStreamEvent? last = null;
+        try
+        {
+            await foreach (var streamEvent in StreamUnkeyedAsync(request, cancellationToken))
+            {
+                last = streamEvent;
+                yield return streamEvent;
+            }
+        }
+        finally
+        {
+            if (last is { Kind: ChatStreamEventKind.Completed, Usage: { } usage })
+            {
+                await _keys.SettleAsync(reservation, last.Model, usage);
+            }
+            else
+            {
+                await _keys.ReleaseAsync(reservation);
+            }
+        }
+    }
+
+    /// <summary>
     /// Streams a completion through the next <see cref="IChatStreamGrain"/> of the pool: deltas, then one
     /// completed or failed event. Retries on the next grain (up to <see cref="MaxStreamStarts"/> starts) when the
     /// call was lost with its silo before the first event, as when the grain's silo is stopping and starts no
     /// new stream; any other failure of the call itself becomes a failed event. Never throws.
     /// </summary>
-    public async IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<ChatStreamEvent> StreamUnkeyedAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var received = false;
         for (var attempt = 0; ; attempt++)

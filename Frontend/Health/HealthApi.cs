@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
 using OrleansGateway.Frontend.Hosting;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.Health;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Llm.Summarization;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.Streaming;

@@ -1,6 +1,5 @@
-using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json.Serialization.Metadata;
 
 namespace OrleansGateway.Frontend.Http;
 

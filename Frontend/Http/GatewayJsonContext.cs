@@ -1,16 +1,17 @@
 using System.Text.Json.Serialization;
+using OrleansGateway.Frontend.Admin;
 using OrleansGateway.Frontend.Health;
+using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.Llm.Classification;
 using OrleansGateway.Frontend.Llm.Streaming;
 using OrleansGateway.Frontend.Llm.Summarization;
-using OrleansGateway.Frontend.Llm;
+using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.OpenAi.Batch;
 using OrleansGateway.Frontend.OpenAi.Chat;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.OpenAi.Files;
 using OrleansGateway.Frontend.OpenAi.Models;
 using OrleansGateway.Frontend.OpenAi.Streaming;
-using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 
 namespace OrleansGateway.Frontend.Http;
@@ -48,6 +49,10 @@ namespace OrleansGateway.Frontend.Http;
 [JsonSerializable(typeof(FileObject))]
 [JsonSerializable(typeof(FileListResponse))]
 [JsonSerializable(typeof(FileDeletedResponse))]
+[JsonSerializable(typeof(KeyRequest))]
+[JsonSerializable(typeof(KeyObject))]
+[JsonSerializable(typeof(KeyListResponse))]
+[JsonSerializable(typeof(KeyUsageResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ProviderStatusResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Errors;

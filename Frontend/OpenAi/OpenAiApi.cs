@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Http;
-
 namespace OrleansGateway.Frontend.OpenAi;
 
 /// <summary>The OpenAI-compatible <c>/v1</c> surface's route group.</summary>

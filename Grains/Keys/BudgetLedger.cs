@@ -10,6 +10,8 @@ namespace OrleansGateway.Keys;
 /// </summary>
 public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTimeOffset periodAnchor)
 {
+    private decimal? _maxBudget = maxBudget;
+    private TimeSpan? _duration = duration;
     private readonly Dictionary<long, (long Period, decimal Cost)> _reserved = [];
     private long _period;
     private decimal _reservedSum;
@@ -21,7 +23,23 @@ public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTim
     public DateTimeOffset PeriodStart(DateTimeOffset now)
     {
         Roll(now);
-        return duration is { } d ? periodAnchor + d * _period : periodAnchor;
+        return _duration is { } d ? periodAnchor + d * _period : periodAnchor;
+    }
+
+    /// <summary>New budget and period length from now on; the spend and reservations carry over.</summary>
+    public void Update(decimal? newMaxBudget, TimeSpan? newDuration)
+    {
+        _maxBudget = newMaxBudget;
+        _duration = newDuration;
+    }
+
+    /// <summary>Restores <paramref name="spent"/> if <paramref name="periodStart"/> is the current period's start (a restart within the period).</summary>
+    public void Restore(DateTimeOffset now, DateTimeOffset periodStart, decimal spent)
+    {
+        if (PeriodStart(now) == periodStart)
+        {
+            Spent = spent;
+        }
     }
 
     /// <summary>Spend settled plus reservations in flight in the current period, USD.</summary>
@@ -39,9 +57,9 @@ public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTim
     {
         Roll(now);
         retryAfter = null;
-        if (maxBudget is { } max && Spent + _reservedSum + maxCost > max)
+        if (_maxBudget is { } max && Spent + _reservedSum + maxCost > max)
         {
-            if (duration is { } d && maxCost <= max)
+            if (_duration is { } d && maxCost <= max)
             {
                 retryAfter = periodAnchor + d * (_period + 1) - now;
             }
@@ -79,7 +97,7 @@ public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTim
 
     private void Roll(DateTimeOffset now)
     {
-        if (duration is not { } d || d <= TimeSpan.Zero)
+        if (_duration is not { } d || d <= TimeSpan.Zero)
         {
             return;
         }

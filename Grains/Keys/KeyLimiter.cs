@@ -17,7 +17,7 @@ public sealed class KeyLimiter
     /// <summary>Retry-After for a request turned away by max_parallel_requests (no window to wait for).</summary>
     public static readonly TimeSpan ParallelRetryAfter = TimeSpan.FromSeconds(1);
 
-    private readonly KeyLimits _limits;
+    private KeyLimits _limits;
     private readonly TimeProvider _time;
     private readonly SlidingWindow _requests = new(Window);
     private readonly SlidingWindow _tokens = new(Window);
@@ -44,8 +44,27 @@ public sealed class KeyLimiter
     /// <summary>Spend settled in the current budget period, USD.</summary>
     public decimal Spent => _budget.Spent;
 
+    /// <summary>The start of the current budget period.</summary>
+    public DateTimeOffset BudgetPeriodStart => _budget.PeriodStart(_time.GetUtcNow());
+
     /// <summary>Settled spend plus the largest possible cost of the requests in flight, USD.</summary>
     public decimal BudgetCommitted => _budget.Committed(_time.GetUtcNow());
+
+    /// <summary>
+    /// New limits from the next admission; the windows, the requests in flight and the period's spend
+    /// carry over (a lower limit refuses until the windows have room).
+    /// </summary>
+    public void UpdateLimits(KeyLimits limits)
+    {
+        _limits = limits;
+        _budget.Update(limits.MaxBudget, limits.BudgetDuration);
+    }
+
+    /// <summary>
+    /// Restores <paramref name="spent"/>, settled in the period that began at <paramref name="periodStart"/>
+    /// (from the key's stored state after a restart); spend of a period that has ended is not restored.
+    /// </summary>
+    public void RestoreSpent(DateTimeOffset periodStart, decimal spent) => _budget.Restore(_time.GetUtcNow(), periodStart, spent);
 
     /// <summary>
     /// Admits a request whose largest possible size is <paramref name="maxTokens"/> (estimated input plus

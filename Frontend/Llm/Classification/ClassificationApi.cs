@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Frontend.Llm.Classification;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using OrleansGateway.Chat;
 
 namespace OrleansGateway.Frontend.Llm.Classification;

@@ -1,5 +1,4 @@
 
-
 namespace OrleansGateway.Frontend.Llm.Classification;
 
 /// <summary><c>{"status":"success","content":{"id","label"},"usage":{...}}</c>.</summary>

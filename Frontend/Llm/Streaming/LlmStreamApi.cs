@@ -1,5 +1,4 @@
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Streaming;
 
 namespace OrleansGateway.Frontend.Llm.Streaming;

@@ -1,5 +1,4 @@
 
-
 namespace OrleansGateway.Frontend.Llm.Streaming;
 
 /// <summary>

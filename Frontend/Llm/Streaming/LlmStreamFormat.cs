@@ -1,6 +1,5 @@
 using System.Globalization;
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;
 

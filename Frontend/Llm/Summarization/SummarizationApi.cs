@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.Llm.Summarization;
 

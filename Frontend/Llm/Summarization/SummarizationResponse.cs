@@ -1,5 +1,4 @@
 
-
 namespace OrleansGateway.Frontend.Llm.Summarization;
 
 /// <summary><c>{"status":"success","content":{"summary":...},"usage":{...}}</c>.</summary>

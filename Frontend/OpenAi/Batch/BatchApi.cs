@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
 using OrleansGateway.Errors;
+using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
@@ -29,7 +28,8 @@ public static partial class BatchApi
 
     public static RouteGroupBuilder MapBatchApi(this RouteGroupBuilder v1)
     {
-        var batch = v1.MapGroup("/batch");
+        // Admin keys only until batch jobs belong to the virtual key that created them (issue 19).
+        var batch = v1.MapGroup("/batch").RequireAdminKey();
         batch.MapPost("/generate", SubmitAsync)
             .WithJsonBodyLimit(services => services.GetRequiredService<IOptions<BatchOptions>>().Value.MaxRequestBodyBytes);
         batch.MapGet("/", ListAsync);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using OrleansGateway.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 

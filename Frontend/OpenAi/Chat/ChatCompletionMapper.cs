@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 

@@ -1,6 +1,5 @@
 using OrleansGateway.Chat;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi.Streaming;
 using OrleansGateway.Frontend.Streaming;
 

@@ -4,6 +4,7 @@ using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Hosting;
+using OrleansGateway.Frontend.Keys;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;
 
@@ -17,6 +18,7 @@ public sealed partial class EmbeddingDispatcher
     private readonly IGrainFactory _grains;
     private readonly EmbeddingExecutor? _local;
     private readonly ILogger<EmbeddingDispatcher> _logger;
+    private readonly KeyGate _keys;
     private IEmbeddingGrain? _grain;
 
     public EmbeddingDispatcher(
@@ -24,8 +26,10 @@ public sealed partial class EmbeddingDispatcher
         IOptions<ChatExecutionOptions> execution,
         GatewayHostMode mode,
         IServiceProvider services,
+        KeyGate keys,
         ILogger<EmbeddingDispatcher> logger)
     {
+        _keys = keys;
         _grains = grains;
         _logger = logger;
         if (mode == GatewayHostMode.Embedded && execution.Value.InProcessWhenEmbedded)
@@ -34,8 +38,41 @@ public sealed partial class EmbeddingDispatcher
         }
     }
 
-    /// <summary>Runs one embedding request; never throws.</summary>
-    public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one embedding request; never throws. With a virtual key (<see cref="VirtualKeyScope"/>): its models,
+    /// and its request and parallel limits (the provider's embedding usage is not read, so no tokens or spend are charged).
+    /// </summary>
+    public Task<EmbeddingOutcome> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) =>
+        VirtualKeyScope.Current is { } key ? EmbedWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
+
+    private async Task<EmbeddingOutcome> EmbedWithKeyAsync(VirtualKeyCaller key, EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        var (reservation, refused) = await _keys.AdmitAsync(key, request.Model, request.Fallbacks, 0, 0);
+        if (reservation is null)
+        {
+            return EmbeddingOutcome.Failure(refused!);
+        }
+
+        EmbeddingOutcome? outcome = null;
+        try
+        {
+            outcome = await RunAsync(request, cancellationToken);
+            return outcome;
+        }
+        finally
+        {
+            if (outcome is { Error: null, Model: { } model })
+            {
+                await _keys.SettleAsync(reservation, model, OrleansGateway.Chat.TokenUsage.Zero);
+            }
+            else
+            {
+                await _keys.ReleaseAsync(reservation);
+            }
+        }
+    }
+
+    private async Task<EmbeddingOutcome> RunAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;
 

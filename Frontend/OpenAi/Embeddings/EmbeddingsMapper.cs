@@ -4,7 +4,6 @@ using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;

@@ -2,13 +2,12 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrleansGateway.Errors;
 using OrleansGateway.Files;
-using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.OpenAi.Files;
@@ -32,7 +31,8 @@ public static class FilesApi
 
     public static RouteGroupBuilder MapFilesApi(this RouteGroupBuilder v1)
     {
-        var files = v1.MapGroup("/files");
+        // Admin keys only until files belong to the virtual key that uploaded them (issue 19).
+        var files = v1.MapGroup("/files").RequireAdminKey();
         files.MapPost("/", UploadAsync).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery();
         files.MapGet("/", ListAsync);
         files.MapGet("/{fileId}", GetAsync);

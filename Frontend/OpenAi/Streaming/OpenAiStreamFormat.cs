@@ -1,5 +1,4 @@
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi.Chat;
 using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;

@@ -1,6 +1,7 @@
 namespace OrleansGateway.Keys;
 
 /// <summary>Which of a virtual key's limits turned a request away (<see cref="None"/> when it was admitted).</summary>
+[GenerateSerializer, Alias("gw.KeyLimitKind")]
 public enum KeyLimitKind
 {
     /// <summary>Admitted.</summary>
@@ -17,4 +18,7 @@ public enum KeyLimitKind
 
     /// <summary>max_budget: the request's largest possible cost does not fit the remaining budget.</summary>
     Budget,
+
+    /// <summary>The key is revoked, expired or unknown (401).</summary>
+    Revoked,
 }

@@ -1,0 +1,117 @@
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Keys;
+using OrleansGateway.Streaming;
+
+namespace OrleansGateway.Frontend.Keys;
+
+/// <summary>
+/// A virtual key's check around one provider call: the models it may use (403 otherwise), then admission
+/// by the key's grain with the request's largest possible size (estimated input tokens plus
+/// <c>max_tokens</c>) and cost (at the dearest of its candidate models), 429 <c>rate_limit_exceeded</c> or
+/// <c>insufficient_quota</c> with <c>Retry-After</c> when a limit refuses it; afterwards the reservation
+/// is settled with the provider's reported usage, or released when the call failed or was cancelled.
+/// </summary>
+public sealed partial class KeyGate(IGrainFactory grains, KeyPrices prices, TokenUsageEstimator estimator, ILogger<KeyGate> logger)
+{
+    /// <summary>The output tokens a request without <c>max_tokens</c> reserves (the documented API's default).</summary>
+    public const int DefaultMaxTokens = 4096;
+
+    /// <summary>Admits <paramref name="request"/> for <paramref name="key"/>, or the error to answer.</summary>
+    public Task<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(VirtualKeyCaller key, ChatRequest request) =>
+        AdmitAsync(key, request.Model, request.Fallbacks, estimator.Estimate(request, string.Empty).PromptTokens, request.MaxTokens ?? DefaultMaxTokens);
+
+    /// <summary>
+    /// Admits a request for <paramref name="model"/> (or its <paramref name="fallbacks"/>) of at most
+    /// <paramref name="input"/> + <paramref name="output"/> tokens for <paramref name="key"/>, or the error to answer.
+    /// </summary>
+    public async Task<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(
+        VirtualKeyCaller key, string model, IReadOnlyList<string> fallbacks, int input, int output)
+    {
+        if ((Refusal(key, model, "model") ?? FallbackRefusal(key, fallbacks)) is { } refused)
+        {
+            return (null, refused);
+        }
+
+        var maxCost = prices.Cost(model, input, output).Cost;
+        foreach (var fallback in fallbacks)
+        {
+            maxCost = Math.Max(maxCost, prices.Cost(fallback, input, output).Cost);
+        }
+
+        var grain = grains.GetGrain<IKeyGrain>(key.Id);
+        KeyAdmissionResult admission;
+        try
+        {
+            admission = await grain.AdmitAsync(input + (long)output, maxCost);
+        }
+        catch (Exception exception)
+        {
+            LogAdmitFailed(logger, key.Id, exception);
+            return (null, new GatewayError(GatewayErrorKind.Internal, "The gateway could not check the key's limits; try again."));
+        }
+
+        return admission.Admitted
+            ? (new KeyReservation(grain, admission.ReservationId, input, output), null)
+            : (null, ErrorOf(admission, key));
+    }
+
+    /// <summary>Settles <paramref name="reservation"/> with what the provider reported for <paramref name="model"/>.</summary>
+    public async Task SettleAsync(KeyReservation reservation, string model, TokenUsage usage)
+    {
+        var (cost, priced) = prices.Cost(model, usage.PromptTokens, usage.CompletionTokens);
+        try
+        {
+            await reservation.Grain.SettleAsync(reservation.Id, new KeySettlement(model, usage.PromptTokens, usage.CompletionTokens, cost, priced));
+        }
+        catch (Exception exception)
+        {
+            LogSettleFailed(logger, reservation.Id, exception);
+        }
+    }
+
+    /// <summary>Gives <paramref name="reservation"/> back: the call failed or the client left.</summary>
+    public async Task ReleaseAsync(KeyReservation reservation)
+    {
+        try
+        {
+            await reservation.Grain.ReleaseAsync(reservation.Id);
+        }
+        catch (Exception exception)
+        {
+            LogSettleFailed(logger, reservation.Id, exception);
+        }
+    }
+
+    /// <summary>The 403 for a model outside the key's <c>models</c>, or null.</summary>
+    public static GatewayError? Refusal(VirtualKeyCaller key, string model, string param) =>
+        ModelAccess.Allows(key.Settings.Models, model)
+            ? null
+            : new GatewayError(GatewayErrorKind.PermissionDenied, $"The key '{key.Settings.Name}' may not use the model '{model}'.") { Param = param, Code = "model_not_allowed" };
+
+    private static GatewayError? FallbackRefusal(VirtualKeyCaller key, IReadOnlyList<string> fallbacks)
+    {
+        for (var i = 0; i < fallbacks.Count; i++)
+        {
+            if (Refusal(key, fallbacks[i], $"fallbacks[{i}]") is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+
+    private static GatewayError ErrorOf(KeyAdmissionResult admission, VirtualKeyCaller key) => admission.Limit switch
+    {
+        KeyLimitKind.Budget => new GatewayError(GatewayErrorKind.QuotaExceeded,
+            $"The key '{key.Settings.Name}' has not enough budget left for this request (max_budget {key.Settings.MaxBudget} USD).") { RetryAfterSeconds = admission.RetryAfterSeconds },
+        KeyLimitKind.Revoked => new GatewayError(GatewayErrorKind.Unauthenticated, "Invalid API key."),
+        var limit => new GatewayError(GatewayErrorKind.RateLimited, limit switch
+        {
+            KeyLimitKind.Requests => $"The key '{key.Settings.Name}' reached its rpm_limit of {key.Settings.RpmLimit} requests per minute.",
+            KeyLimitKind.Tokens => $"The key '{key.Settings.Name}' reached its tpm_limit of {key.Settings.TpmLimit} tokens per minute.",
+            _ => $"The key '{key.Settings.Name}' has {key.Settings.MaxParallelRequests} requests in flight, its max_parallel_requests.",
+        }) { RetryAfterSeconds = admission.RetryAfterSeconds },
+    };
+}
