@@ -1,4 +1,5 @@
 using OrleansGateway.Hosting;
+using OrleansGateway.Hosting.Telemetry;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Batch;
 using OrleansGateway.Frontend.Embeddings;
@@ -15,6 +16,7 @@ InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewayOrleans();
+builder.AddGatewayTelemetry();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
@@ -22,6 +24,7 @@ builder.AddGatewayFilesApi();
 var app = builder.Build();
 
 app.UseRequestId();
+app.UseGatewayTelemetry();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 

@@ -1,4 +1,5 @@
 using OrleansGateway.Hosting;
+using OrleansGateway.Hosting.Telemetry;
 using Orleans.Dashboard;
 using OrleansGateway.Silo.Dashboard;
 using OrleansGateway.Silo.Health;
@@ -8,9 +9,11 @@ InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewaySilo();
+builder.AddGatewayTelemetry();
 
 var app = builder.Build();
 
+app.UseGatewayMetricsEndpoint();
 app.UseDashboardAuth();
 
 app.MapSiloHealthApi();

@@ -32,7 +32,7 @@ public static class GatewayHostingExtensions
         {
             builder.Services.AddSingleton(GatewayHostMode.Cluster);
             builder.Services.AddClusterDependencyCheck(builder.Configuration, includeStorage: false);
-            builder.UseOrleansClient(client => client.UseGatewayClusterClient());
+            builder.UseOrleansClient(client => client.UseGatewayClusterClient(builder.Configuration));
             return builder;
         }
 
