@@ -20,6 +20,7 @@ builder.AddGatewayTelemetry();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
+builder.Services.AddGatewayOpenApi();
 
 var app = builder.Build();
 
@@ -35,6 +36,7 @@ app.MapEmbeddingsApi();
 app.MapProviderStatusApi();
 app.MapBatchApi();
 app.MapFilesApi();
+app.MapGatewayOpenApi();
 
 return await app.RunGatewayHostAsync("frontend");
 

@@ -10,6 +10,7 @@
 #   GATEWAY_TEST_TABLES    Azure Storage connection string of Azurite (table and blob endpoints)
 #   GATEWAY_TEST_BLOBS     the same string, for tests that use only blobs
 #   GATEWAY_TEST_CHROMIUM  the chromium binary
+#   GATEWAY_TEST_OPENAPI_NODE_PATH   node_modules holding @apidevtools/swagger-parser (scripts/validate-openapi.js)
 #   GATEWAY_TEST_PROMETHEUS          a running Prometheus server (http://127.0.0.1:<port>), scraping every 1 s
 #   GATEWAY_TEST_PROMETHEUS_TARGETS  the directory of its file-based targets: a test writes <name>.json there
 #                                    ([{"targets": ["127.0.0.1:<port>"], "labels": {...}}]) and removes it after
@@ -59,6 +60,16 @@ services_install() {
     services_log "npm install azurite (into $AZURITE_DIR)"
     mkdir -p "$AZURITE_DIR"
     npm install --prefix "$AZURITE_DIR" --no-audit --no-fund --loglevel=error azurite >&2 || return 1
+  fi
+}
+
+# The OpenAPI validator (npm, into .services/openapi); the OpenAPI test runs scripts/validate-openapi.js with it.
+OPENAPI_DIR="$SERVICES_DIR/openapi"
+services_install_openapi() {
+  if [[ ! -f "$OPENAPI_DIR/node_modules/@apidevtools/swagger-parser/package.json" ]] && command -v npm >/dev/null; then
+    services_log "npm install @apidevtools/swagger-parser (into $OPENAPI_DIR)"
+    mkdir -p "$OPENAPI_DIR"
+    npm install --prefix "$OPENAPI_DIR" --no-audit --no-fund --loglevel=error @apidevtools/swagger-parser >&2 || return 1
   fi
 }
 
@@ -172,9 +183,13 @@ TEST_SERVICES_PIDS=()
 # that need it fail with a message naming the command that provides it (the other tests still run).
 test_services_start() {
   services_install || services_log "could not install every test service (see above); the cluster tests will say what is missing"
+  services_install_openapi || services_log "could not install the OpenAPI validator (see above); the OpenAPI test will say so"
   TEST_SERVICES_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gateway-test-services.XXXXXX")"
   unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_BLOBS GATEWAY_TEST_CHROMIUM
-  unset GATEWAY_TEST_PROMETHEUS GATEWAY_TEST_PROMETHEUS_TARGETS GATEWAY_TEST_PROMETHEUS_TOKEN
+  unset GATEWAY_TEST_PROMETHEUS GATEWAY_TEST_PROMETHEUS_TARGETS GATEWAY_TEST_PROMETHEUS_TOKEN GATEWAY_TEST_OPENAPI_NODE_PATH
+  if [[ -f "$OPENAPI_DIR/node_modules/@apidevtools/swagger-parser/package.json" ]]; then
+    export GATEWAY_TEST_OPENAPI_NODE_PATH="$OPENAPI_DIR/node_modules"
+  fi
   local redis_port tables_port blob_port queue_port redis_pid azurite_pid prometheus_port prometheus_pid prometheus_token
   if command -v redis-server >/dev/null; then
     redis_port="$(services_free_port 26379)"
@@ -207,7 +222,7 @@ test_services_start() {
     fi
   fi
   if [[ -n "$(services_chromium)" ]]; then export GATEWAY_TEST_CHROMIUM="$(services_chromium)"; fi
-  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: $([[ -n "${GATEWAY_TEST_TABLES:-}" ]] && echo running || echo missing); chromium: ${GATEWAY_TEST_CHROMIUM:-missing}; prometheus: ${GATEWAY_TEST_PROMETHEUS:-missing}"
+  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: $([[ -n "${GATEWAY_TEST_TABLES:-}" ]] && echo running || echo missing); chromium: ${GATEWAY_TEST_CHROMIUM:-missing}; prometheus: ${GATEWAY_TEST_PROMETHEUS:-missing}; OpenAPI validator: ${GATEWAY_TEST_OPENAPI_NODE_PATH:-missing}"
   return 0
 }
 

@@ -18,7 +18,8 @@ public static class JsonBodyEndpointExtensions
     public static TBuilder AcceptsMediaTypes<TBuilder>(this TBuilder builder, params string[] mediaTypes)
         where TBuilder : IEndpointConventionBuilder
     {
-        builder.WithMetadata(new AcceptsMetadata(mediaTypes));
+        // The body is read by the handler (RequestBodyReader); described as any JSON value in the OpenAPI document.
+        builder.WithMetadata(new AcceptsMetadata(mediaTypes, typeof(System.Text.Json.JsonElement)));
         builder.AddEndpointFilter(new JsonContentTypeFilter());
         return builder;
     }
