@@ -1,16 +1,21 @@
-using OrleansGateway.Hosting;
-using OrleansGateway.Hosting.Telemetry;
 using OrleansGateway.Frontend.Auth;
-using OrleansGateway.Frontend.Batch;
-using OrleansGateway.Frontend.Embeddings;
-using OrleansGateway.Frontend.Errors;
-using OrleansGateway.Frontend.Files;
 using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Hosting;
+using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Llm.Classification;
+using OrleansGateway.Frontend.Llm.Streaming;
+using OrleansGateway.Frontend.Llm.Summarization;
 using OrleansGateway.Frontend.Llm;
+using OrleansGateway.Frontend.OpenAi.Batch;
+using OrleansGateway.Frontend.OpenAi.Chat;
+using OrleansGateway.Frontend.OpenAi.Embeddings;
+using OrleansGateway.Frontend.OpenAi.Files;
+using OrleansGateway.Frontend.OpenAi.Models;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Frontend.Telemetry;
+using OrleansGateway.Hosting;
+using OrleansGateway.Hosting.Telemetry;
 
 InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
@@ -29,13 +34,26 @@ app.UseGatewayTelemetry();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 
+// Open: GET /health.
 app.MapHealthApi();
-app.MapLlmApi();
-app.MapOpenAiApi();
-app.MapEmbeddingsApi();
-app.MapProviderStatusApi();
-app.MapBatchApi();
-app.MapFilesApi();
+
+// The documented API: GET /, /llm/* (its error body, gateway keys).
+app.MapLlmSurface()
+    .MapGenerationApi()
+    .MapGenerationStreamApi()
+    .MapClassificationApi()
+    .MapSummarizationApi();
+
+// The OpenAI-compatible API: /v1/* (OpenAI's error object, gateway keys).
+app.MapOpenAiSurface()
+    .MapChatCompletionsApi()
+    .MapModelsApi()
+    .MapEmbeddingsApi()
+    .MapProviderStatusApi()
+    .MapBatchApi()
+    .MapFilesApi();
+
+// The API description: /openapi/v1.json and its reference page /scalar/v1 (gateway keys).
 app.MapGatewayOpenApi();
 
 return await app.RunGatewayHostAsync("frontend");

@@ -14,19 +14,19 @@ namespace OrleansGateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="GatewayOptions"/> (bound from <c>Gateway</c>, provider shorthands applied, validated
+    /// Adds <see cref="ProvidersOptions"/> (bound from <c>Gateway</c>, provider shorthands applied, validated
     /// at start) and a <see cref="TimeProvider"/>: what every host reads, a cluster frontend included. Idempotent.
     /// </summary>
     public static IServiceCollection AddGatewayOptions(this IServiceCollection services)
     {
-        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<GatewayOptions>)))
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ProvidersOptions>)))
         {
             return services;
         }
 
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ProvidersOptions>, ProvidersOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProvidersOptions>, ProvidersOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,17 +1,20 @@
+using Microsoft.AspNetCore.Authorization;
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Errors;
+using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.Auth;
 
 /// <summary>
-/// Requires <c>X-API-Key: &lt;key&gt;</c> or <c>Authorization: Bearer &lt;key&gt;</c> on every path
-/// but <c>/health</c> when keys are configured; both surfaces accept both headers.
+/// Requires <c>X-API-Key: &lt;key&gt;</c> or <c>Authorization: Bearer &lt;key&gt;</c> when keys are
+/// configured, on every endpoint but those whose group is open (<see cref="IAllowAnonymous"/>, the
+/// health check) and on every path no endpoint matched; both surfaces accept both headers. A refusal
+/// is a 401 <see cref="ErrorResult"/> in the request's surface's shape.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!validator.Enabled || IsOpenPath(context.Request.Path) || IsAuthorized(context.Request))
+        if (!validator.Enabled || IsOpen(context) || IsAuthorized(context.Request))
         {
             return next(context);
         }
@@ -20,11 +23,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator valid
         var message = HasCredentials(context.Request)
             ? "Invalid API key."
             : "Missing API key: send 'X-API-Key: <key>' or 'Authorization: Bearer <key>'.";
-        return ApiSurface.WriteErrorAsync(context, new GatewayError(GatewayErrorKind.InvalidRequest, message), StatusCodes.Status401Unauthorized);
+        return ErrorResult.WriteAsync(context, new GatewayError(GatewayErrorKind.Unauthenticated, message));
     }
 
-    /// <summary>Paths served without a key: the health check (and the dashboard, which has its own).</summary>
-    private static bool IsOpenPath(PathString path) => path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether the endpoint's group is served without a key.</summary>
+    private static bool IsOpen(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
     private bool IsAuthorized(HttpRequest request)
     {

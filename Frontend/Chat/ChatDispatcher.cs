@@ -22,6 +22,7 @@ public sealed partial class ChatDispatcher
     private readonly IGrainFactory _grains;
     private readonly IOptions<StreamingOptions> _streaming;
     private readonly ILogger<ChatDispatcher> _logger;
+    private readonly TimeProvider _time;
 
     // Set in embedded mode: the executors the chat grains would run, in this same process.
     private readonly ChatExecutor? _localChat;
@@ -45,6 +46,7 @@ public sealed partial class ChatDispatcher
         _grains = grains;
         _streaming = streaming;
         _logger = logger;
+        _time = services.GetRequiredService<TimeProvider>();
         if (mode == GatewayHostMode.Embedded && execution.Value.InProcessWhenEmbedded)
         {
             _localChat = services.GetRequiredService<ChatExecutor>();
@@ -93,7 +95,7 @@ public sealed partial class ChatDispatcher
         var received = false;
         for (var attempt = 0; ; attempt++)
         {
-            var events = (_localStreams is { } local ? local.StreamAsync(request, cancellationToken) : NextStreamGrain().StreamAsync(request, cancellationToken))
+            var events = (_localStreams is { } local ? local.StreamAsync(request, cancellationToken) : NextStreamGrain().StreamResumableAsync(request, _time, _logger, cancellationToken))
                 .GetAsyncEnumerator(cancellationToken);
             var retry = false;
             try

@@ -5,7 +5,7 @@ using OrleansGateway.Providers;
 namespace OrleansGateway.Frontend.Chat;
 
 /// <summary>Checks <c>provider/model_name</c> names against the configured providers, for both surfaces.</summary>
-public sealed class ModelResolver(IOptions<GatewayOptions> options)
+public sealed class ModelResolver(IOptions<ProvidersOptions> options)
 {
     /// <summary>The configured provider names, in configuration order.</summary>
     public IReadOnlyList<string> ProviderNames => [.. options.Value.Providers.Keys];
@@ -28,9 +28,7 @@ public sealed class ModelResolver(IOptions<GatewayOptions> options)
 
         if (!options.Value.Providers.ContainsKey(route.Provider))
         {
-            return new GatewayError(GatewayErrorKind.NotFound,
-                $"Unknown provider '{route.Provider}' in {param} '{model}'. Known providers: {string.Join(", ", ProviderNames)}.")
-            { Param = param };
+            return ProviderErrors.UnknownProvider(route.Provider, model, param, ProviderNames);
         }
 
         return null;

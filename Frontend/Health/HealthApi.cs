@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
 using OrleansGateway.Frontend.Hosting;
-using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.Health;
 
@@ -10,13 +11,14 @@ public static class HealthApi
     /// <summary>The service name reported by <c>/health</c>.</summary>
     public const string ServiceName = "orleans-llm-gateway";
 
+    /// <summary><c>GET /health</c>, on an open group (no key).</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", GetHealthAsync);
+        app.MapOpenGroup("/health").MapGet(string.Empty, GetHealthAsync);
         return app;
     }
 
-    public static async Task<IResult> GetHealthAsync(IGrainFactory grains, GatewayHostMode mode, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<JsonHttpResult<HealthResponse>> GetHealthAsync(IGrainFactory grains, GatewayHostMode mode, TimeProvider time, CancellationToken cancellationToken)
     {
         IReadOnlyList<SiloMember> silos = [];
         var responding = false;

@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Embeddings;
-using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Llm.Summarization;
+using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.Streaming;
-using OrleansGateway.Frontend.Summarization;
 using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;
@@ -47,16 +47,15 @@ public static class GatewayHostingExtensions
     {
         builder.Services.AddGatewayOptions();
         builder.Services.AddGatewayAuth();
-        builder.Services.AddSingleton<RequestBodyReader>();
+        builder.Services.AddGatewayHttp();
         builder.Services.AddSingleton<ModelResolver>();
         builder.Services.AddOptions<ChatExecutionOptions>().BindConfiguration(ChatExecutionOptions.SectionName);
         builder.Services.AddSingleton<ChatDispatcher>();
         builder.Services.AddSingleton<EmbeddingDispatcher>();
         builder.Services.AddGatewayStreaming();
         builder.Services.AddGatewaySummarization();
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-            .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
+            .Configure<IOptions<ProvidersOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         builder.Services.Configure<FormOptions>(_ => { });
         return builder;
     }

@@ -1,55 +1,53 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Classification;
-using OrleansGateway.Frontend.Errors;
-using OrleansGateway.Frontend.Json;
-using OrleansGateway.Frontend.Streaming;
-using OrleansGateway.Frontend.Summarization;
+using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.Llm;
 
-/// <summary>The documented <c>/llm</c> surface and <c>GET /</c>.</summary>
+/// <summary>The documented <c>/llm</c> surface's group, <c>GET /</c>, the provider list and <c>POST /llm/generation</c>.</summary>
 public static class LlmApi
 {
-    public static IEndpointRouteBuilder MapLlmApi(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Maps <c>GET /</c> and returns the <c>/llm</c> group (documented error body, gateway keys, JSON
+    /// bodies) for the surface's features to map themselves on.
+    /// </summary>
+    public static RouteGroupBuilder MapLlmSurface(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", GetRoot);
-        var llm = app.MapGroup("/llm").RequireJsonBody();
+        app.MapSurfaceGroup(string.Empty, ApiSurface.Llm).MapGet("/", GetRoot);
+        return app.MapSurfaceGroup("/llm", ApiSurface.Llm);
+    }
+
+    /// <summary><c>GET /llm/providers</c> and <c>POST /llm/generation</c>.</summary>
+    public static RouteGroupBuilder MapGenerationApi(this RouteGroupBuilder llm)
+    {
         llm.MapGet("/providers", GetProviders);
         llm.MapPost("/generation", GenerateAsync);
-        llm.MapPost("/generation/stream", LlmStreamApi.GenerateStreamAsync);
-        llm.MapPost("/classification", ClassificationApi.ClassifyAsync);
-        llm.MapPost("/summarization", SummarizationApi.SummarizeAsync);
-        return app;
+        return llm;
     }
 
     /// <summary><c>GET /</c>: the API is up, and its providers in upper case.</summary>
-    public static IResult GetRoot(ModelResolver models) =>
+    public static JsonHttpResult<RootResponse> GetRoot(ModelResolver models) =>
         TypedResults.Json(
             new RootResponse("success", "up", [.. models.ProviderNames.Select(p => p.ToUpperInvariant())]),
             GatewayJsonContext.Default.RootResponse);
 
     /// <summary><c>GET /llm/providers</c>.</summary>
-    public static IResult GetProviders(ModelResolver models) =>
+    public static JsonHttpResult<ProvidersResponse> GetProviders(ModelResolver models) =>
         TypedResults.Json(new ProvidersResponse("success", models.ProviderNames), GatewayJsonContext.Default.ProvidersResponse);
 
     /// <summary><c>POST /llm/generation</c>.</summary>
-    public static async Task<IResult> GenerateAsync(HttpContext context, RequestBodyReader reader, ModelResolver models, ChatDispatcher dispatcher)
+    public static async Task<Results<JsonHttpResult<LlmTextResponse>, ErrorResult>> GenerateAsync(
+        JsonBody<LlmGenerationRequest> body, ModelResolver models, ChatDispatcher dispatcher, CancellationToken cancellationToken)
     {
-        var body = await reader.ReadAsync(context, GatewayJsonContext.Default.LlmGenerationRequest);
-        if (body.Value is null)
-        {
-            return body.TooLarge ? LlmErrors.TooLarge(body.Error!) : LlmErrors.ToResult(body.Error!);
-        }
-
         var (request, error) = LlmRequestMapper.ToGeneration(body.Value, models);
         if (request is null)
         {
-            return LlmErrors.ToResult(error!);
+            return new ErrorResult(error!);
         }
 
-        var outcome = await dispatcher.CompleteAsync(request, context.RequestAborted);
+        var outcome = await dispatcher.CompleteAsync(request, cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Json(new LlmTextResponse("success", outcome.Result.Content, LlmUsage.From(outcome.Result.Usage)), GatewayJsonContext.Default.LlmTextResponse)
-            : LlmErrors.ToResult(outcome.Error, context);
+            : new ErrorResult(outcome.Error);
     }
 }

@@ -1,7 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
-using OrleansGateway.Frontend.Errors;
-using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Http;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Frontend.Operations;
@@ -9,13 +9,13 @@ namespace OrleansGateway.Frontend.Operations;
 /// <summary><c>GET /v1/providers</c>: each provider's limit, slots in use, queues, recent errors and circuit, read from its grain.</summary>
 public static partial class ProviderStatusApi
 {
-    public static IEndpointRouteBuilder MapProviderStatusApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapProviderStatusApi(this RouteGroupBuilder v1)
     {
-        app.MapGet("/v1/providers", GetProvidersAsync);
-        return app;
+        v1.MapGet("/providers", GetProvidersAsync);
+        return v1;
     }
 
-    public static async Task<IResult> GetProvidersAsync(ModelResolver models, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<Results<JsonHttpResult<ProviderStatusResponse>, ErrorResult>> GetProvidersAsync(ModelResolver models, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {
@@ -31,7 +31,7 @@ public static partial class ProviderStatusApi
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogStatusFailed(loggers.CreateLogger(typeof(ProviderStatusApi)), exception);
-            return OpenAiErrors.ToResult(new GatewayError(GatewayErrorKind.Upstream, "The provider grains did not answer; try again."));
+            return new ErrorResult(new GatewayError(GatewayErrorKind.Upstream, "The provider grains did not answer; try again."));
         }
     }
 

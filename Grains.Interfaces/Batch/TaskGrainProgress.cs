@@ -24,4 +24,12 @@ public sealed record TaskGrainProgress(
     /// </summary>
     [Id(3)]
     public string? StorageError { get; init; }
+
+    /// <summary>
+    /// Set on the answer to a run when the provider turned some of its tasks away (circuit open, queue
+    /// full, rate limited after the executor's retries): the longest <c>Retry-After</c> it asked for. Those
+    /// tasks stay pending and the job's next pass, no sooner than this, runs them again.
+    /// </summary>
+    [Id(4)]
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -14,6 +14,15 @@ public sealed record GatewayError(
     [Id(4)] public int? RetryAfterSeconds { get; init; }
     [Id(5)] public string? Param { get; init; }
 
+    /// <summary>
+    /// The machine-readable code a surface shows (OpenAI's <c>error.code</c>) when it is not the
+    /// kind's usual one; <see cref="NoCode"/> shows none. Null: the kind's usual code.
+    /// </summary>
+    [Id(6)] public string? Code { get; init; }
+
+    /// <summary>A <see cref="Code"/> that shows no code at all (<c>"code": null</c>).</summary>
+    public const string NoCode = "";
+
     public static GatewayError Invalid(string message, string? param = null) =>
         new(GatewayErrorKind.InvalidRequest, message) { Param = param };
 }

@@ -36,4 +36,25 @@ public enum GatewayErrorKind
 
     /// <summary>A fault inside the gateway (500).</summary>
     Internal = 10,
+
+    /// <summary>No API key, or one the gateway does not know (401).</summary>
+    Unauthenticated = 11,
+
+    /// <summary>The request body is larger than the limit (413).</summary>
+    PayloadTooLarge = 12,
+
+    /// <summary>The request body is not sent as a media type the endpoint takes (415).</summary>
+    UnsupportedMediaType = 13,
+
+    /// <summary>The path exists but not with this HTTP method (405).</summary>
+    MethodNotAllowed = 14,
+
+    /// <summary>No endpoint has this path (404 on every surface).</summary>
+    NoRoute = 15,
+
+    /// <summary>The caller is known but may not do this, e.g. a key used outside its models (403).</summary>
+    PermissionDenied = 16,
+
+    /// <summary>The caller's budget cannot pay for the request (429 <c>insufficient_quota</c>).</summary>
+    QuotaExceeded = 17,
 }

@@ -6,6 +6,23 @@ public sealed partial class BatchJobGrain
 {
     private static partial class Log
     {
+        /// <summary>The one log line of every end, at the level its status calls for.</summary>
+        public static void Finished(ILogger logger, string jobId, BatchJobStatus status, int completed, int failed, int tasks, TimeSpan elapsed, string? error)
+        {
+            switch (status)
+            {
+                case BatchJobStatus.Completed:
+                    Completed(logger, jobId, completed, failed, elapsed);
+                    break;
+                case BatchJobStatus.Failed:
+                    Failed(logger, jobId, error ?? string.Empty);
+                    break;
+                default:
+                    Cancelled(logger, jobId, completed + failed, tasks);
+                    break;
+            }
+        }
+
         [LoggerMessage(EventId = 1510, Level = LogLevel.Information, Message = "Batch {JobId}: submitted with {Tasks} task(s) in {Groups} task grain(s)")]
         public static partial void Submitted(ILogger logger, string jobId, int tasks, int groups);
 
@@ -18,8 +35,6 @@ public sealed partial class BatchJobGrain
         [LoggerMessage(EventId = 1513, Level = LogLevel.Information, Message = "Batch {JobId}: cancelled with {Done} of {Tasks} task(s) done")]
         public static partial void Cancelled(ILogger logger, string jobId, int done, int tasks);
 
-        [LoggerMessage(EventId = 1514, Level = LogLevel.Warning, Message = "Batch {JobId}: running tasks {First}-{Last} failed ({Exception}: {Message}); unfinished ones are tried again")]
-        public static partial void TaskCallFailed(ILogger logger, string jobId, int first, int last, string exception, string message);
 
         [LoggerMessage(EventId = 1515, Level = LogLevel.Information, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]
         public static partial void RetryingPass(ILogger logger, string jobId, int pending, TimeSpan pause);

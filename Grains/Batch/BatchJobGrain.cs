@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using OrleansGateway.Chat;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;
 
@@ -11,10 +10,11 @@ namespace OrleansGateway.Batch;
 /// <summary>
 /// One batch job. Submission stores the tasks in <see cref="ITaskGrain"/>s, registers a resume
 /// reminder and writes the job's state before answering, so a job id once given is never lost.
-/// The job then runs its tasks in order with a bounded window in flight (started a few per call);
-/// its counters are the sum of the task grains' own counts (each counted from stored task states),
-/// so a task run twice is counted once. After a crash the reminder (or any call) reactivates the job, which reads what
-/// is pending from the task grains and goes on. Reentrant, so status reads are answered while it runs.
+/// The job then runs its tasks in order through an <see cref="InFlightWindow"/>, in passes until
+/// each has a final result; its counters (<see cref="BatchProgress"/>) are the sum of the task
+/// grains' own counts (each counted from stored task states), so a task run twice is counted once.
+/// After a crash the reminder (or any call) reactivates the job, which reads what is pending from
+/// the task grains and goes on. Reentrant, so status reads are answered while it runs.
 /// </summary>
 [Reentrant]
 public sealed partial class BatchJobGrain(
@@ -26,33 +26,22 @@ public sealed partial class BatchJobGrain(
 {
     private const string ResumeReminderName = "batch-resume";
 
-    /// <summary>
-    /// Most tasks of one group started by one call (and at most an eighth of the window): fewer
-    /// messages per task, while slots are still refilled a few at a time.
-    /// </summary>
-    private const int MaxTasksPerCall = 8;
-    private static readonly TimeSpan s_maxRetryPause = TimeSpan.FromSeconds(30);
-
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Dictionary<int, ITaskGrain> _taskGrains = [];
-    private readonly Dictionary<int, int> _callsInFlight = [];
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _ended = new();
     private readonly CancellationTokenSource _stopping = new();
-    private TaskGrainProgress[] _progress = [];
-    private int _completed;
-    private int _failed;
-    private TokenUsage _usage = TokenUsage.Zero;
-    private bool _progressLoaded;
+    private readonly BatchProgress _progress = new();
     private bool _freshlySubmitted;
     private Task? _run;
-    private int _inFlight;
-    private TaskCompletionSource? _slotFreed;
+    private InFlightWindow? _window;
+    private JobTaskGroups? _groups;
 
     private string JobId => this.GetPrimaryKeyString();
 
-    private int GroupCount => TaskGrainKeys.GroupCount(state.State.TaskCount, state.State.TasksPerGrain);
+    private JobTaskGroups Groups => _groups ??= new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, state.State.TaskCount, state.State.TasksPerGrain);
 
-    private bool IsTerminal => state.State.Status is BatchJobStatus.Completed or BatchJobStatus.Failed or BatchJobStatus.Cancelled;
+    private bool IsTerminal => BatchJobLifecycle.IsTerminal(state.State.Status);
+
+    private bool Running => state.State.Status == BatchJobStatus.Processing && !_stopping.IsCancellationRequested;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +54,7 @@ public sealed partial class BatchJobGrain(
         await LoadProgressAsync();
         if (state.State.Status is BatchJobStatus.Queued or BatchJobStatus.Processing)
         {
-            Log.Resuming(logger, JobId, _completed + _failed, state.State.TaskCount);
+            Log.Resuming(logger, JobId, _progress.Done, state.State.TaskCount);
             StartRun();
         }
     }
@@ -90,62 +79,27 @@ public sealed partial class BatchJobGrain(
         }
 
         var perGrain = options.Value.TasksPerGrain;
-        var groups = TaskGrainKeys.GroupCount(spec.Tasks.Length, perGrain);
-        await StoreTasksAsync(spec, perGrain, groups);
+        _groups = new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, spec.Tasks.Length, perGrain);
+        await _groups.InitializeAsync(spec);
 
         // The reminder first: a job whose state is written is then always resumed.
         await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
-        state.State = new BatchJobState
-        {
-            Model = spec.Model,
-            MaxTokens = spec.MaxTokens,
-            Temperature = spec.Temperature,
-            TopP = spec.TopP,
-            MetadataJson = spec.MetadataJson,
-            TaskCount = spec.Tasks.Length,
-            TasksPerGrain = perGrain,
-            Status = BatchJobStatus.Queued,
-            SubmittedAt = time.GetUtcNow(),
-        };
+        state.State = BatchJobState.Submitted(spec, perGrain, time.GetUtcNow());
         await WriteStateAsync();
         await TryEnsureListedAsync();
 
-        _progress = new TaskGrainProgress[groups];
-        Array.Fill(_progress, TaskGrainProgress.None);
-        _progressLoaded = true;
+        _progress.Start(_groups.Count);
         _freshlySubmitted = true;
         var view = View();
-        Log.Submitted(logger, JobId, spec.Tasks.Length, groups);
+        Log.Submitted(logger, JobId, spec.Tasks.Length, _groups.Count);
         StartRun();
         return view;
     }
 
     public Task<BatchJobView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
 
-    public async Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int offset, int limit)
-    {
-        if (!state.RecordExists || limit <= 0 || offset < 0 || offset >= state.State.TaskCount)
-        {
-            return [];
-        }
-
-        var end = (int)Math.Min((long)offset + limit, state.State.TaskCount);
-        var perGrain = state.State.TasksPerGrain;
-        var reads = new List<Task<ImmutableArray<BatchTaskResult>>>();
-        for (var group = offset / perGrain; group * perGrain < end; group++)
-        {
-            reads.Add(TaskGrainOf(group).GetResultsAsync(offset, end - offset));
-        }
-
-        var parts = await Task.WhenAll(reads);
-        var builder = ImmutableArray.CreateBuilder<BatchTaskResult>(end - offset);
-        foreach (var part in parts)
-        {
-            builder.AddRange(part);
-        }
-
-        return builder.ToImmutable();
-    }
+    public Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int offset, int limit) =>
+        state.RecordExists ? Groups.ReadResultsAsync(offset, limit) : Task.FromResult(ImmutableArray<BatchTaskResult>.Empty);
 
     public async Task<BatchJobView?> CancelAsync()
     {
@@ -154,19 +108,11 @@ public sealed partial class BatchJobGrain(
             return null;
         }
 
-        if (IsTerminal)
+        if (!IsTerminal)
         {
-            return View();
+            await FinishAsync(BatchJobStatus.Cancelled);
         }
 
-        state.State.Status = BatchJobStatus.Cancelled;
-        state.State.CompletedAt = time.GetUtcNow();
-        SnapshotCounters();
-        await WriteStateAsync();
-        await _cancel.CancelAsync();
-        await CancelRunningTasksAsync();
-        await UnregisterResumeReminderAsync();
-        Log.Cancelled(logger, JobId, _completed + _failed, state.State.TaskCount);
         return View();
     }
 
@@ -183,30 +129,6 @@ public sealed partial class BatchJobGrain(
         StartRun();
     }
 
-    private async Task StoreTasksAsync(BatchJobSpec spec, int perGrain, int groups)
-    {
-        // Bounded parallel writes: each group's tasks go to its own grain and storage record.
-        const int parallelWrites = 32;
-        var next = -1;
-        async Task WriterAsync()
-        {
-            int group;
-            while ((group = Interlocked.Increment(ref next)) < groups)
-            {
-                var first = group * perGrain;
-                var size = TaskGrainKeys.GroupSize(group, spec.Tasks.Length, perGrain);
-                await TaskGrainOf(group).InitializeAsync(new TaskGrainSpec(JobId, spec.Model, first, spec.Tasks.Slice(first, size))
-                {
-                    MaxTokens = spec.MaxTokens,
-                    Temperature = spec.Temperature,
-                    TopP = spec.TopP,
-                });
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(parallelWrites, groups)).Select(_ => WriterAsync()));
-    }
-
     private void StartRun()
     {
         if (_run is null || _run.IsCompleted)
@@ -215,58 +137,59 @@ public sealed partial class BatchJobGrain(
         }
     }
 
-    /// <summary>Runs every pending task, in passes until each has a final result or the job is cancelled.</summary>
+    /// <summary>Runs every pending task, in passes until each has a final result or the job ends otherwise.</summary>
     private async Task RunAsync()
     {
         try
         {
             await LoadProgressAsync();
-            if (state.State.Status == BatchJobStatus.Queued)
+            if (BatchJobLifecycle.Start(state.State, time.GetUtcNow()))
             {
-                state.State.Status = BatchJobStatus.Processing;
-                state.State.StartedAt = time.GetUtcNow();
                 await WriteStateAsync();
             }
 
-            if (!ProviderRoute.TryParse(state.State.Model, out var route) || providers.FindOptions(route.Provider) is null)
+            if (!ProviderRoute.TryParse(state.State.Model, out var route) || providers.FindOptions(route.Provider) is not { } provider)
             {
-                await FailAsync($"The provider of model '{state.State.Model}' is not configured on this gateway, so no task can run.");
+                await FinishAsync(BatchJobStatus.Failed, $"The provider of model '{state.State.Model}' is not configured on this gateway, so no task can run.");
                 return;
             }
 
-            var window = options.Value.InFlightFor(providers.FindOptions(route.Provider)!.MaxConcurrency);
-            var pause = TimeSpan.Zero;
-            while (state.State.Status == BatchJobStatus.Processing && !_stopping.IsCancellationRequested)
+            _window = new InFlightWindow(options.Value.InFlightFor(provider.MaxConcurrency));
+            var pacer = new PassPacer();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, _stopping.Token);
+            while (Running)
             {
                 var fresh = _freshlySubmitted;
                 _freshlySubmitted = false;
-                await RunPassAsync(window, fresh);
-                if (state.State.Status != BatchJobStatus.Processing || _stopping.IsCancellationRequested)
+                var doneBefore = _progress.Done;
+                var pass = new BatchPass(_progress, _window, Groups, FailUnlessEndedAsync, logger) { JobId = JobId };
+                await pass.RunAsync(fresh, stop.Token);
+                if (!Running)
                 {
                     break;
                 }
 
-                if (_completed + _failed >= state.State.TaskCount)
+                if (_progress.Done >= state.State.TaskCount)
                 {
-                    await CompleteAsync();
+                    await FinishAsync(BatchJobStatus.Completed);
                     break;
                 }
 
-                // Some task calls failed (a task grain lost with its silo, storage trouble), or results
-                // stored late were not counted yet: the next pass reads each unfinished grain's state.
-                Log.RetryingPass(logger, JobId, state.State.TaskCount - _completed - _failed, pause);
+                // Some task calls failed (a task grain lost with its silo, storage trouble), a provider turned
+                // tasks away, or results stored late were not counted yet: the next pass reads each unfinished grain's state.
+                var pause = pacer.Next(_progress.Done > doneBefore, pass.RetryAfter);
+                Log.RetryingPass(logger, JobId, state.State.TaskCount - _progress.Done, pause);
                 if (pause > TimeSpan.Zero)
                 {
-                    await Task.Delay(pause, time);
+                    // Ends early when the job is cancelled or the activation stops (WhenAny does not throw).
+                    await Task.WhenAny(Task.Delay(pause, time, stop.Token));
                 }
-
-                pause = pause == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_maxRetryPause.Ticks));
             }
 
             if (state.State.Status == BatchJobStatus.Cancelled)
             {
                 // Results that landed while running tasks were cancelled count too.
-                SnapshotCounters();
+                _progress.CopyTo(state.State);
                 await WriteStateAsync();
             }
         }
@@ -281,199 +204,52 @@ public sealed partial class BatchJobGrain(
         }
     }
 
-    private async Task RunPassAsync(int window, bool fresh)
-    {
-        var token = _cancel.Token;
-        var perGrain = state.State.TasksPerGrain;
-        var perCall = Math.Clamp(window / 8, 1, MaxTasksPerCall);
-        for (var group = 0; group < GroupCount && !token.IsCancellationRequested && !_stopping.IsCancellationRequested; group++)
-        {
-            var size = TaskGrainKeys.GroupSize(group, state.State.TaskCount, perGrain);
-            if (_progress[group].Done >= size)
-            {
-                continue;
-            }
-
-            IEnumerable<int> pending;
-            if (fresh)
-            {
-                pending = Enumerable.Range(group * perGrain, size);
-            }
-            else
-            {
-                var snapshot = await TaskGrainOf(group).GetSnapshotAsync();
-                if (snapshot.InputsMissing)
-                {
-                    await FailAsync($"Tasks {group * perGrain} to {(group * perGrain) + size - 1} are missing from storage, so the job cannot finish.");
-                    return;
-                }
-
-                Apply(group, snapshot.Progress);
-                if (snapshot.Progress.StorageError is { } storageError && !IsTerminal)
-                {
-                    await FailAsync(storageError + " The job cannot finish.");
-                    return;
-                }
-
-                pending = snapshot.PendingIndexes;
-            }
-
-            var call = ImmutableArray.CreateBuilder<int>(perCall);
-            foreach (var index in pending)
-            {
-                call.Add(index);
-                if (call.Count == perCall && !await StartTasksAsync(group, call.DrainToImmutable(), window, token))
-                {
-                    break;
-                }
-            }
-
-            if (call.Count > 0)
-            {
-                await StartTasksAsync(group, call.DrainToImmutable(), window, token);
-            }
-        }
-
-        while (_inFlight > 0)
-        {
-            _slotFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await _slotFreed.Task;
-        }
-    }
+    private Task FailUnlessEndedAsync(string error) => IsTerminal ? Task.CompletedTask : FinishAsync(BatchJobStatus.Failed, error);
 
     /// <summary>
-    /// Tells the task grains with calls in flight to cancel their running tasks. Their calls then
-    /// answer with what is stored, so the job's counters stay exact after a cancel.
+    /// The one way a job ends (completed, failed or cancelled): records it, stops starting tasks,
+    /// tells the task grains with calls in flight to cancel theirs (their calls then answer with
+    /// what is stored, so the counters stay exact), removes the resume reminder.
     /// </summary>
-    private async Task CancelRunningTasksAsync()
+    private async Task FinishAsync(BatchJobStatus status, string? error = null)
     {
-        try
+        BatchJobLifecycle.Finish(state.State, status, time.GetUtcNow(), _progress, error);
+        await WriteStateAsync();
+        await _ended.CancelAsync();
+        if (_window?.GroupsWithCalls.ToList() is { Count: > 0 } groups)
         {
-            await Task.WhenAll(_callsInFlight.Where(g => g.Value > 0).Select(g => TaskGrainOf(g.Key).CancelAsync()));
-        }
-        catch (Exception exception)
-        {
-            // A grain that could not be told finishes its running tasks; the job starts no more.
-            Log.CancelNotDelivered(logger, JobId, exception.Message);
-        }
-    }
-
-    /// <summary>Waits for room in the window, then starts the tasks; false when the job was cancelled meanwhile.</summary>
-    private async Task<bool> StartTasksAsync(int group, ImmutableArray<int> indexes, int window, CancellationToken token)
-    {
-        while (_inFlight > 0 && _inFlight + indexes.Length > window)
-        {
-            _slotFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await _slotFreed.Task;
-        }
-
-        if (token.IsCancellationRequested || _stopping.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        _inFlight += indexes.Length;
-        _callsInFlight[group] = _callsInFlight.GetValueOrDefault(group) + 1;
-        _ = RunTasksAsync(group, indexes);
-        return true;
-    }
-
-    private async Task RunTasksAsync(int group, ImmutableArray<int> indexes)
-    {
-        try
-        {
-            var progress = await TaskGrainOf(group).RunAsync(indexes);
-            Apply(group, progress);
-            if (progress.StorageError is { } storageError && !IsTerminal)
+            try
             {
-                // Storage refuses the group's results: end the job with the reason instead of running them again.
-                await FailAsync(storageError + " The job cannot finish.");
+                await Groups.CancelAsync(groups);
+            }
+            catch (Exception exception)
+            {
+                // A grain that could not be told finishes its running tasks; the job starts no more.
+                Log.CancelNotDelivered(logger, JobId, exception.Message);
             }
         }
-        catch (Exception exception)
-        {
-            Log.TaskCallFailed(logger, JobId, indexes[0], indexes[^1], exception.GetType().Name, exception.Message);
-        }
-        finally
-        {
-            _inFlight -= indexes.Length;
-            _callsInFlight[group]--;
-            _slotFreed?.TrySetResult();
-        }
-    }
 
-    private async Task CompleteAsync()
-    {
-        state.State.Status = BatchJobStatus.Completed;
-        state.State.CompletedAt = time.GetUtcNow();
-        SnapshotCounters();
-        await WriteStateAsync();
         await UnregisterResumeReminderAsync();
-        Log.Completed(logger, JobId, _completed, _failed, state.State.CompletedAt.Value - (state.State.StartedAt ?? state.State.SubmittedAt));
-    }
-
-    /// <summary>Ends a job that cannot run at all: status failed, with the reason.</summary>
-    private async Task FailAsync(string error)
-    {
-        state.State.Status = BatchJobStatus.Failed;
-        state.State.Error = error;
-        state.State.CompletedAt = time.GetUtcNow();
-        SnapshotCounters();
-        await WriteStateAsync();
-        await _cancel.CancelAsync();
-        await CancelRunningTasksAsync();
-        await UnregisterResumeReminderAsync();
-        Log.Failed(logger, JobId, error);
+        var s = state.State;
+        Log.Finished(logger, JobId, status, _progress.Completed, _progress.Failed, s.TaskCount, s.CompletedAt!.Value - (s.StartedAt ?? s.SubmittedAt), error);
     }
 
     /// <summary>Counts the task grains' stored results (once per activation).</summary>
     private async Task LoadProgressAsync()
     {
-        if (_progressLoaded)
+        if (_progress.IsLoaded)
         {
             return;
         }
 
-        var groups = GroupCount;
-        var progress = new TaskGrainProgress[groups];
-        const int parallelReads = 64;
-        var next = -1;
-        async Task ReaderAsync()
-        {
-            int group;
-            while ((group = Interlocked.Increment(ref next)) < groups)
-            {
-                progress[group] = (await TaskGrainOf(group).GetSnapshotAsync()).Progress;
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(parallelReads, groups)).Select(_ => ReaderAsync()));
-        if (_progressLoaded)
+        var progress = await Groups.ReadProgressAsync();
+        if (_progress.IsLoaded)
         {
             return;
         }
 
-        _progress = progress;
-        _completed = progress.Sum(p => p.Completed);
-        _failed = progress.Sum(p => p.Failed);
-        _usage = progress.Aggregate(TokenUsage.Zero, (sum, p) => sum + p.Usage);
-        _progressLoaded = true;
+        _progress.Load(progress);
         await TryEnsureListedAsync();
-    }
-
-    /// <summary>Takes a task grain's newer progress report; an older one arriving late changes nothing.</summary>
-    private void Apply(int group, TaskGrainProgress progress)
-    {
-        var old = _progress[group];
-        if (progress.Done <= old.Done)
-        {
-            return;
-        }
-
-        _progress[group] = progress;
-        _completed += progress.Completed - old.Completed;
-        _failed += progress.Failed - old.Failed;
-        _usage = _usage + progress.Usage + new TokenUsage(-old.Usage.PromptTokens, -old.Usage.CompletionTokens, -old.Usage.TotalTokens);
     }
 
     /// <summary>Writes the job's state; writes of interleaved calls go one at a time (each needs the last one's ETag).</summary>
@@ -488,20 +264,6 @@ public sealed partial class BatchJobGrain(
         {
             _writeLock.Release();
         }
-    }
-
-    private void SnapshotCounters()
-    {
-        if (!_progressLoaded)
-        {
-            return;
-        }
-
-        state.State.CompletedCount = _completed;
-        state.State.FailedCount = _failed;
-        state.State.PromptTokens = _usage.PromptTokens;
-        state.State.CompletionTokens = _usage.CompletionTokens;
-        state.State.TotalTokens = _usage.TotalTokens;
     }
 
     /// <summary>
@@ -542,33 +304,5 @@ public sealed partial class BatchJobGrain(
         }
     }
 
-
-    private ITaskGrain TaskGrainOf(int group)
-    {
-        // References are cached: resolving one costs more than the call it makes.
-        if (!_taskGrains.TryGetValue(group, out var grain))
-        {
-            grain = GrainFactory.GetGrain<ITaskGrain>(TaskGrainKeys.For(JobId, group));
-            _taskGrains[group] = grain;
-        }
-
-        return grain;
-    }
-
-    private BatchJobView View()
-    {
-        var s = state.State;
-        var live = _progressLoaded && s.Status != BatchJobStatus.Completed;
-        return new BatchJobView(
-            JobId, s.Status, s.Model, s.SubmittedAt, s.TaskCount,
-            live ? _completed : s.CompletedCount,
-            live ? _failed : s.FailedCount,
-            live ? _usage : new TokenUsage(s.PromptTokens, s.CompletionTokens, s.TotalTokens))
-        {
-            StartedAt = s.StartedAt,
-            CompletedAt = s.CompletedAt,
-            Error = s.Error,
-            MetadataJson = s.MetadataJson,
-        };
-    }
+    private BatchJobView View() => BatchJobLifecycle.View(JobId, state.State, _progress);
 }

@@ -45,4 +45,18 @@ public sealed class BatchJobState
 
     /// <summary>Whether the job is known to be in the registry's list.</summary>
     [Id(17)] public bool Listed { get; set; }
+
+    /// <summary>The state of a job just submitted: queued, with the spec's parameters.</summary>
+    public static BatchJobState Submitted(BatchJobSpec spec, int tasksPerGrain, DateTimeOffset now) => new()
+    {
+        Model = spec.Model,
+        MaxTokens = spec.MaxTokens,
+        Temperature = spec.Temperature,
+        TopP = spec.TopP,
+        MetadataJson = spec.MetadataJson,
+        TaskCount = spec.Tasks.Length,
+        TasksPerGrain = tasksPerGrain,
+        Status = BatchJobStatus.Queued,
+        SubmittedAt = now,
+    };
 }

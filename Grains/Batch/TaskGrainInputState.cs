@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using OrleansGateway.Chat;
 
 namespace OrleansGateway.Batch;
 
@@ -26,4 +26,31 @@ public sealed class TaskGrainInputState
 
     /// <summary>How many tasks the group holds (also when they are in <see cref="TasksBlob"/>).</summary>
     [Id(8)] public int TaskCount { get; set; }
+
+    /// <summary>The state of a group as submitted.</summary>
+    public static TaskGrainInputState From(TaskGrainSpec spec) => new()
+    {
+        JobId = spec.JobId,
+        Model = spec.Model,
+        FirstIndex = spec.FirstIndex,
+        MaxTokens = spec.MaxTokens,
+        Temperature = spec.Temperature,
+        TopP = spec.TopP,
+        Tasks = [.. spec.Tasks],
+        TaskCount = spec.Tasks.Length,
+    };
+
+    /// <summary>The chat request of the group's task <paramref name="local"/>: its own limits, else the job's, at batch priority.</summary>
+    public ChatRequest RequestFor(int local)
+    {
+        var batchTask = Tasks[local];
+        return new ChatRequest(Model, batchTask.Messages)
+        {
+            MaxTokens = batchTask.MaxTokens ?? MaxTokens,
+            Temperature = batchTask.Temperature ?? Temperature,
+            TopP = TopP,
+            Priority = RequestPriority.Batch,
+            IncludeStreamUsage = false,
+        };
+    }
 }

@@ -1,3 +1,5 @@
+using OrleansGateway.Chat;
+
 namespace OrleansGateway.Batch;
 
 /// <summary>The stored result of one task: pending, or its final output and usage, or its error.</summary>
@@ -24,4 +26,16 @@ public sealed class TaskResultEntry
 
     /// <summary>Whether the task has its final result.</summary>
     public bool IsFinal => Status != BatchTaskStatus.Pending;
+
+    /// <summary>The final result of a provider's answer: its output and usage, or its error.</summary>
+    public static TaskResultEntry Of(ChatOutcome outcome) => outcome.Succeeded
+        ? new TaskResultEntry
+        {
+            Status = BatchTaskStatus.Completed,
+            Output = outcome.Result.Content,
+            PromptTokens = outcome.Result.Usage.PromptTokens,
+            CompletionTokens = outcome.Result.Usage.CompletionTokens,
+            TotalTokens = outcome.Result.Usage.TotalTokens,
+        }
+        : new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = outcome.Error.Message };
 }

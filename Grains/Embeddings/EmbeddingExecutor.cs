@@ -27,7 +27,7 @@ public sealed class EmbeddingExecutor(
         // The candidates are worked out as for a chat: same fallback rules, same configured chains, same loop.
         var (body, route, error) = await chat.RunCandidatesAsync(
             chat.Candidates(new ChatRequest(request.Model, []) { Fallbacks = request.Fallbacks }), request.Priority,
-            (candidate, options, ct) => CallAsync(candidate, options, request, ct), cancellationToken).ConfigureAwait(false);
+            (candidate, options, _, ct) => CallAsync(candidate, options, request, ct), keepSlotOnSuccess: false, cancellationToken).ConfigureAwait(false);
         return body is not null ? EmbeddingOutcome.Success(body, route!.Value.FullName) : EmbeddingOutcome.Failure(error!);
     }
 

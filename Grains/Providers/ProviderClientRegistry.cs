@@ -16,9 +16,9 @@ namespace OrleansGateway.Providers;
 public sealed class ProviderClientRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, ProviderClient> _clients = new(StringComparer.OrdinalIgnoreCase);
-    private readonly IOptionsMonitor<GatewayOptions> _options;
+    private readonly IOptionsMonitor<ProvidersOptions> _options;
 
-    public ProviderClientRegistry(IOptionsMonitor<GatewayOptions> options)
+    public ProviderClientRegistry(IOptionsMonitor<ProvidersOptions> options)
     {
         _options = options;
     }

@@ -15,6 +15,18 @@ public static class ProviderErrors
 {
     private static readonly int[] s_retryableStatuses = [408, 429, 500, 502, 503, 504];
 
+    /// <summary>
+    /// The one answer to a model whose provider is not configured, wherever it is noticed (the frontend's
+    /// check, an executor's candidate, the provider's grain): <see cref="GatewayErrorKind.NotFound"/> on
+    /// <paramref name="param"/>, which OpenAI's surface answers 404 <c>model_not_found</c> and <c>/llm</c> 400.
+    /// </summary>
+    public static GatewayError UnknownProvider(string provider, string? model = null, string param = "model", IEnumerable<string>? known = null)
+    {
+        var where = model is null ? "" : $" in {param} '{model}'";
+        var list = known is null ? "" : $" Known providers: {string.Join(", ", known)}.";
+        return new GatewayError(GatewayErrorKind.NotFound, $"Unknown provider '{provider}'{where}.{list}") { Param = param };
+    }
+
     /// <summary>Maps an exception thrown while calling a provider.</summary>
     public static ProviderCallException FromException(string provider, Exception exception, TimeProvider time, SecretRedactor redactor) => exception switch
     {

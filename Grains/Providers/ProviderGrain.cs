@@ -9,9 +9,10 @@ namespace OrleansGateway.Providers;
 
 /// <summary>
 /// The lease manager of one provider. Holds <see cref="ProviderOptions.MaxConcurrency"/> across the
-/// cluster: grants slots, queues waiters first-in first-out per priority (interactive ahead of batch,
-/// batch keeping its minimum share), expires leases whose holders stopped renewing, and runs the
-/// provider's circuit breaker. Reentrant: releases and renewals interleave with waiting acquires.
+/// cluster: grants slots (<see cref="LeaseTable"/>), queues waiters first-in first-out per priority
+/// (<see cref="WaiterQueues"/>: interactive ahead of batch, batch keeping its minimum share), expires leases
+/// whose holders stopped renewing, and runs the provider's <see cref="CircuitBreaker"/> and
+/// <see cref="RecentOutcomes"/>. Reentrant: releases and renewals interleave with waiting acquires.
 /// A clean deactivation writes the lease table (with the callers' request ids) to grain storage and the next
 /// activation adopts it at once; when its silo stops, the grain answers its waiters "ask again" and migrates
 /// to another active silo (<see cref="PrepareToMoveAsync"/>), so no waiter holds its deactivation up.
@@ -27,28 +28,15 @@ public sealed partial class ProviderGrain(
 {
     private static readonly TimeSpan s_statsWindow = TimeSpan.FromSeconds(60);
 
-    private readonly Dictionary<long, Lease> _leases = [];
-    private readonly Dictionary<Guid, long> _leaseOfRequest = [];
-    private readonly LinkedList<Waiter> _interactiveQueue = new();
-    private readonly LinkedList<Waiter> _batchQueue = new();
-    private readonly Queue<(DateTimeOffset At, bool Success)> _recent = new();
-    private readonly HashSet<long> _releasedWhileRecovering = [];
+    private readonly WaiterQueues _waiters = new();
+    private readonly RecentOutcomes _recent = new(s_statsWindow, time);
+    private LeaseTable _leases = null!;
+    private CircuitBreaker _circuit = null!;
     private ProviderOptions? _options;
     private string _name = string.Empty;
-    private long _nextLeaseId;
-    private int _batchInFlight;
-    private DateTimeOffset _recoveringUntil;
-    private CircuitState _circuit = CircuitState.Closed;
-    private int _consecutiveFailures;
-    private DateTimeOffset _openUntil;
-    private long? _trialLeaseId;
-    private int _recentSuccesses;
-    private int _recentFailures;
     private bool _moving;
 
     private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
-
-    private TimeSpan LeaseTtl => TimeSpan.FromSeconds(_options?.LeaseTtlSeconds ?? 30);
 
     private int FreeSlots => MaxConcurrency - _leases.Count;
 
@@ -56,39 +44,20 @@ public sealed partial class ProviderGrain(
     {
         _name = this.GetPrimaryKeyString();
         _options = registry.FindOptions(_name);
-        var now = time.GetUtcNow();
-        // Lease ids are unique across activations: time-based high bits, priority in the lowest bit.
-        _nextLeaseId = now.ToUnixTimeMilliseconds() << 12;
-        if (state.RecordExists && state.State.MayHaveLeases)
+        _leases = new LeaseTable(TimeSpan.FromSeconds(_options?.LeaseTtlSeconds ?? 30), time);
+        _circuit = new CircuitBreaker(
+            _options?.CircuitFailureThreshold ?? int.MaxValue, TimeSpan.FromSeconds(_options?.CircuitCooldownSeconds ?? 30), time);
+        switch (_leases.Restore(state.State, state.RecordExists))
         {
-            if (state.State.EndedCleanly)
-            {
-                // The last activation handed its leases over: their holders keep renewing them here, and a
-                // caller whose grant was lost in the move gets the same lease when it asks again.
-                var leases = state.State.HandedOverLeases;
-                var requests = state.State.HandedOverRequests;
-                for (var i = 0; i < leases.Length; i++)
-                {
-                    Adopt(leases[i], i < requests.Length ? requests[i] : Guid.Empty, now);
-                    _nextLeaseId = Math.Max(_nextLeaseId, leases[i] & ~1L);
-                }
-
-                Log.LeasesHandedOver(logger, _name, leases.Length);
-            }
-            else
-            {
-                // The last activation ended without a clean shutdown: holders may still be calling.
-                // Renewals (every third of the time-to-live) rebuild the count before new slots are given.
-                _recoveringUntil = now + LeaseTtl;
-                Log.Recovering(logger, _name, LeaseTtl);
-            }
+            case true:
+                // Their holders keep renewing them here; a caller whose grant was lost in the move gets the same lease again.
+                Log.LeasesHandedOver(logger, _name, _leases.Count);
+                break;
+            case false:
+                Log.Recovering(logger, _name, _leases.TimeToLive);
+                break;
         }
 
-        state.State.MayHaveLeases = true;
-        state.State.EndedCleanly = false;
-        state.State.HandedOverLeases = [];
-        state.State.HandedOverRequests = [];
-        state.State.ActivatedAt = now;
         await state.WriteStateAsync(cancellationToken);
         moves.Activated(_name, this.AsReference<IProviderGrain>());
         if (moves.IsStopping)
@@ -98,8 +67,8 @@ public sealed partial class ProviderGrain(
             this.DeactivateOnIdle();
         }
 
-        var period = TimeSpan.FromMilliseconds(Math.Max(100, LeaseTtl.TotalMilliseconds / 4));
-        this.RegisterGrainTimer(_ => { Sweep(); return Task.CompletedTask; }, (object?)null,
+        var period = TimeSpan.FromMilliseconds(Math.Max(100, _leases.TimeToLive.TotalMilliseconds / 4));
+        this.RegisterGrainTimer(_ => { SweepAndDispatch(); return Task.CompletedTask; }, (object?)null,
             new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = false });
     }
 
@@ -115,21 +84,8 @@ public sealed partial class ProviderGrain(
         // Orleans runs this once nothing else runs on the activation and holds new calls until it is done,
         // so no lease is granted after this table is taken. Hand the live leases to the next activation,
         // so a graceful move (a silo shutting down, a rolling deploy) keeps the count without a recovery window.
-        SweepExpired(time.GetUtcNow());
-        var leases = new long[_leases.Count];
-        var requests = new Guid[_leases.Count];
-        var i = 0;
-        foreach (var (id, lease) in _leases)
-        {
-            leases[i] = id;
-            requests[i] = lease.RequestId;
-            i++;
-        }
-
-        state.State.MayHaveLeases = leases.Length > 0;
-        state.State.EndedCleanly = true;
-        state.State.HandedOverLeases = leases;
-        state.State.HandedOverRequests = requests;
+        SweepExpired();
+        _leases.HandOver(state.State);
         await state.WriteStateAsync(cancellationToken);
     }
 
@@ -137,465 +93,225 @@ public sealed partial class ProviderGrain(
     {
         if (_options is null)
         {
-            return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.NotFound, $"Unknown provider '{_name}'.") { Provider = _name });
+            return LeaseResult.Refuse(ProviderErrors.UnknownProvider(_name));
         }
 
-        var now = time.GetUtcNow();
-        SweepExpired(now);
-        if (request.RequestId != Guid.Empty && _leaseOfRequest.TryGetValue(request.RequestId, out var granted))
+        SweepExpired();
+        if (_leases.TryFindByRequest(request.RequestId, out var granted))
         {
             // Asked again for a slot already granted (the answer was lost, e.g. while this grain moved): the same lease.
-            _leases[granted] = _leases[granted] with { ExpiresAt = now + LeaseTtl };
-            return LeaseResult.Grant(granted, LeaseTtl);
+            return LeaseResult.Grant(granted, _leases.TimeToLive);
         }
 
-        if (CircuitRefusal(now) is { } refusal)
+        if (_circuit.TryHalfOpen())
         {
-            return LeaseResult.Refuse(refusal);
+            Log.CircuitHalfOpen(logger, _name);
         }
 
-        if (_circuit == CircuitState.HalfOpen)
+        if (_circuit.RefusesFor > TimeSpan.Zero)
+        {
+            return LeaseResult.Refuse(CircuitOpenError(_circuit.RefusesFor));
+        }
+
+        if (_circuit.State == CircuitState.HalfOpen)
         {
             // One trial request decides whether the provider is back.
-            if (_trialLeaseId is not null || FreeSlots <= 0 || now < _recoveringUntil)
+            if (_circuit.TrialTaken || FreeSlots <= 0 || _leases.IsRecovering)
             {
                 return LeaseResult.Refuse(CircuitOpenError(TimeSpan.FromSeconds(1)));
             }
 
-            var trial = Grant(request.Priority, request.RequestId, now);
-            _trialLeaseId = trial.LeaseId;
+            var trial = Grant(request.Priority, request.RequestId);
+            _circuit.StartTrial(trial.LeaseId);
             return trial;
         }
 
-        if (FreeSlots > 0 && now >= _recoveringUntil && _interactiveQueue.Count == 0 && _batchQueue.Count == 0)
+        if (FreeSlots > 0 && !_leases.IsRecovering && _waiters.Count == 0)
         {
-            return Grant(request.Priority, request.RequestId, now);
+            return Grant(request.Priority, request.RequestId);
         }
 
         if (_moving)
         {
             // A waiter would hold this activation's deactivation up: the caller asks the next activation.
-            return LeaseResult.Moving(MovingError());
+            return LeaseResult.Moving(LimiterErrors.Moving(_name));
         }
 
-        if (_interactiveQueue.Count + _batchQueue.Count >= _options.MaxQueue)
+        if (_waiters.Count >= _options.MaxQueue)
         {
-            return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.QueueFull,
-                $"Provider '{_name}' is at its concurrency limit ({MaxConcurrency}) and its queue is full ({_options.MaxQueue} waiting).")
-            { Provider = _name, RetryAfterSeconds = 1 });
+            return LeaseResult.Refuse(LimiterErrors.QueueFull(_name, MaxConcurrency, _options.MaxQueue));
         }
 
-        var waiter = new Waiter(request.Priority, request.RequestId);
-        var queue = request.Priority == RequestPriority.Batch ? _batchQueue : _interactiveQueue;
-        var node = queue.AddLast(waiter);
-        var wait = TimeSpan.FromSeconds(_options.QueueTimeoutSeconds);
-        using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait, time, delayCancellation.Token);
-        await Task.WhenAny(waiter.Completion.Task, delay);
-        delayCancellation.Cancel();
-        if (waiter.Completion.Task.IsCompleted)
+        return await WaitAsync(request, TimeSpan.FromSeconds(_options.QueueTimeoutSeconds), cancellationToken);
+    }
+
+    /// <summary>Queues the caller until a slot is dispatched to it, its queue timeout passes or it goes away.</summary>
+    private async Task<LeaseResult> WaitAsync(LeaseRequest request, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var result = await _waiters.WaitAsync(request.Priority, request.RequestId, wait, time, cancellationToken);
+        if (result is null)
         {
-            var result = await waiter.Completion.Task;
-            if (result.Granted && cancellationToken.IsCancellationRequested)
-            {
-                // Granted as the caller went away: nobody would ever release it, so give it back now.
-                ForgetLease(result.LeaseId);
-                Dispatch(time.GetUtcNow());
-                return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.Cancelled, "The caller went away while waiting for a slot.") { Provider = _name });
-            }
-
-            return result;
+            return LeaseResult.Refuse(cancellationToken.IsCancellationRequested
+                ? LimiterErrors.CallerWentAway(_name)
+                : LimiterErrors.QueueTimeout(_name, wait, MaxConcurrency));
         }
 
-        if (node.List is not null)
+        if (result.Granted && cancellationToken.IsCancellationRequested)
         {
-            queue.Remove(node);
+            // Granted as the caller went away: nobody would ever release it, so give it back now.
+            _leases.Remove(result.LeaseId);
+            Dispatch();
+            return LeaseResult.Refuse(LimiterErrors.CallerWentAway(_name));
         }
 
-        waiter.Completion.TrySetCanceled();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.Cancelled, "The caller went away while waiting for a slot.") { Provider = _name });
-        }
-
-        return LeaseResult.Refuse(new GatewayError(GatewayErrorKind.QueueFull,
-            $"Provider '{_name}' had no free slot within {wait.TotalSeconds:0.#} s (limit {MaxConcurrency}).")
-        { Provider = _name, RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds / 10)) });
+        return result;
     }
 
     public Task<bool> RenewAsync(long leaseId)
     {
-        var now = time.GetUtcNow();
-        SweepExpired(now);
-        if (_leases.TryGetValue(leaseId, out var lease))
-        {
-            _leases[leaseId] = lease with { ExpiresAt = now + LeaseTtl };
-            return Task.FromResult(true);
-        }
-
-        // A lease from an earlier activation: adopt it while recovering. Outside recovery an unknown
-        // lease has expired or been released, and its slot may already be someone else's.
-        if (now < _recoveringUntil && !_releasedWhileRecovering.Contains(leaseId))
-        {
-            Adopt(leaseId, Guid.Empty, now);
-            return Task.FromResult(true);
-        }
-
-        return Task.FromResult(false);
+        SweepExpired();
+        return Task.FromResult(_leases.TryRenew(leaseId));
     }
 
     public Task ReleaseAsync(long leaseId, CallOutcome outcome)
     {
-        var now = time.GetUtcNow();
-        ReleaseOne(leaseId, outcome, now);
-        SweepExpired(now);
-        Dispatch(now);
+        ReleaseOne(leaseId, outcome);
+        SweepAndDispatch();
         return Task.CompletedTask;
     }
 
     public Task<bool> CheckInAsync(long[] returnedLeaseIds, int successes)
     {
-        var now = time.GetUtcNow();
         foreach (var leaseId in returnedLeaseIds)
         {
-            ReleaseOne(leaseId, CallOutcome.Neutral, now);
+            ReleaseOne(leaseId, CallOutcome.Neutral);
         }
 
         if (successes > 0)
         {
             // Calls made on kept slots, which never came back to be released one by one.
-            CountOutcomes(success: true, successes, now);
-            _consecutiveFailures = 0;
+            _recent.Add(success: true, successes);
+            _circuit.RecordSuccesses();
         }
 
-        SweepExpired(now);
-        Dispatch(now);
-        return Task.FromResult(HasRoomToSpare(now));
+        SweepAndDispatch();
+        return Task.FromResult(HasRoomToSpare());
+    }
+
+    public Task PrepareToMoveAsync()
+    {
+        _moving = true;
+        _waiters.AnswerAll(LeaseResult.Moving(LimiterErrors.Moving(_name)));
+
+        // Move now, to an active silo other than this one, rather than when Orleans deactivates this silo's
+        // grains (after the silo has drained its streams): callers asked to ask again reach it within moments.
+        if (ProviderGrainMoves.OtherActiveSilo(membership, GrainContext.Address.SiloAddress) is { } target)
+        {
+            GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = target });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<ProviderStatus> GetStatusAsync()
+    {
+        SweepExpired();
+        return Task.FromResult(new ProviderStatus(
+            _name, MaxConcurrency, _leases.Count, _waiters.InteractiveCount, _waiters.BatchCount,
+            _recent.Successes, _recent.Failures, _circuit.StateNow.ToString().ToLowerInvariant()));
     }
 
     /// <summary>
     /// Whether a process may keep a finished request's slot for its next one: the circuit is closed, nobody
     /// waits, and at least a quarter of the slots (and at least two) are free.
     /// </summary>
-    private bool HasRoomToSpare(DateTimeOffset now) =>
+    private bool HasRoomToSpare() =>
         _options is { LeaseReuseMilliseconds: > 0 }
-        && _circuit == CircuitState.Closed
+        && _circuit.State == CircuitState.Closed
         && !_moving
-        && now >= _recoveringUntil
-        && _interactiveQueue.Count == 0
-        && _batchQueue.Count == 0
+        && !_leases.IsRecovering
+        && _waiters.Count == 0
         && FreeSlots >= Math.Max(2, (MaxConcurrency + 3) / 4);
 
-    private void ReleaseOne(long leaseId, CallOutcome outcome, DateTimeOffset now)
+    private LeaseResult Grant(RequestPriority priority, Guid requestId)
     {
-        if (now < _recoveringUntil)
-        {
-            // A renewal racing its own release must not bring the lease back.
-            _releasedWhileRecovering.Add(leaseId);
-        }
-        else if (_releasedWhileRecovering.Count > 0)
-        {
-            _releasedWhileRecovering.Clear();
-        }
-
-        if (ForgetLease(leaseId))
-        {
-            RecordOutcome(leaseId, outcome, now);
-        }
+        var id = _leases.Grant(priority, requestId);
+        return LeaseResult.Grant(id, _leases.TimeToLive, priority == RequestPriority.Interactive && HasRoomToSpare());
     }
 
-    public Task PrepareToMoveAsync()
+    private void ReleaseOne(long leaseId, CallOutcome outcome)
     {
-        _moving = true;
-        var error = MovingError();
-        foreach (var queue in new[] { _interactiveQueue, _batchQueue })
-        {
-            while (queue.First is { } first)
-            {
-                queue.RemoveFirst();
-                first.Value.Completion.TrySetResult(LeaseResult.Moving(error));
-            }
-        }
-
-        // Move now, to an active silo other than this one, rather than when Orleans deactivates this silo's
-        // grains (after the silo has drained its streams): callers asked to ask again reach it within moments.
-        var here = GrainContext.Address.SiloAddress;
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(here))
-            .Select(m => m.SiloAddress)
-            .ToArray();
-        if (targets.Length > 0)
-        {
-            GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = targets[Random.Shared.Next(targets.Length)] });
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private GatewayError MovingError() =>
-        new(GatewayErrorKind.QueueFull, $"Provider '{_name}' is moving to another silo and had no free slot; try again.")
-        { Provider = _name, RetryAfterSeconds = 1 };
-
-    public Task<ProviderStatus> GetStatusAsync()
-    {
-        var now = time.GetUtcNow();
-        SweepExpired(now);
-        TrimRecent(now);
-        var circuit = _circuit == CircuitState.Open && now >= _openUntil ? CircuitState.HalfOpen : _circuit;
-        return Task.FromResult(new ProviderStatus(
-            _name, MaxConcurrency, _leases.Count, _interactiveQueue.Count, _batchQueue.Count,
-            _recentSuccesses, _recentFailures, circuit.ToString().ToLowerInvariant()));
-    }
-
-    private void Sweep()
-    {
-        var now = time.GetUtcNow();
-        SweepExpired(now);
-        Dispatch(now);
-    }
-
-    private void Adopt(long leaseId, Guid requestId, DateTimeOffset now)
-    {
-        var priority = (RequestPriority)(leaseId & 1);
-        if (!_leases.TryAdd(leaseId, new Lease(priority, now + LeaseTtl, requestId)))
+        if (!_leases.Release(leaseId))
         {
             return;
         }
 
-        if (priority == RequestPriority.Batch)
+        if (outcome != CallOutcome.Neutral)
         {
-            _batchInFlight++;
+            _recent.Add(outcome == CallOutcome.Success);
         }
 
-        if (requestId != Guid.Empty)
+        switch (_circuit.Record(leaseId, outcome))
         {
-            _leaseOfRequest[requestId] = leaseId;
+            case CircuitState.Closed:
+                Log.CircuitClosed(logger, _name);
+                break;
+            case CircuitState.Open:
+                Log.CircuitOpened(logger, _name, _circuit.ConsecutiveFailures);
+                FailWaitersIfOpen();
+                break;
         }
     }
 
-    private LeaseResult Grant(RequestPriority priority, Guid requestId, DateTimeOffset now)
+    private void SweepAndDispatch()
     {
-        _nextLeaseId += 2;
-        var id = _nextLeaseId | (long)priority;
-        _leases[id] = new Lease(priority, now + LeaseTtl, requestId);
-        if (priority == RequestPriority.Batch)
-        {
-            _batchInFlight++;
-        }
-
-        if (requestId != Guid.Empty)
-        {
-            _leaseOfRequest[requestId] = id;
-        }
-
-        return LeaseResult.Grant(id, LeaseTtl, priority == RequestPriority.Interactive && HasRoomToSpare(now));
+        SweepExpired();
+        Dispatch();
     }
 
     /// <summary>Gives free slots to waiters: interactive first, unless batch is below its minimum share.</summary>
-    private void Dispatch(DateTimeOffset now)
+    private void Dispatch()
     {
-        if (now < _recoveringUntil || _circuit != CircuitState.Closed)
+        if (_leases.IsRecovering || _circuit.State != CircuitState.Closed)
         {
-            FailWaitersIfOpen(now);
+            FailWaitersIfOpen();
             return;
         }
 
         var batchReserved = (int)Math.Ceiling(MaxConcurrency * (_options?.BatchMinShare ?? 0));
-        while (FreeSlots > 0 && (_interactiveQueue.Count > 0 || _batchQueue.Count > 0))
+        while (FreeSlots > 0 && _waiters.TakeNext(_leases.BatchCount, batchReserved) is { } waiter)
         {
-            var takeBatch = _batchQueue.Count > 0 && (_interactiveQueue.Count == 0 || _batchInFlight < batchReserved);
-            var queue = takeBatch ? _batchQueue : _interactiveQueue;
-            var waiter = queue.First!.Value;
-            queue.RemoveFirst();
-            if (waiter.Completion.Task.IsCompleted)
-            {
-                continue;
-            }
-
-            var lease = Grant(waiter.Priority, waiter.RequestId, now);
+            var lease = Grant(waiter.Priority, waiter.RequestId);
             if (!waiter.Completion.TrySetResult(lease))
             {
-                ForgetLease(lease.LeaseId);
+                _leases.Remove(lease.LeaseId);
             }
         }
     }
 
-    private void FailWaitersIfOpen(DateTimeOffset now)
+    private void FailWaitersIfOpen()
     {
-        if (_circuit != CircuitState.Open || now >= _openUntil)
+        if (_circuit.RefusesFor is { } left && left > TimeSpan.Zero)
         {
-            return;
-        }
-
-        var error = CircuitOpenError(_openUntil - now);
-        foreach (var queue in new[] { _interactiveQueue, _batchQueue })
-        {
-            while (queue.First is { } first)
-            {
-                queue.RemoveFirst();
-                first.Value.Completion.TrySetResult(LeaseResult.Refuse(error));
-            }
+            _waiters.AnswerAll(LeaseResult.Refuse(CircuitOpenError(left)));
         }
     }
 
-    private bool ForgetLease(long leaseId)
+    private void SweepExpired()
     {
-        if (!_leases.Remove(leaseId, out var lease))
-        {
-            return false;
-        }
-
-        if (lease.Priority == RequestPriority.Batch)
-        {
-            _batchInFlight--;
-        }
-
-        if (lease.RequestId != Guid.Empty)
-        {
-            _leaseOfRequest.Remove(lease.RequestId);
-        }
-
-        return true;
-    }
-
-    private void SweepExpired(DateTimeOffset now)
-    {
-        if (_leases.Count == 0)
-        {
-            return;
-        }
-
-        List<long>? expired = null;
-        foreach (var (id, lease) in _leases)
-        {
-            if (lease.ExpiresAt <= now)
-            {
-                (expired ??= []).Add(id);
-            }
-        }
-
-        if (expired is null)
+        var expired = _leases.RemoveExpired();
+        if (expired.Count == 0)
         {
             return;
         }
 
         foreach (var id in expired)
         {
-            ForgetLease(id);
-            if (_trialLeaseId == id)
-            {
-                _trialLeaseId = null;
-            }
+            _circuit.Abandon(id);
         }
 
         Log.LeasesExpired(logger, _name, expired.Count);
     }
 
-    private GatewayError? CircuitRefusal(DateTimeOffset now)
-    {
-        if (_circuit == CircuitState.Open)
-        {
-            if (now < _openUntil)
-            {
-                return CircuitOpenError(_openUntil - now);
-            }
-
-            _circuit = CircuitState.HalfOpen;
-            _trialLeaseId = null;
-            Log.CircuitHalfOpen(logger, _name);
-        }
-
-        return null;
-    }
-
-    private GatewayError CircuitOpenError(TimeSpan retryAfter) =>
-        new(GatewayErrorKind.CircuitOpen,
-            $"Provider '{_name}' is failing; its circuit is open after {_consecutiveFailures} consecutive failures. Try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
-        { Provider = _name, RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) };
-
-    private void RecordOutcome(long leaseId, CallOutcome outcome, DateTimeOffset now)
-    {
-        var wasTrial = _trialLeaseId == leaseId;
-        if (wasTrial)
-        {
-            _trialLeaseId = null;
-        }
-
-        if (outcome == CallOutcome.Neutral)
-        {
-            return;
-        }
-
-        var success = outcome == CallOutcome.Success;
-        CountOutcomes(success, 1, now);
-        if (success)
-        {
-            _consecutiveFailures = 0;
-            if (_circuit == CircuitState.HalfOpen && wasTrial)
-            {
-                _circuit = CircuitState.Closed;
-                Log.CircuitClosed(logger, _name);
-            }
-
-            return;
-        }
-
-        _consecutiveFailures++;
-        var threshold = _options?.CircuitFailureThreshold ?? int.MaxValue;
-        if ((_circuit == CircuitState.HalfOpen && wasTrial) || (_circuit == CircuitState.Closed && _consecutiveFailures >= threshold))
-        {
-            _circuit = CircuitState.Open;
-            _openUntil = now + TimeSpan.FromSeconds(_options?.CircuitCooldownSeconds ?? 30);
-            Log.CircuitOpened(logger, _name, _consecutiveFailures);
-            FailWaitersIfOpen(now);
-        }
-    }
-
-    /// <summary>Adds calls that ended now to the recent-outcomes window.</summary>
-    private void CountOutcomes(bool success, int count, DateTimeOffset now)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            _recent.Enqueue((now, success));
-        }
-
-        if (success)
-        {
-            _recentSuccesses += count;
-        }
-        else
-        {
-            _recentFailures += count;
-        }
-
-        TrimRecent(now);
-    }
-
-    private void TrimRecent(DateTimeOffset now)
-    {
-        // Keep the window bounded in memory as well as in time.
-        while (_recent.Count > 0 && (_recent.Peek().At < now - s_statsWindow || _recent.Count > 100_000))
-        {
-            var (_, success) = _recent.Dequeue();
-            if (success)
-            {
-                _recentSuccesses--;
-            }
-            else
-            {
-                _recentFailures--;
-            }
-        }
-    }
-
-    private readonly record struct Lease(RequestPriority Priority, DateTimeOffset ExpiresAt, Guid RequestId);
-
-    private sealed class Waiter(RequestPriority priority, Guid requestId)
-    {
-        public RequestPriority Priority { get; } = priority;
-
-        public Guid RequestId { get; } = requestId;
-
-        public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private GatewayError CircuitOpenError(TimeSpan retryAfter) => LimiterErrors.CircuitOpen(_name, _circuit.ConsecutiveFailures, retryAfter);
 }

@@ -18,7 +18,7 @@ public sealed class SecretRedactor
     private readonly object _gate = new();
     private string[] _secrets;
 
-    public SecretRedactor(IOptions<GatewayOptions> options, IConfiguration configuration)
+    public SecretRedactor(IOptions<ProvidersOptions> options, IConfiguration configuration)
     {
         var secrets = new List<string>();
         foreach (var provider in options.Value.Providers.Values)

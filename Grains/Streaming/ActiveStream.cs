@@ -1,4 +1,3 @@
-using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 
@@ -6,9 +5,9 @@ namespace OrleansGateway.Streaming;
 
 /// <summary>
 /// A provider stream that has sent its first token, with the provider slot it holds. Disposing it
-/// cancels the provider request, stops renewing the lease and gives the slot back.
+/// cancels the provider request and releases its <see cref="ProviderSlot"/>.
 /// </summary>
-internal sealed class ActiveStream(ProviderRoute route, HeldLease lease, ProviderStream stream)
+internal sealed class ActiveStream(ProviderRoute route, ProviderSlot slot, ProviderStream stream)
 {
     public ProviderRoute Route { get; } = route;
 
@@ -42,7 +41,7 @@ internal sealed class ActiveStream(ProviderRoute route, HeldLease lease, Provide
         }
         finally
         {
-            lease.Release(outcome);
+            slot.Release(outcome);
         }
     }
 }

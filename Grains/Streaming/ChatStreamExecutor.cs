@@ -79,49 +79,19 @@ public sealed partial class ChatStreamExecutor(
     }
 
     /// <summary>
-    /// Tries the candidates in order, with retries, until one provider has sent its first token;
+    /// Tries the candidates in order, with retries, through the one candidate loop of
+    /// <see cref="ChatExecutor.RunCandidatesAsync"/>, until one provider has sent its first token;
     /// returns that stream (holding its slot) or the last error.
     /// </summary>
     private async Task<(ActiveStream? Stream, GatewayError? Error)> StartAsync(ChatRequest request, CancellationToken cancellationToken)
     {
-        GatewayError? lastError = null;
-        foreach (var route in chat.Candidates(request))
-        {
-            var options = registry.FindOptions(route.Provider);
-            if (options is null)
-            {
-                lastError = new GatewayError(GatewayErrorKind.InvalidRequest, $"Unknown provider '{route.Provider}' in model '{route.FullName}'.") { Param = "model" };
-                continue;
-            }
-
-            try
-            {
-                return (await StartCandidateAsync(route, options, request, cancellationToken), null);
-            }
-            catch (ProviderCallException exception)
-            {
-                lastError = exception.Error;
-                if (exception.Error.Kind == GatewayErrorKind.Cancelled)
-                {
-                    break;
-                }
-
-                Log.CandidateFailed(logger, route.FullName, exception.Error.Kind, exception.LogMessage);
-            }
-        }
-
-        return (null, lastError ?? new GatewayError(GatewayErrorKind.Internal, "No model could be tried."));
-    }
-
-    private Task<ActiveStream> StartCandidateAsync(ProviderRoute route, ProviderOptions options, ChatRequest request, CancellationToken cancellationToken)
-    {
-        var client = registry.GetChatClient(route.Provider, options, route.Model);
-        return chat.RunUnderLeaseWithRetriesAsync(
-            route,
-            options,
+        var (stream, _, error) = await chat.RunCandidatesAsync(
+            chat.Candidates(request),
             request.Priority,
-            async (lease, ct) => new ActiveStream(route, lease, await ProviderStream.OpenAsync(client, route, options, request, time, redactor, ct)),
-            keepLeaseOnSuccess: true,
+            async (route, options, slot, ct) => new ActiveStream(
+                route, slot, await ProviderStream.OpenAsync(registry.GetChatClient(route.Provider, options, route.Model), route, options, request, time, redactor, ct)),
+            keepSlotOnSuccess: true,
             cancellationToken);
+        return (stream, error);
     }
 }

@@ -78,7 +78,7 @@ public static class LimiterBench
             while (!stop.IsCancellationRequested)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                var lease = await provider.AcquireAsync(new LeaseRequest(RequestPriority.Interactive, "bench"));
+                var lease = await provider.AcquireAsync(new LeaseRequest(RequestPriority.Interactive));
                 var waited = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
                 if (!lease.Granted)
                 {

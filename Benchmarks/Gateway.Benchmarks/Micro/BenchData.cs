@@ -18,7 +18,7 @@ public static class BenchData
 
     public static byte[] ProviderResponseBytes { get; } = Encoding.UTF8.GetBytes(ProviderResponseJson);
 
-    public static GatewayOptions Options { get; } = new()
+    public static ProvidersOptions Options { get; } = new()
     {
         Providers = { ["fake"] = new ProviderOptions { BaseUrl = "http://127.0.0.1:9/v1", ApiKey = "x", Models = ["m"], MaxTokensField = "max_completion_tokens" } },
     };
@@ -30,5 +30,5 @@ public static class BenchData
     public static ChatResult Result { get; } = new("chatcmpl-fake-0123456789ab", "fake/m",
         "word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11 word12 word13 word14 word15 ", "stop", new TokenUsage(9, 16, 25), 1764000000);
 
-    public static IOptions<GatewayOptions> OptionsAccessor { get; } = Microsoft.Extensions.Options.Options.Create(Options);
+    public static IOptions<ProvidersOptions> OptionsAccessor { get; } = Microsoft.Extensions.Options.Options.Create(Options);
 }

@@ -17,7 +17,7 @@ public class GrainCallBenchmarks
     private IGrainFactory _grains = null!;
     private IEchoGrain _echo = null!;
     private IProviderGrain _provider = null!;
-    private readonly LeaseRequest _leaseRequest = new(RequestPriority.Interactive, "bench");
+    private readonly LeaseRequest _leaseRequest = new(RequestPriority.Interactive);
 
     [GlobalSetup]
     public void Setup()

@@ -2,8 +2,9 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using OrleansGateway.Chat;
-using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi;
+using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Benchmarks.Micro;
 

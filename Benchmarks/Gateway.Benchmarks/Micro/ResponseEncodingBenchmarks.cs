@@ -4,8 +4,9 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Frontend.Json;
+using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi;
+using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Benchmarks.Micro;
 
@@ -24,13 +25,13 @@ public class ResponseEncodingBenchmarks
     {
         _buffer.ResetWrittenCount();
         using var writer = new Utf8JsonWriter(_buffer);
-        JsonSerializer.Serialize(writer, OpenAiApi.ToResponse(BenchData.Result), GatewayJsonContext.Default.ChatCompletionResponse);
+        JsonSerializer.Serialize(writer, ChatCompletionsApi.ToResponse(BenchData.Result), GatewayJsonContext.Default.ChatCompletionResponse);
         return _buffer.WrittenCount;
     }
 
     [Benchmark]
     public Task<int> TypedResultsJsonToResponse() =>
-        ExecuteAsync(TypedResults.Json(OpenAiApi.ToResponse(BenchData.Result), GatewayJsonContext.Default.ChatCompletionResponse));
+        ExecuteAsync(TypedResults.Json(ChatCompletionsApi.ToResponse(BenchData.Result), GatewayJsonContext.Default.ChatCompletionResponse));
 
     /// <summary>
     /// Executes a result on a context set up as Kestrel's are: request services come from a scope opened

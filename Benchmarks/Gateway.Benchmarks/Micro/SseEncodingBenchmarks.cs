@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
+using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.OpenAi.Streaming;
 using OrleansGateway.Frontend.Streaming;
 
 namespace OrleansGateway.Benchmarks.Micro;
@@ -22,5 +24,5 @@ public class SseEncodingBenchmarks
     }
 
     [Benchmark]
-    public Task WriteContentChunk() => _writer.WriteDataAsync(_chunk, StreamingJsonContext.Default.ChatCompletionChunk, CancellationToken.None);
+    public Task WriteContentChunk() => _writer.WriteDataAsync(_chunk, GatewayJsonContext.Default.ChatCompletionChunk, CancellationToken.None);
 }

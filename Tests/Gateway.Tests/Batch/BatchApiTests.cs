@@ -264,7 +264,6 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
     [InlineData("""{"model":"fake/fake-model","temperature":2.5,"tasks":[{"prompt":"a"}]}""", "'temperature' 2.5", "temperature")]
     [InlineData("""{"model":"fake/fake-model","top_p":1.5,"tasks":[{"prompt":"a"}]}""", "'top_p'", "top_p")]
     [InlineData("""{"model":"fake/fake-model","batch_metadata":[1],"tasks":[{"prompt":"a"}]}""", "'batch_metadata' must be a JSON object", "batch_metadata")]
-    [InlineData("""{"model":"nope/some-model","tasks":[{"prompt":"a"}]}""", "Unknown provider 'nope'", "model")]
     [InlineData("""{"tasks":[{"prompt":"a"}]}""", "Missing required field 'model'", "model")]
     public async Task Generate_BadInput_Returns400NamingTheOffendingField(string json, string message, string param)
     {
@@ -272,6 +271,16 @@ public sealed class BatchApiTests(BatchGatewayFixture fixture) : IClassFixture<B
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, message, "invalid_request_error");
         Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Generate_UnknownProvider_Returns404ModelNotFound_AsChatCompletionsDoes()
+    {
+        var response = await fixture.App.PostJsonAsync("/v1/batch/generate", """{"model":"nope/some-model","tasks":[{"prompt":"a"}]}""");
+
+        var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.NotFound, "Unknown provider 'nope'", "invalid_request_error");
+        Assert.Equal("model", error.GetProperty("param").GetString());
+        Assert.Equal("model_not_found", error.GetProperty("code").GetString());
     }
 
     [Theory]

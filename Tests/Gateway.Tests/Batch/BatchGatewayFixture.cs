@@ -70,22 +70,12 @@ public sealed class BatchGatewayFixture : IAsyncLifetime
     /// </summary>
     public async Task<JsonElement> WaitForJobAsync(string jobId, Func<JsonElement, bool> condition, string description, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var path = jobId.Contains('?', StringComparison.Ordinal) ? $"/v1/batch/{jobId}" : $"/v1/batch/{jobId}?include_results=false";
-        JsonElement job;
-        do
-        {
-            job = await GetJsonAsync(path);
-            if (condition(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(25);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new Xunit.Sdk.XunitException($"Job {jobId} did not reach '{description}' in time; last document: {job}");
+        return await BatchPolling.UntilAsync(
+            () => GetJsonAsync(path),
+            condition,
+            last => $"Job {jobId} did not reach '{description}' in time; last document: {last}",
+            timeout ?? TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Waits until the job's status is <paramref name="status"/>.</summary>

@@ -40,14 +40,11 @@ public sealed class BatchProviderOutageTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {submitted}");
         var jobId = submitted.GetProperty("job_id").GetString()!;
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var job = await GatewayApplication.ReadJsonAsync(await _app.CreateClient().GetAsync($"/v1/batch/{jobId}"));
-        while (job.GetProperty("status").GetString() != "completed")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The job did not complete in time: {job}");
-            await Task.Delay(50);
-            job = await GatewayApplication.ReadJsonAsync(await _app.CreateClient().GetAsync($"/v1/batch/{jobId}"));
-        }
+        var job = await BatchPolling.UntilAsync(
+            async () => await GatewayApplication.ReadJsonAsync(await _app.CreateClient().GetAsync($"/v1/batch/{jobId}")),
+            job => job.GetProperty("status").GetString() == "completed",
+            last => $"The job did not complete in time: {last}",
+            TimeSpan.FromSeconds(30));
 
         // The two tasks the provider failed are failed; the four that met the open circuit waited and ran.
         Assert.Equal(2, job.GetProperty("failed_count").GetInt32());

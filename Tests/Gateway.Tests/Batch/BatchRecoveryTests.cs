@@ -118,46 +118,22 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
         Assert.Empty(reminders.Reminders);
     }
 
-    private static async Task<BatchJobView> WaitForAsync(IBatchJobGrain job, Func<BatchJobView, bool> condition, string description)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var view = await job.GetAsync();
-            if (view is not null && condition(view))
-            {
-                return view;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"The job did not reach {description} in time; last: {view}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task<BatchJobView> WaitForAsync(IBatchJobGrain job, Func<BatchJobView, bool> condition, string description) =>
+        BatchPolling.UntilAsync(
+            async () => await job.GetAsync(),
+            view => view is not null && condition(view),
+            last => $"The job did not reach {description} in time; last: {last}",
+            TimeSpan.FromSeconds(30))!;
 
     /// <summary>Reads the job's stored state (not the grain) until it has <paramref name="status"/>.</summary>
     private async Task<BatchJobState> WaitForStoredStatusAsync(IBatchJobGrain job, BatchJobStatus status, TimeSpan timeout)
     {
         var serializer = _cluster.GetSiloServiceProvider().GetRequiredService<IGrainStorageSerializer>();
-        var deadline = DateTime.UtcNow + timeout;
-        BatchJobState? state = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_store.TryGet("batch-job", job.GetGrainId(), out var data, out _))
-            {
-                state = serializer.Deserialize<BatchJobState>(data);
-                if (state is not null && state.Status == status)
-                {
-                    return state;
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"The stored job never reached {status}; last stored status {state?.Status}, {state?.CompletedCount} completed.");
+        var stored = await BatchPolling.UntilAsync(
+            () => Task.FromResult(_store.TryGet("batch-job", job.GetGrainId(), out var data, out _) ? serializer.Deserialize<BatchJobState>(data) : null),
+            state => state is not null && state.Status == status,
+            last => $"The stored job never reached {status}; last stored status {last?.Status}, {last?.CompletedCount} completed.",
+            timeout);
+        return stored!;
     }
 }

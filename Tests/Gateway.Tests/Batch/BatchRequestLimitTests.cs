@@ -46,14 +46,11 @@ public sealed class BatchRequestLimitTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");
         Assert.Equal(20, json.GetProperty("task_count").GetInt32());
         var jobId = json.GetProperty("job_id").GetString();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var job = await GatewayApplication.ReadJsonAsync(await _http.GetAsync($"/v1/batch/{jobId}?include_results=false"));
-        while (job.GetProperty("status").GetString() != "completed")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the job should complete: {job}");
-            await Task.Delay(50);
-            job = await GatewayApplication.ReadJsonAsync(await _http.GetAsync($"/v1/batch/{jobId}?include_results=false"));
-        }
+        var job = await BatchPolling.UntilAsync(
+            async () => await GatewayApplication.ReadJsonAsync(await _http.GetAsync($"/v1/batch/{jobId}?include_results=false")),
+            job => job.GetProperty("status").GetString() == "completed",
+            last => $"the job should complete: {last}",
+            TimeSpan.FromSeconds(30));
 
         Assert.Equal(20, job.GetProperty("completed_count").GetInt32());
     }

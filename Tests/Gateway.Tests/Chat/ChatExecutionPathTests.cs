@@ -17,16 +17,21 @@ namespace OrleansGateway.Tests.Chat;
 /// the provider's limit through its <c>ProviderGrain</c>, and lets a leaving client cancel the
 /// provider request and free its slot; the grain statistics show which way ran.
 /// </summary>
-public abstract class ChatExecutionPathTests
+public abstract class ChatExecutionPathTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
-    private readonly KestrelGatewayFixture _fixture;
+    private readonly KestrelGatewayFixture _fixture = fixture;
 
-    protected ChatExecutionPathTests(KestrelGatewayFixture fixture)
+    /// <summary>The gateway's settings (one dictionary per class).</summary>
+    protected abstract IReadOnlyDictionary<string, string?> Settings { get; }
+
+    public async Task InitializeAsync()
     {
-        _fixture = fixture;
-        fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        fixture.Provider.ResetCounters();
+        await _fixture.StartAsync(Settings);
+        _fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        _fixture.Provider.ResetCounters();
     }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Whether this gateway should run chat in its own process.</summary>
     protected abstract bool ExpectInProcess { get; }

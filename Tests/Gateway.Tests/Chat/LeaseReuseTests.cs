@@ -4,28 +4,39 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
+using OrleansGateway.Providers;
 using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Chat;
 
 /// <summary>
-/// Slots kept between requests (<see cref="LeasePool"/>) through the real gateway: back-to-back requests
+/// Slots kept between requests (<see cref="ProviderSlotPool"/>) through the real gateway: back-to-back requests
 /// reuse one slot without asking the provider's grain, a burst still never passes the limit, a failed call's
 /// slot goes straight back, and every kept slot is back at the grain, with its successes counted, soon after the traffic stops.
 /// </summary>
-public sealed class LeaseReuseTests : IClassFixture<LeaseReuseFixture>
+public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(5);
-    private readonly LeaseReuseFixture _fixture;
+    private readonly KestrelGatewayFixture _fixture = fixture;
 
-    public LeaseReuseTests(LeaseReuseFixture fixture)
+    /// <summary>A provider (limit 8) whose finished requests' slots the process keeps for 100 ms (the default).</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
     {
-        _fixture = fixture;
-        fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        fixture.Provider.ResetCounters();
+        ["Gateway:Providers:fake:MaxConcurrency"] = "8",
+        ["Gateway:Providers:fake:LeaseReuseMilliseconds"] = "100",
+        ["Gateway:Providers:fake:MaxRetries"] = "0",
+    };
+
+    public async Task InitializeAsync()
+    {
+        await _fixture.StartAsync(s_settings);
+        _fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        _fixture.Provider.ResetCounters();
     }
 
-    private LeasePool Pool => _fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private ProviderSlotPool Pool => _fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
 
     [Fact]
     public async Task BackToBackRequests_ReuseOneSlot_ThenItGoesBackWithItsSuccessesCounted()

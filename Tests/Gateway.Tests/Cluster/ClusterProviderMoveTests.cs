@@ -61,24 +61,14 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
 
         var control = load.Outcomes.Where(o => o.Started >= controlFrom && o.Ended < stoppedAt).ToList();
         var after = load.Outcomes.Where(o => o.Ended >= stoppedAt).ToList();
-        // Completions must all succeed. Streams may still be cut after their first byte, rarely (seen once in
-        // about eight full-suite runs): when the stopping silo is the frontend's Orleans gateway, closing that
-        // connection loses a MoveNext of a stream carried by a grain on the other silo, and a stream cannot be
-        // replayed once its first byte is sent. Issue 16 item 2 stays open for that; every cut stream is
-        // written to the output.
-        var failed = after.Where(o => !o.Succeeded && !o.Stream).ToList();
-        var cutStreams = after.Where(o => !o.Succeeded && o.Stream).ToList();
-        foreach (var cut in cutStreams)
-        {
-            output.WriteLine($"stream cut: {cut.Frontend} at +{(cut.Ended - stoppedAt).TotalSeconds:0.0}s: {cut.Error}");
-        }
-
-        Assert.True(cutStreams.Count <= 1, $"{cutStreams.Count} streams were cut while the provider's grain moved (at most 1 expected until the gateway-connection gap is closed).\n{cluster.Tails()}");
+        // Every request must succeed, streams included: a stream whose grain call was lost with the stopping silo's
+        // gateway connection is read on from where it was (ResumableChatStream), so none is cut after its first byte.
+        var failed = after.Where(o => !o.Succeeded).ToList();
         var longestControl = control.Max(o => o.Duration);
         var longestAfter = after.Max(o => o.Duration);
         output.WriteLine($"{victim.Name} exited {exitedAfter.TotalSeconds:0.00} s after SIGTERM with code {victim.Process.ExitCode} (shutdown timeout {s_shutdownTimeout.TotalSeconds} s)");
         output.WriteLine($"control (5 s before): {control.Count} requests ({control.Count(o => o.Stream)} streams), longest {longestControl.TotalSeconds:0.00} s");
-        output.WriteLine($"from SIGTERM on: {after.Count} requests ({after.Count(o => o.Stream)} streams), {failed.Count} completions failed, {cutStreams.Count} streams cut, longest {longestAfter.TotalSeconds:0.00} s");
+        output.WriteLine($"from SIGTERM on: {after.Count} requests ({after.Count(o => o.Stream)} streams), {failed.Count} failed ({failed.Count(o => o.Stream)} streams), longest {longestAfter.TotalSeconds:0.00} s");
         output.WriteLine($"peak in flight at the provider: {peak} (limit {ClusterFixture.ProviderLimit})");
         foreach (var second in after.GroupBy(o => (int)Math.Floor((o.Ended - stoppedAt).TotalSeconds)).OrderBy(g => g.Key))
         {
@@ -88,7 +78,7 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
         Assert.True(victim.Process.HasExited && victim.Process.ExitCode == 0 && exitedAfter <= s_shutdownTimeout,
             $"{victim.Name} took {exitedAfter.TotalSeconds:0.0} s to exit after SIGTERM (code {(victim.Process.HasExited ? victim.Process.ExitCode : -1)}); it must exit within its shutdown timeout of {s_shutdownTimeout.TotalSeconds} s.\n{victim.Process.Tail()}");
         Assert.True(failed.Count == 0,
-            $"{failed.Count} of {after.Count} completions failed while the provider's grain moved: "
+            $"{failed.Count} of {after.Count} requests ({failed.Count(o => o.Stream)} of them streams) failed while the provider's grain moved: "
             + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - stoppedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + cluster.Tails());
         Assert.True(peak <= ClusterFixture.ProviderLimit, $"The provider saw {peak} requests in flight; its limit is {ClusterFixture.ProviderLimit}.");
         Assert.True(longestAfter <= longestControl + s_moveAllowance,

@@ -1,4 +1,4 @@
-using OrleansGateway.Frontend.Files;
+using OrleansGateway.Frontend.OpenAi.Files;
 
 namespace OrleansGateway.Tests.Files;
 

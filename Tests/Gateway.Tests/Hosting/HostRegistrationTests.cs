@@ -30,7 +30,7 @@ public sealed class HostRegistrationTests
             Assert.DoesNotContain(services, d => d.ServiceType == type);
         }
 
-        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>));
+        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Options.IValidateOptions<OrleansGateway.Providers.ProvidersOptions>));
         Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Options.IValidateOptions<GatewayHostingOptions>));
     }
 

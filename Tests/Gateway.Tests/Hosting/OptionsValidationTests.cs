@@ -42,7 +42,7 @@ public sealed class OptionsValidationTests : IAsyncLifetime
             ["Gateway:Providers:a:MaxConcurrency"] = "0",
             ["Gateway:Providers:a:TimeoutSeconds"] = "-5",
         });
-        var exception = Assert.Throws<OptionsValidationException>(() => options.GetRequiredService<IOptions<GatewayOptions>>().Value);
+        var exception = Assert.Throws<OptionsValidationException>(() => options.GetRequiredService<IOptions<ProvidersOptions>>().Value);
         Assert.Equal(3, exception.Failures.Count());
     }
 
@@ -57,7 +57,7 @@ public sealed class OptionsValidationTests : IAsyncLifetime
             ["OPENAI_API_KEY"] = "from-env",
             ["Gateway:Providers:my-llm:BaseUrl"] = "http://127.0.0.1:7/v1",
             ["MY_LLM_API_KEY"] = "custom-key",
-        }).GetRequiredService<IOptions<GatewayOptions>>().Value;
+        }).GetRequiredService<IOptions<ProvidersOptions>>().Value;
 
         Assert.Equal("http://127.0.0.1:9999/v1", options.Providers["local"].BaseUrl);
         Assert.Equal("from-env", options.Providers["openai"].ApiKey);
@@ -76,7 +76,7 @@ public sealed class OptionsValidationTests : IAsyncLifetime
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddGatewayCore().BuildServiceProvider();
-            Assert.Equal(8, services.GetRequiredService<IOptions<GatewayOptions>>().Value.Providers["local"].MaxConcurrency);
+            Assert.Equal(8, services.GetRequiredService<IOptions<ProvidersOptions>>().Value.Providers["local"].MaxConcurrency);
         }
         finally
         {

@@ -21,4 +21,18 @@ public static class Eventually
     /// <summary>Waits until <paramref name="condition"/> is true, polling every 10 ms.</summary>
     public static Task UntilAsync(Func<bool> condition, string what, TimeSpan timeout) =>
         UntilAsync(() => Task.FromResult(condition()), what, timeout);
+
+    /// <summary>Whether <paramref name="task"/> completes within <paramref name="timeout"/> (awaited, not polled).</summary>
+    public static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 }

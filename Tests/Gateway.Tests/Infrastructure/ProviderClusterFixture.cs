@@ -71,7 +71,7 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
             settings[$"Gateway:Providers:{name}:ApiKey"] = name + "-key";
             settings[$"Gateway:Providers:{name}:RetryBaseDelayMilliseconds"] = "0";
             // These tests pin the grain's own queueing under a fake clock, on which a kept slot would never
-            // age: slots go back after every call here (the "reuse" provider and LeasePoolTests test keeping).
+            // age: slots go back after every call here (the "reuse" provider and ProviderSlotTests test keeping).
             settings[$"Gateway:Providers:{name}:LeaseReuseMilliseconds"] = "0";
             foreach (var (key, value) in values)
             {

@@ -35,11 +35,7 @@ public sealed class QueueLimitTests : IAsyncLifetime
             return FakeProviderServer.DefaultBehavior(request);
         };
         var first = _app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "first" } } });
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_provider.InFlight == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(() => _provider.InFlight > 0, "the first request to reach the provider", TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, _provider.InFlight);
         var v1 = await _app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "second" } } });

@@ -16,16 +16,16 @@ public sealed class ProviderGrainMoveTests(ProviderClusterFixture fixture)
 
     private IProviderGrain Grain(string name) => fixture.Client.GetGrain<IProviderGrain>(name);
 
-    private static LeaseRequest Ask(Guid requestId, string holder = "test") => new(RequestPriority.Interactive, holder, requestId);
+    private static LeaseRequest Ask(Guid requestId) => new(RequestPriority.Interactive, requestId);
 
     [Fact]
     public async Task PrepareToMove_QueuedCaller_IsToldToAskAgainAndTheNextActivationOnTheOtherSiloGrantsIt()
     {
         var grain = Grain("move");
-        var held = await grain.AcquireAsync(Ask(Guid.NewGuid(), "holder"));
+        var held = await grain.AcquireAsync(Ask(Guid.NewGuid()));
         Assert.True(held.Granted, held.Error?.Message);
         var waiterId = Guid.NewGuid();
-        var waiting = grain.AcquireAsync(Ask(waiterId, "waiter"));
+        var waiting = grain.AcquireAsync(Ask(waiterId));
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the second acquire to queue");
 
         await grain.PrepareToMoveAsync();
@@ -34,7 +34,7 @@ public sealed class ProviderGrainMoveTests(ProviderClusterFixture fixture)
 
         // The grain moves itself to the other silo: the caller's next ask reaches the next activation, which
         // holds the handed-over lease at once, so the limit of 1 still holds and the caller queues there.
-        var asking = grain.AcquireAsync(Ask(waiterId, "waiter"));
+        var asking = grain.AcquireAsync(Ask(waiterId));
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the re-ask to queue at the next activation");
         Assert.Equal(1, (await grain.GetStatusAsync()).InFlight);
         Assert.True(await grain.RenewAsync(held.LeaseId), "the holder's lease moved with the grain");
@@ -54,21 +54,21 @@ public sealed class ProviderGrainMoveTests(ProviderClusterFixture fixture)
         var requestId = Guid.NewGuid();
 
         // Granted, but the answer never reached the caller (its connection closed as the grain's silo stopped).
-        var lost = await grain.AcquireAsync(Ask(requestId, "lost"));
+        var lost = await grain.AcquireAsync(Ask(requestId));
         Assert.True(lost.Granted, lost.Error?.Message);
         await fixture.Cluster.DeactivateAsync(grain);
 
         // The caller asks again with the same request id and reaches the next activation.
-        var again = await grain.AcquireAsync(Ask(requestId, "lost"));
+        var again = await grain.AcquireAsync(Ask(requestId));
         Assert.True(again.Granted, again.Error?.Message);
         Assert.True(again.LeaseId == lost.LeaseId, $"asking again for the same request must answer the same lease ({lost.LeaseId}), got {again.LeaseId}");
         var status = await grain.GetStatusAsync();
         Assert.True(status.InFlight == 1, $"one request holds one slot, whatever answers were lost; {status.InFlight} counted");
 
         // The limit of 2 holds: one more slot is free, a third caller waits.
-        var other = await grain.AcquireAsync(Ask(Guid.NewGuid(), "other"));
+        var other = await grain.AcquireAsync(Ask(Guid.NewGuid()));
         Assert.True(other.Granted, other.Error?.Message);
-        var third = grain.AcquireAsync(Ask(Guid.NewGuid(), "third"));
+        var third = grain.AcquireAsync(Ask(Guid.NewGuid()));
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the third caller to queue");
 
         // Released once, the slot is free at once (not after its time-to-live) and goes to the waiter.
@@ -97,7 +97,7 @@ public sealed class ProviderGrainMoveTests(ProviderClusterFixture fixture)
     public async Task ChatRequest_QueuedWhileItsProviderGrainMoves_AsksAgainAndSucceeds()
     {
         var grain = Grain("moveexec");
-        var held = await grain.AcquireAsync(Ask(Guid.NewGuid(), "holder"));
+        var held = await grain.AcquireAsync(Ask(Guid.NewGuid()));
         Assert.True(held.Granted, held.Error?.Message);
         var request = fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(new ChatRequest("moveexec/m", [new ChatMessage("user", "queued across the move")]));
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the chat request to queue for a slot");

@@ -13,9 +13,9 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
 
     private IProviderGrain Grain(string name) => fixture.Client.GetGrain<IProviderGrain>(name);
 
-    private static LeaseRequest Interactive(string holder = "test") => new(RequestPriority.Interactive, holder);
+    private static LeaseRequest Interactive() => new(RequestPriority.Interactive);
 
-    private static LeaseRequest Batch(string holder = "test") => new(RequestPriority.Batch, holder);
+    private static LeaseRequest Batch() => new(RequestPriority.Batch);
 
     [Fact]
     public async Task ChatRequests_SeveralTimesTheLimitFromTwoSilos_PeakEqualsLimitAndAllSucceed()
@@ -42,10 +42,10 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
     public async Task Lease_HolderDies_SlotFreedAfterTimeToLive()
     {
         var grain = Grain("lease");
-        var dead = await grain.AcquireAsync(Interactive("dies"));
+        var dead = await grain.AcquireAsync(Interactive());
         Assert.True(dead.Granted);
 
-        var waiting = grain.AcquireAsync(Interactive("waits"));
+        var waiting = grain.AcquireAsync(Interactive());
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the second acquire to queue");
         Assert.False(waiting.IsCompleted, "the slot is held: the second acquire must wait");
 
@@ -85,7 +85,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         var status = await grain.GetStatusAsync();
         Assert.True(status.InFlight == 2, $"the new activation must hold the 2 handed-over leases at once, holds {status.InFlight}");
 
-        var newcomer = grain.AcquireAsync(Interactive("newcomer"));
+        var newcomer = grain.AcquireAsync(Interactive());
         Assert.True(await grain.RenewAsync(first.LeaseId), "a handed-over lease stays renewable");
         Assert.False(newcomer.IsCompleted, "both slots are held by handed-over leases");
         await grain.ReleaseAsync(second.LeaseId, CallOutcome.Success);
@@ -114,7 +114,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "a fresh activation that has not seen the leases yet");
 
         // The holders are still calling: the new activation must not hand out their slots.
-        var newcomer = grain.AcquireAsync(Interactive("newcomer"));
+        var newcomer = grain.AcquireAsync(Interactive());
         Assert.True(await grain.RenewAsync(first.LeaseId), "a live holder's renewal is adopted by the new activation");
         Assert.True(await grain.RenewAsync(second.LeaseId), "a live holder's renewal is adopted by the new activation");
         var status = await grain.GetStatusAsync();
@@ -149,14 +149,14 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         var batch = new List<Task<LeaseResult>>();
         for (var i = 0; i < 3; i++)
         {
-            batch.Add(grain.AcquireAsync(Batch($"b{i}")));
+            batch.Add(grain.AcquireAsync(Batch()));
             await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedBatch == i + 1, $"batch waiter {i} to queue");
         }
 
         var interactive = new List<Task<LeaseResult>>();
         for (var i = 0; i < 3; i++)
         {
-            interactive.Add(grain.AcquireAsync(Interactive($"i{i}")));
+            interactive.Add(grain.AcquireAsync(Interactive()));
             await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == i + 1, $"interactive waiter {i} to queue");
         }
 
@@ -202,10 +202,10 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
     {
         var grain = Grain("queue");
         var holder = await grain.AcquireAsync(Interactive());
-        var queued = grain.AcquireAsync(Interactive("queued"));
+        var queued = grain.AcquireAsync(Interactive());
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the waiter to queue");
 
-        var refused = await grain.AcquireAsync(Interactive("one too many")).WaitAsync(s_wait);
+        var refused = await grain.AcquireAsync(Interactive()).WaitAsync(s_wait);
         Assert.False(refused.Granted);
         Assert.Equal(GatewayErrorKind.QueueFull, refused.Error.Kind);
         Assert.Contains("queue is full", refused.Error.Message);
@@ -220,7 +220,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
     {
         var grain = Grain("queue");
         var holder = await grain.AcquireAsync(Interactive());
-        var queued = grain.AcquireAsync(Interactive("queued"));
+        var queued = grain.AcquireAsync(Interactive());
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the waiter to queue");
 
         fixture.Time.Advance(TimeSpan.FromSeconds(5));
@@ -238,7 +238,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         var grain = Grain("queue");
         var holder = await grain.AcquireAsync(Interactive());
         using var cancellation = new CancellationTokenSource();
-        var leaving = grain.AcquireAsync(Interactive("leaves"), cancellation.Token);
+        var leaving = grain.AcquireAsync(Interactive(), cancellation.Token);
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the waiter to queue");
 
         cancellation.Cancel();
@@ -247,7 +247,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
 
         await grain.ReleaseAsync(holder.LeaseId, CallOutcome.Success);
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "the slot to be free: no lease may be left for the caller that went away");
-        var next = await grain.AcquireAsync(Interactive("next")).WaitAsync(s_wait);
+        var next = await grain.AcquireAsync(Interactive()).WaitAsync(s_wait);
         Assert.True(next.Granted, next.Error?.Message);
         await grain.ReleaseAsync(next.LeaseId, CallOutcome.Success);
     }
@@ -273,14 +273,12 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         var grain = Grain("reuse");
         Assert.True((await grain.GetStatusAsync()).InFlight <= 8);
 
-        // On this fixture's fake clock kept slots age only when it moves: a few reuse windows give them all back.
-        for (var i = 0; i < 20 && (await grain.GetStatusAsync()).InFlight > 0; i++)
+        // On this fixture's fake clock kept slots age only when it moves: reuse windows pass until they are all back.
+        await WaitUntilAsync(async () =>
         {
             fixture.Time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(0, (await grain.GetStatusAsync()).InFlight);
+            return (await grain.GetStatusAsync()).InFlight == 0;
+        }, "every kept slot to go back as the reuse window passes");
     }
 
     [Fact]
@@ -305,75 +303,6 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         var status = await grain.GetStatusAsync();
         Assert.Equal(0, status.InFlight);
         Assert.Equal(before + 5, status.RecentSuccesses);
-    }
-
-    [Fact]
-    public async Task LeasePool_KeepsAFinishedSlot_HandsItToTheNextCaller_AndGivesItBackWhenIdle()
-    {
-        var grain = Grain("reuse");
-        var options = new ProviderOptions { MaxConcurrency = 8, LeaseReuseMilliseconds = 100 };
-        using var pool = new LeasePool(grain, fixture.Time);
-        var first = await AcquireThroughAsync(pool, options);
-        var successesBefore = (await grain.GetStatusAsync()).RecentSuccesses;
-        first.Release(CallOutcome.Success);
-        Assert.Equal(1, pool.KeptCount);
-        Assert.Equal(1, (await grain.GetStatusAsync()).InFlight);
-
-        var second = pool.TryTake();
-        Assert.NotNull(second);
-        Assert.Equal(first.LeaseId, second.LeaseId);
-        Assert.Equal(1, pool.ReusedCount);
-        first.Release(CallOutcome.Success);
-        Assert.Equal(0, pool.KeptCount);
-        second.Release(CallOutcome.Success);
-        Assert.Equal(1, pool.KeptCount);
-
-        // Half a window: the pool checks in (two successes, still room); a whole window idle: the slot goes back.
-        fixture.Time.Advance(TimeSpan.FromMilliseconds(50));
-        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).RecentSuccesses == successesBefore + 2, "the kept slot's successes to be counted");
-        Assert.Equal(1, pool.KeptCount);
-        for (var i = 0; i < 4 && pool.KeptCount > 0; i++)
-        {
-            fixture.Time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(0, pool.KeptCount);
-        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "the idle slot to go back");
-    }
-
-    [Fact]
-    public async Task LeasePool_KeepsNothingAfterAFailure_WhileACallerWaits_OrOnceClosed()
-    {
-        var grain = Grain("reuse");
-        var options = new ProviderOptions { MaxConcurrency = 8, LeaseReuseMilliseconds = 100 };
-        using var pool = new LeasePool(grain, fixture.Time);
-
-        (await AcquireThroughAsync(pool, options)).Release(CallOutcome.ProviderFailure);
-        Assert.Equal(0, pool.KeptCount);
-
-        var held = await AcquireThroughAsync(pool, options);
-        pool.AcquireStarted();
-        held.Release(CallOutcome.Success);
-        Assert.Equal(0, pool.KeptCount);
-        pool.AcquireEnded(null, options);
-
-        var kept = await AcquireThroughAsync(pool, options);
-        kept.Release(CallOutcome.Neutral);
-        Assert.Equal(1, pool.KeptCount);
-        pool.Dispose();
-        Assert.Equal(0, pool.KeptCount);
-        Assert.Null(pool.TryTake());
-        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).InFlight == 0, "every slot to be back once the pool is closed");
-    }
-
-    private async Task<HeldLease> AcquireThroughAsync(LeasePool pool, ProviderOptions options)
-    {
-        pool.AcquireStarted();
-        var lease = await pool.Provider.AcquireAsync(Interactive());
-        pool.AcquireEnded(lease, options);
-        Assert.True(lease.Granted, lease.Error?.Message);
-        return new HeldLease(new LeaseSlot(pool.Provider, lease, fixture.Time), pool);
     }
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>

@@ -130,7 +130,7 @@ public sealed class ResilienceTests(ProviderClusterFixture fixture)
         Assert.Equal(before, fixture.Provider.Requests.Count(r => r.Model == "m"));
 
         // Without a fallback the error is the open circuit (503 on /v1).
-        var lease = await fixture.Client.GetGrain<IProviderGrain>("flaky").AcquireAsync(new LeaseRequest(RequestPriority.Interactive, "probe"));
+        var lease = await fixture.Client.GetGrain<IProviderGrain>("flaky").AcquireAsync(new LeaseRequest(RequestPriority.Interactive));
         Assert.False(lease.Granted);
         Assert.Equal(GatewayErrorKind.CircuitOpen, lease.Error.Kind);
 

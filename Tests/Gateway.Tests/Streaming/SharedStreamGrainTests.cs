@@ -5,8 +5,19 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class SharedStreamGrainTests(OneStreamGrainGatewayFixture fixture) : IClassFixture<OneStreamGrainGatewayFixture>
+public sealed class SharedStreamGrainTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>Every stream through the grains, all to one stream grain activation.</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Streaming:StreamGrainPoolSize"] = "1",
+        ["Gateway:Chat:InProcessWhenEmbedded"] = "false",
+    };
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task ChatCompletionsStream_ManyAtOnceOnOneGrain_EachGetsItsOwnTextAndALeaverStopsOnlyItsOwn()
     {

@@ -1,10 +1,21 @@
 using System.Net;
 using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class StreamSlotTests(SingleSlotGatewayFixture fixture) : IClassFixture<SingleSlotGatewayFixture>
+public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>A provider that allows one request in flight.</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Providers:fake:MaxConcurrency"] = "1",
+    };
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task ChatCompletionsStream_LimitOfOne_SecondStreamWaitsUntilFirstEnds()
     {
@@ -36,18 +47,12 @@ public sealed class StreamSlotTests(SingleSlotGatewayFixture fixture) : IClassFi
         Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
     }
 
+    /// <summary>The provider's status once a request waits in its interactive queue.</summary>
     private async Task<OrleansGateway.Providers.ProviderStatus> WaitForQueuedAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            var status = await fixture.ProviderStatusAsync();
-            if (status.QueuedInteractive > 0 || DateTime.UtcNow >= deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(10);
-        }
+        var status = await fixture.ProviderStatusAsync();
+        await Eventually.UntilAsync(async () => (status = await fixture.ProviderStatusAsync()).QueuedInteractive > 0,
+            "a request waiting in the provider's interactive queue", TimeSpan.FromSeconds(5));
+        return status;
     }
 }

@@ -5,8 +5,20 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class StreamTimeoutTests(StreamTimeoutGatewayFixture fixture) : IClassFixture<StreamTimeoutGatewayFixture>
+public sealed class StreamTimeoutTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
 {
+    /// <summary>A 3 s first-token timeout, a 1 s idle timeout and no retries.</summary>
+    private static readonly Dictionary<string, string?> s_settings = new()
+    {
+        ["Gateway:Providers:fake:FirstTokenTimeoutSeconds"] = "3",
+        ["Gateway:Providers:fake:StreamIdleTimeoutSeconds"] = "1",
+        ["Gateway:Providers:fake:MaxRetries"] = "0",
+    };
+
+    public Task InitializeAsync() => fixture.StartAsync(s_settings);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private static readonly object s_request = new
     {
         model = "fake/fake-model",
@@ -31,8 +43,7 @@ public sealed class StreamTimeoutTests(StreamTimeoutGatewayFixture fixture) : IC
             await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "first-token timeout", "timeout_error");
             Assert.True(elapsed >= TimeSpan.FromSeconds(2.5) && elapsed < TimeSpan.FromSeconds(9),
                 $"The 3 s first-token timeout should answer after about 3 s (well before the provider's 10 s), not {elapsed.TotalSeconds:0.0} s.");
-            var finished = await Task.WhenAny(cancelled.Task, Task.Delay(TimeSpan.FromSeconds(5)));
-            Assert.True(finished == cancelled.Task, "The timed-out provider request must be cancelled.");
+            Assert.True(await Eventually.CompletesWithinAsync(cancelled.Task, TimeSpan.FromSeconds(5)), "The timed-out provider request must be cancelled.");
             Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
         }
         finally

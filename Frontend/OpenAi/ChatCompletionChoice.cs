@@ -1,4 +1,0 @@
-namespace OrleansGateway.Frontend.OpenAi;
-
-/// <summary>One choice of a <c>chat.completion</c>.</summary>
-public sealed record ChatCompletionChoice(int Index, ChatCompletionMessage Message, string FinishReason, object? Logprobs);

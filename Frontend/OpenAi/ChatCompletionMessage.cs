@@ -1,4 +1,0 @@
-namespace OrleansGateway.Frontend.OpenAi;
-
-/// <summary>The assistant message of a choice.</summary>
-public sealed record ChatCompletionMessage(string Role, string Content, object? Refusal);

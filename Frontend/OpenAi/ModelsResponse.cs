@@ -1,7 +1,0 @@
-namespace OrleansGateway.Frontend.OpenAi;
-
-/// <summary>
-/// The body of <c>GET /v1/models</c>: OpenAI's list shape (<c>object</c>, <c>data</c>) and the
-/// gateway document's <c>models</c> array (the ids), in one object.
-/// </summary>
-public sealed record ModelsResponse(string Object, IReadOnlyList<ModelEntry> Data, IReadOnlyList<string> Models);

@@ -1,7 +1,0 @@
-namespace OrleansGateway.Frontend.OpenAi;
-
-/// <summary><c>stream_options</c> of a chat completion request.</summary>
-public sealed class StreamOptions
-{
-    public bool? IncludeUsage { get; set; }
-}

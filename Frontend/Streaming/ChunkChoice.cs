@@ -1,4 +1,0 @@
-namespace OrleansGateway.Frontend.Streaming;
-
-/// <summary>One choice of a <c>chat.completion.chunk</c>; <c>finish_reason</c> is null until the last one.</summary>
-public sealed record ChunkChoice(int Index, ChunkDelta Delta, string? FinishReason);

@@ -1,6 +1,0 @@
-using OrleansGateway.Frontend.Llm;
-
-namespace OrleansGateway.Frontend.Summarization;
-
-/// <summary><c>{"status":"success","content":{"summary":...},"usage":{...}}</c>.</summary>
-public sealed record SummarizationResponse(string Status, SummaryContent Content, LlmUsage Usage);

@@ -1,0 +1,66 @@
+using OrleansGateway.Chat;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>
+/// A job's status changes on its stored state, and the view clients see: queued → processing →
+/// completed | failed | cancelled. Every end (completed, failed, cancelled) goes through
+/// <see cref="Finish"/>, so each records the same things.
+/// </summary>
+public static class BatchJobLifecycle
+{
+    /// <summary>Whether a job in <paramref name="status"/> is over (nothing runs any more).</summary>
+    public static bool IsTerminal(BatchJobStatus status) =>
+        status is BatchJobStatus.Completed or BatchJobStatus.Failed or BatchJobStatus.Cancelled;
+
+    /// <summary>A queued job starts processing now; false when it was not queued (nothing changed).</summary>
+    public static bool Start(BatchJobState state, DateTimeOffset now)
+    {
+        if (state.Status != BatchJobStatus.Queued)
+        {
+            return false;
+        }
+
+        state.Status = BatchJobStatus.Processing;
+        state.StartedAt = now;
+        return true;
+    }
+
+    /// <summary>Ends the job with <paramref name="status"/> (terminal): the time, the reason of a failure, the counters so far.</summary>
+    public static void Finish(BatchJobState state, BatchJobStatus status, DateTimeOffset now, BatchProgress progress, string? error = null)
+    {
+        if (!IsTerminal(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A job finishes completed, failed or cancelled.");
+        }
+
+        state.Status = status;
+        state.CompletedAt = now;
+        if (error is not null)
+        {
+            state.Error = error;
+        }
+
+        progress.CopyTo(state);
+    }
+
+    /// <summary>
+    /// The job's document: live counters while it runs (or after a cancel, as late results land),
+    /// the stored ones once it completed or before the counters were read back.
+    /// </summary>
+    public static BatchJobView View(string jobId, BatchJobState state, BatchProgress progress)
+    {
+        var live = progress.IsLoaded && state.Status != BatchJobStatus.Completed;
+        return new BatchJobView(
+            jobId, state.Status, state.Model, state.SubmittedAt, state.TaskCount,
+            live ? progress.Completed : state.CompletedCount,
+            live ? progress.Failed : state.FailedCount,
+            live ? progress.Usage : new TokenUsage(state.PromptTokens, state.CompletionTokens, state.TotalTokens))
+        {
+            StartedAt = state.StartedAt,
+            CompletedAt = state.CompletedAt,
+            Error = state.Error,
+            MetadataJson = state.MetadataJson,
+        };
+    }
+}

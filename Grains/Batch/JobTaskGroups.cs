@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+
+namespace OrleansGateway.Batch;
+
+/// <summary>
+/// A job's task groups as its <see cref="BatchJobGrain"/> reaches them: one <see cref="ITaskGrain"/>
+/// per <see cref="TasksPerGrain"/> consecutive tasks (references cached: resolving one costs more
+/// than the call it makes), written and read with a bounded number of calls at once.
+/// </summary>
+public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId, int taskCount, int tasksPerGrain)
+{
+    /// <summary>Group writes in flight at submission.</summary>
+    public const int ParallelWrites = 32;
+
+    /// <summary>Progress reads in flight when an activation counts what is stored.</summary>
+    public const int ParallelReads = 64;
+
+    private readonly Dictionary<int, ITaskGrain> _grains = [];
+
+    /// <summary>The job's tasks.</summary>
+    public int TaskCount => taskCount;
+
+    /// <summary>Tasks per group (as when the job was submitted).</summary>
+    public int TasksPerGrain => tasksPerGrain;
+
+    /// <summary>How many groups the job has.</summary>
+    public int Count => TaskGrainKeys.GroupCount(taskCount, tasksPerGrain);
+
+    /// <summary>The grain of group <paramref name="group"/>.</summary>
+    public ITaskGrain this[int group]
+    {
+        get
+        {
+            if (!_grains.TryGetValue(group, out var grain))
+            {
+                grain = grainOf(TaskGrainKeys.For(jobId, group));
+                _grains[group] = grain;
+            }
+
+            return grain;
+        }
+    }
+
+    /// <summary>Stores each group's slice of <paramref name="spec"/>'s tasks in its grain.</summary>
+    public Task InitializeAsync(BatchJobSpec spec) =>
+        BoundedWorkers.RunAsync(Count, ParallelWrites, group =>
+        {
+            var first = group * tasksPerGrain;
+            var size = TaskGrainKeys.GroupSize(group, taskCount, tasksPerGrain);
+            return this[group].InitializeAsync(new TaskGrainSpec(jobId, spec.Model, first, spec.Tasks.Slice(first, size))
+            {
+                MaxTokens = spec.MaxTokens,
+                Temperature = spec.Temperature,
+                TopP = spec.TopP,
+            });
+        });
+
+    /// <summary>Every group's progress, counted from its stored results.</summary>
+    public async Task<TaskGrainProgress[]> ReadProgressAsync()
+    {
+        var progress = new TaskGrainProgress[Count];
+        await BoundedWorkers.RunAsync(progress.Length, ParallelReads,
+            async group => progress[group] = (await this[group].GetSnapshotAsync()).Progress);
+        return progress;
+    }
+
+    /// <summary>The results of tasks <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="limit"/> - 1 (within the job), in task order.</summary>
+    public async Task<ImmutableArray<BatchTaskResult>> ReadResultsAsync(int offset, int limit)
+    {
+        if (limit <= 0 || offset < 0 || offset >= taskCount)
+        {
+            return [];
+        }
+
+        var end = (int)Math.Min((long)offset + limit, taskCount);
+        var reads = new List<Task<ImmutableArray<BatchTaskResult>>>();
+        for (var group = offset / tasksPerGrain; group * tasksPerGrain < end; group++)
+        {
+            reads.Add(this[group].GetResultsAsync(offset, end - offset));
+        }
+
+        var builder = ImmutableArray.CreateBuilder<BatchTaskResult>(end - offset);
+        foreach (var part in await Task.WhenAll(reads))
+        {
+            builder.AddRange(part);
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>Tells the grains of <paramref name="groups"/> to cancel their running tasks.</summary>
+    public Task CancelAsync(IEnumerable<int> groups) => Task.WhenAll(groups.Select(group => this[group].CancelAsync()));
+}

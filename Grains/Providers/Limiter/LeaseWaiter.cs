@@ -1,0 +1,17 @@
+using OrleansGateway.Chat;
+
+namespace OrleansGateway.Providers;
+
+/// <summary>A caller queued for a slot at a provider's grain; <see cref="Completion"/> gets its answer.</summary>
+public sealed class LeaseWaiter(RequestPriority priority, Guid requestId)
+{
+    public RequestPriority Priority { get; } = priority;
+
+    /// <summary>The caller's idempotency id (<see cref="LeaseRequest.RequestId"/>).</summary>
+    public Guid RequestId { get; } = requestId;
+
+    /// <summary>Set once with the grant or the refusal; cancelled when the waiter gave up.</summary>
+    public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal LinkedListNode<LeaseWaiter>? Node { get; set; }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using OrleansGateway.Batch;
+using OrleansGateway.Chat;
+
+namespace OrleansGateway.Tests.Batch;
+
+/// <summary>A job's task groups: slices at submission, results across groups in task order, progress of every group, cancel fan-out.</summary>
+public sealed class JobTaskGroupsTests
+{
+    private readonly Dictionary<string, FakeTaskGrain> _grains = [];
+    private int _resolved;
+
+    private JobTaskGroups Groups(int taskCount, int perGrain) => new(key =>
+    {
+        _resolved++;
+        var group = int.Parse(key.Split('/')[1]);
+        return _grains.TryGetValue(key, out var grain) ? grain
+            : _grains[key] = new FakeTaskGrain(group * perGrain, TaskGrainKeys.GroupSize(group, taskCount, perGrain));
+    }, "job", taskCount, perGrain);
+
+    [Fact]
+    public async Task InitializeAsync_Job_EachGroupGetsItsSliceAndTheJobParameters()
+    {
+        var tasks = Enumerable.Range(0, 5).Select(i => new BatchTask($"t{i}", [new ChatMessage("user", $"p{i}")])).ToImmutableArray();
+        var groups = Groups(5, 2);
+
+        await groups.InitializeAsync(new BatchJobSpec("fake/m", tasks) { MaxTokens = 9, TopP = 0.5f });
+
+        Assert.Equal(3, groups.Count);
+        Assert.Equal(["t0", "t1"], _grains["job/0"].Spec!.Tasks.Select(t => t.Id));
+        Assert.Equal(["t4"], _grains["job/2"].Spec!.Tasks.Select(t => t.Id));
+        Assert.Equal((4, 9, 0.5f, "job", "fake/m"), (_grains["job/2"].Spec!.FirstIndex, _grains["job/2"].Spec!.MaxTokens, _grains["job/2"].Spec!.TopP, _grains["job/2"].Spec!.JobId, _grains["job/2"].Spec!.Model));
+    }
+
+    [Fact]
+    public async Task ReadResultsAsync_RangeAcrossGroups_InTaskOrder()
+    {
+        var groups = Groups(10, 3);
+
+        var results = await groups.ReadResultsAsync(2, 6);
+
+        Assert.Equal([2, 3, 4, 5, 6, 7], results.Select(r => r.Index));
+    }
+
+    [Theory]
+    [InlineData(-1, 5)]
+    [InlineData(10, 5)]
+    [InlineData(0, 0)]
+    public async Task ReadResultsAsync_OutOfRange_Empty(int offset, int limit)
+    {
+        Assert.Empty(await Groups(10, 3).ReadResultsAsync(offset, limit));
+    }
+
+    [Fact]
+    public async Task ReadResultsAsync_PastTheEnd_StopsAtTheLastTask()
+    {
+        var results = await Groups(10, 3).ReadResultsAsync(8, 1000);
+
+        Assert.Equal([8, 9], results.Select(r => r.Index));
+    }
+
+    [Fact]
+    public async Task ReadProgressAsync_EveryGroup_ItsOwnCounts()
+    {
+        var groups = Groups(7, 3);
+        _ = groups[1];
+        _grains["job/1"].MarkDone(3, 4);
+
+        var progress = await groups.ReadProgressAsync();
+
+        Assert.Equal([0, 2, 0], progress.Select(p => p.Done));
+    }
+
+    [Fact]
+    public async Task Indexer_SameGroupTwice_ResolvedOnce()
+    {
+        var groups = Groups(7, 3);
+
+        Assert.Same(groups[2], groups[2]);
+        await groups.CancelAsync([2, 0]);
+
+        Assert.Equal(2, _resolved);
+        Assert.Equal(1, _grains["job/2"].CancelCalls);
+        Assert.Equal(1, _grains["job/0"].CancelCalls);
+    }
+}

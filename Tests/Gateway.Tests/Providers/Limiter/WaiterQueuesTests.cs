@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Time.Testing;
+using OrleansGateway.Chat;
+using OrleansGateway.Errors;
+using OrleansGateway.Providers;
+
+namespace OrleansGateway.Tests.Providers.Limiter;
+
+public sealed class WaiterQueuesTests
+{
+    [Fact]
+    public void TakeNext_InteractiveAheadOfBatch_FirstInFirstOutWithinEach()
+    {
+        var queues = new WaiterQueues();
+        var b0 = queues.Enqueue(RequestPriority.Batch, Guid.NewGuid());
+        var i0 = queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid());
+        var i1 = queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid());
+        Assert.Equal((2, 1, 3), (queues.InteractiveCount, queues.BatchCount, queues.Count));
+
+        Assert.Same(i0, queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+        Assert.Same(i1, queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+        Assert.Same(b0, queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+        Assert.Null(queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+    }
+
+    [Fact]
+    public void TakeNext_BatchBelowItsShare_GoesFirst_ThenInteractiveAgain()
+    {
+        var queues = new WaiterQueues();
+        var i0 = queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid());
+        var b0 = queues.Enqueue(RequestPriority.Batch, Guid.NewGuid());
+        queues.Enqueue(RequestPriority.Batch, Guid.NewGuid());
+
+        Assert.Same(b0, queues.TakeNext(batchInFlight: 0, batchReserved: 1));
+        Assert.Same(i0, queues.TakeNext(batchInFlight: 1, batchReserved: 1));
+        Assert.Equal(RequestPriority.Batch, queues.TakeNext(batchInFlight: 1, batchReserved: 1)!.Priority);
+    }
+
+    [Fact]
+    public void Remove_AndWaitersThatGaveUp_AreNotServed()
+    {
+        var queues = new WaiterQueues();
+        var left = queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid());
+        var gaveUp = queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid());
+        var served = queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid());
+        queues.Remove(left);
+        queues.Remove(left);
+        gaveUp.Completion.TrySetCanceled();
+
+        Assert.Equal(2, queues.Count);
+        Assert.Same(served, queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+        Assert.Equal(0, queues.Count);
+    }
+
+    [Fact]
+    public async Task AnswerAll_AnswersEveryWaiterOfBothQueues_AndEmptiesThem()
+    {
+        var queues = new WaiterQueues();
+        var waiters = new[] { queues.Enqueue(RequestPriority.Interactive, Guid.NewGuid()), queues.Enqueue(RequestPriority.Batch, Guid.NewGuid()) };
+        var answer = LeaseResult.Moving(new GatewayError(GatewayErrorKind.QueueFull, "moving"));
+
+        queues.AnswerAll(answer);
+
+        Assert.Equal(0, queues.Count);
+        foreach (var waiter in waiters)
+        {
+            Assert.Same(answer, await waiter.Completion.Task);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_Answered_ReturnsTheAnswer()
+    {
+        var queues = new WaiterQueues();
+        var time = new FakeTimeProvider();
+        var waiting = queues.WaitAsync(RequestPriority.Batch, Guid.NewGuid(), TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        var grant = LeaseResult.Grant(42, TimeSpan.FromSeconds(30));
+
+        queues.TakeNext(batchInFlight: 0, batchReserved: 0)!.Completion.SetResult(grant);
+
+        Assert.Same(grant, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_WaitEndsFirst_NullAndOutOfTheQueue()
+    {
+        var queues = new WaiterQueues();
+        var time = new FakeTimeProvider();
+        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(waiting.IsCompleted, "the wait has not ended yet");
+
+        time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, queues.Count);
+    }
+
+    [Fact]
+    public async Task WaitAsync_CallerCancels_NullAndOutOfTheQueue()
+    {
+        var queues = new WaiterQueues();
+        using var cancellation = new CancellationTokenSource();
+        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), TimeSpan.FromMinutes(5), new FakeTimeProvider(), cancellation.Token);
+
+        cancellation.Cancel();
+
+        Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, queues.Count);
+        Assert.Null(queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+    }
+}
