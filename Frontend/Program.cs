@@ -18,20 +18,24 @@ using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Frontend.Telemetry;
 using OrleansGateway.Hosting;
 using OrleansGateway.Operations;
+using OrleansGateway.Hosting.Telemetry;
 
 InlineSocketCompletions.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewayOrleans();
+builder.AddGatewayTelemetry();
 builder.AddGatewayFrontend();
 builder.AddGatewayBatchApi();
 builder.AddGatewayFilesApi();
 builder.AddGatewayBatchesApi();
 builder.Services.AddGatewayOperations("frontend");
+builder.Services.AddGatewayOpenApi();
 
 var app = builder.Build();
 
 app.UseRequestId();
+app.UseGatewayTelemetry();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 
@@ -62,6 +66,9 @@ app.MapAdminSurface()
 
 // The operations page (issue 18): GET /operations, its assets and /operations/status (gateway keys, HTTP Basic too).
 app.MapFrontendOperationsPage();
+
+// The API description: /openapi/v1.json and its reference page /scalar/v1 (gateway keys).
+app.MapGatewayOpenApi();
 
 return await app.RunGatewayHostAsync("frontend");
 

@@ -1,6 +1,7 @@
 using OrleansGateway.Hosting;
 using OrleansGateway.Hosting.Operations;
 using OrleansGateway.Operations;
+using OrleansGateway.Hosting.Telemetry;
 using Orleans.Dashboard;
 using OrleansGateway.Silo.Dashboard;
 using OrleansGateway.Silo.Health;
@@ -11,9 +12,11 @@ var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(arg
 
 builder.AddGatewaySilo();
 builder.Services.AddGatewayOperations("silo", DashboardAuthMiddleware.PathPrefix + "/");
+builder.AddGatewayTelemetry();
 
 var app = builder.Build();
 
+app.UseGatewayMetricsEndpoint();
 app.UseDashboardAuth();
 
 app.MapSiloHealthApi();

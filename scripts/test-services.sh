@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Services the cluster tests need: redis-server (apt) and the Azurite table and blob emulator (npm, into
-# .services/azurite), plus Debian's chromium for the dashboard check. Sourced by scripts/test.sh,
+# .services/azurite), plus Debian's chromium for the dashboard check and Debian's prometheus for the
+# metrics check. Sourced by scripts/test.sh,
 # which calls test_services_start before the tests and test_services_stop after them;
 # scripts/cluster.sh uses the same functions.
 #
@@ -9,6 +10,11 @@
 #   GATEWAY_TEST_TABLES    Azure Storage connection string of Azurite (table and blob endpoints)
 #   GATEWAY_TEST_BLOBS     the same string, for tests that use only blobs
 #   GATEWAY_TEST_CHROMIUM  the chromium binary
+#   GATEWAY_TEST_OPENAPI_NODE_PATH   node_modules holding @apidevtools/swagger-parser (scripts/validate-openapi.js)
+#   GATEWAY_TEST_PROMETHEUS          a running Prometheus server (http://127.0.0.1:<port>), scraping every 1 s
+#   GATEWAY_TEST_PROMETHEUS_TARGETS  the directory of its file-based targets: a test writes <name>.json there
+#                                    ([{"targets": ["127.0.0.1:<port>"], "labels": {...}}]) and removes it after
+#   GATEWAY_TEST_PROMETHEUS_TOKEN    the bearer token Prometheus sends with each scrape
 # and test_services_stop stops exactly the processes it started, by PID.
 
 SERVICES_ROOT="${SERVICES_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -46,11 +52,24 @@ services_install() {
   if [[ "${SERVICES_NO_CHROMIUM:-0}" != 1 ]] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
     missing+=(chromium)
   fi
+  if [[ "${SERVICES_NO_PROMETHEUS:-0}" != 1 ]] && ! command -v prometheus >/dev/null; then
+    missing+=(prometheus)
+  fi
   if ((${#missing[@]})); then services_apt_install "${missing[@]}" || return 1; fi
   if [[ ! -x "$AZURITE_DIR/node_modules/.bin/azurite-table" ]]; then
     services_log "npm install azurite (into $AZURITE_DIR)"
     mkdir -p "$AZURITE_DIR"
     npm install --prefix "$AZURITE_DIR" --no-audit --no-fund --loglevel=error azurite >&2 || return 1
+  fi
+}
+
+# The OpenAPI validator (npm, into .services/openapi); the OpenAPI test runs scripts/validate-openapi.js with it.
+OPENAPI_DIR="$SERVICES_DIR/openapi"
+services_install_openapi() {
+  if [[ ! -f "$OPENAPI_DIR/node_modules/@apidevtools/swagger-parser/package.json" ]] && command -v npm >/dev/null; then
+    services_log "npm install @apidevtools/swagger-parser (into $OPENAPI_DIR)"
+    mkdir -p "$OPENAPI_DIR"
+    npm install --prefix "$OPENAPI_DIR" --no-audit --no-fund --loglevel=error @apidevtools/swagger-parser >&2 || return 1
   fi
 }
 
@@ -119,6 +138,32 @@ services_start_azurite() {
   echo "$pid"
 }
 
+# Starts Prometheus on 127.0.0.1:$1 with its files in $2, scraping every second the targets listed in
+# $2/targets/*.json with "Authorization: Bearer $3". Prints its PID.
+services_start_prometheus() {
+  local port="$1" dir="$2" token="$3"
+  mkdir -p "$dir/targets" "$dir/data"
+  printf '%s' "$token" >"$dir/token"
+  cat >"$dir/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: gateway
+    authorization:
+      credentials_file: $dir/token
+    file_sd_configs:
+      - files: ["$dir/targets/*.json"]
+        refresh_interval: 1s
+YAML
+  prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/prometheus.log" 2>&1 &
+  local pid=$!
+  services_wait_port "$port" 30 || { services_log "prometheus did not start; see $dir/prometheus.log"; return 1; }
+  echo "$pid"
+}
+
 services_redis_connection() { echo "127.0.0.1:$1"; }
 
 # The Azure Storage connection string of Azurite's table service on port $1 and, when $2 is given,
@@ -138,9 +183,14 @@ TEST_SERVICES_PIDS=()
 # that need it fail with a message naming the command that provides it (the other tests still run).
 test_services_start() {
   services_install || services_log "could not install every test service (see above); the cluster tests will say what is missing"
+  services_install_openapi || services_log "could not install the OpenAPI validator (see above); the OpenAPI test will say so"
   TEST_SERVICES_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gateway-test-services.XXXXXX")"
   unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_BLOBS GATEWAY_TEST_CHROMIUM
-  local redis_port tables_port blob_port queue_port redis_pid azurite_pid
+  unset GATEWAY_TEST_PROMETHEUS GATEWAY_TEST_PROMETHEUS_TARGETS GATEWAY_TEST_PROMETHEUS_TOKEN GATEWAY_TEST_OPENAPI_NODE_PATH
+  if [[ -f "$OPENAPI_DIR/node_modules/@apidevtools/swagger-parser/package.json" ]]; then
+    export GATEWAY_TEST_OPENAPI_NODE_PATH="$OPENAPI_DIR/node_modules"
+  fi
+  local redis_port tables_port blob_port queue_port redis_pid azurite_pid prometheus_port prometheus_pid prometheus_token
   if command -v redis-server >/dev/null; then
     redis_port="$(services_free_port 26379)"
     if redis_pid="$(services_start_redis "$redis_port" "$TEST_SERVICES_RUN_DIR/redis")"; then
@@ -160,8 +210,19 @@ test_services_start() {
       services_log "Azurite pid $azurite_pid on 127.0.0.1:$tables_port (tables), :$blob_port (blobs)"
     fi
   fi
+  if command -v prometheus >/dev/null; then
+    prometheus_port="$(services_free_port 29090)"
+    prometheus_token="scrape-$RANDOM$RANDOM$RANDOM"
+    if prometheus_pid="$(services_start_prometheus "$prometheus_port" "$TEST_SERVICES_RUN_DIR/prometheus" "$prometheus_token")"; then
+      TEST_SERVICES_PIDS+=("$prometheus_pid")
+      export GATEWAY_TEST_PROMETHEUS="http://127.0.0.1:$prometheus_port"
+      export GATEWAY_TEST_PROMETHEUS_TARGETS="$TEST_SERVICES_RUN_DIR/prometheus/targets"
+      export GATEWAY_TEST_PROMETHEUS_TOKEN="$prometheus_token"
+      services_log "prometheus pid $prometheus_pid on 127.0.0.1:$prometheus_port"
+    fi
+  fi
   if [[ -n "$(services_chromium)" ]]; then export GATEWAY_TEST_CHROMIUM="$(services_chromium)"; fi
-  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: $([[ -n "${GATEWAY_TEST_TABLES:-}" ]] && echo running || echo missing); chromium: ${GATEWAY_TEST_CHROMIUM:-missing}"
+  services_log "redis: ${GATEWAY_TEST_REDIS:-missing}; Azurite: $([[ -n "${GATEWAY_TEST_TABLES:-}" ]] && echo running || echo missing); chromium: ${GATEWAY_TEST_CHROMIUM:-missing}; prometheus: ${GATEWAY_TEST_PROMETHEUS:-missing}; OpenAPI validator: ${GATEWAY_TEST_OPENAPI_NODE_PATH:-missing}"
   return 0
 }
 

@@ -31,7 +31,7 @@ public static class GatewayHostingExtensions
         {
             builder.Services.AddSingleton(GatewayHostMode.Cluster);
             builder.Services.AddClusterDependencyCheck(builder.Configuration, includeStorage: false);
-            builder.UseOrleansClient(client => client.UseGatewayClusterClient());
+            builder.UseOrleansClient(client => client.UseGatewayClusterClient(builder.Configuration));
             return builder;
         }
 

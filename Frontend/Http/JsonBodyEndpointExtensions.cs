@@ -19,7 +19,9 @@ public static class JsonBodyEndpointExtensions
     public static TBuilder AcceptsMediaTypes<TBuilder>(this TBuilder builder, params string[] mediaTypes)
         where TBuilder : IEndpointConventionBuilder
     {
-        builder.WithMetadata(new AcceptsMetadata(mediaTypes));
+        // The handler reads the body itself; the OpenAPI document describes it as a JSON value (an AcceptsMetadata
+        // without a type made document generation throw: it took the body for System.Void).
+        builder.WithMetadata(new AcceptsMetadata(mediaTypes, typeof(System.Text.Json.JsonElement)));
         builder.AddEndpointFilter(new JsonBodyFilter());
         return builder;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,11 +17,17 @@ public static class GatewayClientExtensions
     /// silo is up yet (<see cref="FirstSiloConnectRetryFilter"/>) and waits up to
     /// <see cref="GatewayHostingOptions.ClientResponseTimeoutSeconds"/> for a grain call; calls in flight
     /// through a silo connection that closed are given up (<see cref="SiloConnectionLossCallFilter"/>).
-    /// Adds <see cref="GatewayClusterServiceCollectionExtensions.AddGatewayHosting"/> (idempotent).
+    /// Adds <see cref="GatewayClusterServiceCollectionExtensions.AddGatewayHosting"/> (idempotent), and Orleans'
+    /// activity propagation when traces are exported.
     /// </summary>
-    public static IClientBuilder UseGatewayClusterClient(this IClientBuilder client)
+    public static IClientBuilder UseGatewayClusterClient(this IClientBuilder client, IConfiguration configuration)
     {
         client.Services.AddGatewayHosting();
+        if (Telemetry.GatewayTelemetryExtensions.IsTracing(configuration))
+        {
+            client.AddActivityPropagation();
+        }
+
         var monitor = new SiloConnectionMonitor();
         client.Services.AddSingleton(monitor);
         client.Services.TryAddSingleton(TimeProvider.System);

@@ -35,7 +35,7 @@ public static class GatewaySiloExtensions
     /// </summary>
     public static ISiloBuilder UseGatewayEmbeddedSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.UseGatewayResponseTimeout();
+        silo.UseGatewayResponseTimeout().UseGatewayTracing(configuration);
         var siloPort = configuration.GetValue("Orleans:Endpoints:SiloPort", DefaultSiloPort);
         var gatewayPort = configuration.GetValue("Orleans:Endpoints:GatewayPort", DefaultGatewayPort);
         silo.UseLocalhostClustering(siloPort, gatewayPort);
@@ -56,7 +56,7 @@ public static class GatewaySiloExtensions
     /// </summary>
     public static ISiloBuilder UseGatewayClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.UseGatewayResponseTimeout();
+        silo.UseGatewayResponseTimeout().UseGatewayTracing(configuration);
         foreach (var name in GatewayClusterConfiguration.StorageNames.Append(GrainBlobStore.StorageName))
         {
             if (!configuration.GetSection($"Orleans:GrainStorage:{name}").Exists())
@@ -107,6 +107,21 @@ public static class GatewaySiloExtensions
         silo.Services.AddGatewayHosting();
         silo.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<GatewayHostingOptions>>(static (messaging, hosting) =>
             messaging.ResponseTimeout = TimeSpan.FromSeconds(hosting.Value.SiloResponseTimeoutSeconds));
+        return silo;
+    }
+
+    /// <summary>
+    /// Orleans' activity propagation across grain calls (one trace from the frontend through the grains to
+    /// the provider), only when traces are exported (<see cref="Telemetry.GatewayTelemetryExtensions.IsTracing"/>):
+    /// otherwise nothing listens and grain calls carry no trace context.
+    /// </summary>
+    public static ISiloBuilder UseGatewayTracing(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        if (Telemetry.GatewayTelemetryExtensions.IsTracing(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
+
         return silo;
     }
 }

@@ -155,6 +155,23 @@ public sealed class HostingOptionsTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(43), app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
+    [Fact]
+    public void ClusterClient_HostingSettings_ReachOrleansClientOptions()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Hosting:SiloListRefreshSeconds"] = "2",
+            ["Orleans:Client:ResponseTimeoutSeconds"] = "77",
+        });
+        builder.UseOrleansClient(client => client.UseLocalhostClustering().UseGatewayClusterClient(builder.Configuration));
+        using var host = builder.Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(2), host.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(77), host.Services.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout);
+        Assert.IsType<FirstSiloConnectRetryFilter>(host.Services.GetRequiredService<Orleans.IClientConnectionRetryFilter>());
+    }
+
     private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Hosting;
+
+public sealed class OpenApiDocumentTests : IAsyncLifetime
+{
+    private const string Key = "openapi-test-key";
+
+    private FakeProviderServer _provider = null!;
+    private GatewayApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await FakeProviderServer.StartAsync();
+        _app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["SECRET_TOKEN"] = Key });
+        _client = _app.CreateClient();
+        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Document_EveryMappedEndpoint_IsInIt()
+    {
+        var document = await GetDocumentAsync();
+        var paths = document.GetProperty("paths");
+        var missing = new List<string>();
+        var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        foreach (var endpoint in endpoints)
+        {
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [];
+            var path = OpenApiPath(endpoint.RoutePattern.RawText ?? "");
+            if (methods.Count == 0 || path.StartsWith("/openapi", StringComparison.Ordinal) || path.StartsWith("/scalar", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var method in methods)
+            {
+                if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(method.ToLowerInvariant(), out _))
+                {
+                    missing.Add($"{method} {path}");
+                }
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"not in /openapi/v1.json: {string.Join(", ", missing)}; its paths: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
+        Assert.True(paths.TryGetProperty("/v1/chat/completions", out _), "the OpenAI surface");
+        Assert.True(paths.TryGetProperty("/llm/generation", out _), "the /llm surface");
+    }
+
+    [Fact]
+    public async Task Document_AuthSchemes_BearerAndApiKeyRequiredExceptForHealth()
+    {
+        var document = await GetDocumentAsync();
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("http", schemes.GetProperty("bearer").GetProperty("type").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal("apiKey", schemes.GetProperty("apiKey").GetProperty("type").GetString());
+        Assert.Equal("X-API-Key", schemes.GetProperty("apiKey").GetProperty("name").GetString());
+        Assert.Equal("header", schemes.GetProperty("apiKey").GetProperty("in").GetString());
+        Assert.Equal(2, document.GetProperty("security").GetArrayLength());
+        Assert.Equal(0, document.GetProperty("paths").GetProperty("/health").GetProperty("get").GetProperty("security").GetArrayLength());
+        Assert.Equal("openai", document.GetProperty("paths").GetProperty("/v1/chat/completions").GetProperty("post").GetProperty("tags")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Document_WithoutKey_Returns401()
+    {
+        using var anonymous = _app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ReferencePage_IsServed()
+    {
+        var response = await _client.GetAsync("/scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("scalar", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Document_SwaggerParser_ValidatesIt()
+    {
+        var nodePath = Environment.GetEnvironmentVariable("GATEWAY_TEST_OPENAPI_NODE_PATH") is { Length: > 0 } found
+            ? found
+            : throw new Xunit.Sdk.XunitException(
+                "GATEWAY_TEST_OPENAPI_NODE_PATH is not set: run the tests through scripts/test.sh, which installs @apidevtools/swagger-parser with npm (scripts/test-services.sh).");
+        var file = Path.Combine(Path.GetTempPath(), $"gateway-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, await _client.GetStringAsync("/openapi/v1.json"));
+        try
+        {
+            var start = new ProcessStartInfo("node", [ValidatorScript(), file]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["NODE_PATH"] = nodePath;
+            using var node = Process.Start(start)!;
+            var output = node.StandardOutput.ReadToEndAsync();
+            var error = node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(node.ExitCode == 0, $"swagger-parser rejected /openapi/v1.json: {await error}{await output}");
+            Assert.StartsWith("valid: Orleans LLM gateway", await output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<JsonElement> GetDocumentAsync()
+    {
+        var response = await _client.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    /// <summary>A route pattern as an OpenAPI path: leading slash, no trailing one, no constraints or catch-all stars.</summary>
+    private static string OpenApiPath(string pattern)
+    {
+        var path = "/" + pattern.Trim('/');
+        return System.Text.RegularExpressions.Regex.Replace(path, @"\{\*{0,2}([^}:=?]+)[^}]*\}", "{$1}");
+    }
+
+    private static string ValidatorScript()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var script = Path.Combine(directory.FullName, "scripts", "validate-openapi.js");
+            if (File.Exists(script))
+            {
+                return script;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException("scripts/validate-openapi.js not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansGateway.FakeProvider;
+using OrleansGateway.Hosting.Telemetry;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Hosting.Telemetry;
+
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private const string Key = "metrics-test-key";
+
+    private FakeProviderServer _provider = null!;
+
+    public async Task InitializeAsync() => _provider = await FakeProviderServer.StartAsync();
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_WithoutKey_Returns401()
+    {
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["SECRET_TOKEN"] = Key });
+        var response = await app.CreateClient().GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Metrics_WithBearerKey_CountsEachRequestBySurfaceRouteMethodAndStatus()
+    {
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["SECRET_TOKEN"] = Key });
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        var chat = await app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "hi" } } },
+            request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key));
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+
+        // ASP.NET Core records a request's duration as it ends; the scrape that follows may come first.
+        string text = "";
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var response = await client.GetAsync("/metrics");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                text = await response.Content.ReadAsStringAsync();
+                return text.Split('\n').Any(IsChatLine);
+            },
+            "the chat request in /metrics",
+            TimeSpan.FromSeconds(10));
+
+        var line = text.Split('\n').First(IsChatLine);
+        Assert.Contains("gateway_surface=\"openai\"", line, StringComparison.Ordinal);
+        Assert.Contains("http_response_status_code=\"200\"", line, StringComparison.Ordinal);
+        Assert.Contains("http_request_method=\"POST\"", line, StringComparison.Ordinal);
+        Assert.EndsWith(" 1", line.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains(text.Split('\n'), l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && l.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal));
+
+        static bool IsChatLine(string l) =>
+            l.StartsWith("gateway_requests_total{", StringComparison.Ordinal) && l.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_Open_ServedWithoutKeyWhileTheApiStillNeedsIt()
+    {
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?>
+        {
+            ["SECRET_TOKEN"] = Key,
+            ["Gateway:Telemetry:MetricsOpen"] = "true",
+        });
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_Off_NoEndpoint()
+    {
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Gateway:Telemetry:Metrics"] = "false" });
+        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RequestLog_FinishedRequest_OneInformationLineWithMethodRouteStatusAndDuration()
+    {
+        var logs = new LogCapture();
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Logging:LogLevel:OrleansGateway.Requests"] = "Information" })
+        {
+            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(logs),
+        };
+        var response = await app.CreateClient().GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        await Eventually.UntilAsync(() => logs.Lines.Any(IsRequestLine), "the request line", TimeSpan.FromSeconds(10));
+        var line = Assert.Single(logs.Lines, IsRequestLine);
+        Assert.Matches(@"^Information OrleansGateway\.Requests: GET /v1/models 200 model=- provider=- \d+\.\d ms tokens=0/0 $", line);
+
+        static bool IsRequestLine(string line) => line.Contains(RequestTelemetryMiddleware.LogCategory + ":", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestLog_Off_WritesNothing()
+    {
+        var logs = new LogCapture();
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:OrleansGateway.Requests"] = "Information",
+            ["Gateway:Telemetry:RequestLog"] = "false",
+        })
+        {
+            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(logs),
+        };
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/v1/models")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/health")).StatusCode);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(RequestTelemetryMiddleware.LogCategory, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", "openai")]
+    [InlineData("/V1/models", "openai")]
+    [InlineData("/llm/generation", "llm")]
+    [InlineData("/v1beta", "admin")]
+    [InlineData("/health", "admin")]
+    public void SurfaceOf_Path_NamesTheSurface(string path, string surface) =>
+        Assert.Equal(surface, RequestTelemetryMiddleware.SurfaceOf(path));
+}
