@@ -19,11 +19,12 @@ public static class OperationsPageApi
     /// <summary>Maps the page and its status JSON on <paramref name="app"/> under <paramref name="prefix"/>.</summary>
     public static RouteGroupBuilder MapOperationsPage(this IEndpointRouteBuilder app, string prefix = DefaultPrefix)
     {
-        var group = app.MapGroup(prefix).ExcludeFromDescription();
-        group.MapGet("/", GetPage);
-        group.MapGet("/operations.css", GetCss);
-        group.MapGet("/operations.js", GetScript);
-        group.MapGet("/status", GetStatusAsync);
+        var group = app.MapGroup(prefix).WithTags("operations");
+        // The page and its assets are not an API; the status JSON it polls is, and is described.
+        group.MapGet("/", GetPage).ExcludeFromDescription();
+        group.MapGet("/operations.css", GetCss).ExcludeFromDescription();
+        group.MapGet("/operations.js", GetScript).ExcludeFromDescription();
+        group.MapGet("/status", GetStatusAsync).WithSummary("Providers and batch jobs as the operations page shows them.");
         return group;
     }
 

@@ -21,7 +21,7 @@ public static class GatewayTelemetryExtensions
     /// The gateway's own ActivitySource and Meter name (<c>GatewayTelemetry.ActivitySourceName</c> and
     /// <c>MeterName</c> in Grains/Telemetry, published by the grain side as "OrleansGateway").
     /// </summary>
-    public const string GatewaySourceName = "OrleansGateway";
+    public const string GatewaySourceName = global::OrleansGateway.Telemetry.GatewayTelemetry.MeterName;
 
     /// <summary>Orleans' meter (grain calls, activations, messaging).</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
@@ -81,7 +81,7 @@ public static class GatewayTelemetryExtensions
         if (tracing)
         {
             otel.WithTracing(traces => traces
-                .AddSource(GatewaySourceName, ActivitySources.AllActivitySourceName)
+                .AddSource(global::OrleansGateway.Telemetry.GatewayTelemetry.ActivitySourceName, ActivitySources.AllActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = static context => !IsQuietPath(context.Request.Path))
                 .AddHttpClientInstrumentation());
             otel.WithLogging();

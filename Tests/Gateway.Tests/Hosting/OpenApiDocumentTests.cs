@@ -43,7 +43,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         {
             var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [];
             var path = OpenApiPath(endpoint.RoutePattern.RawText ?? "");
-            if (methods.Count == 0 || path.StartsWith("/openapi", StringComparison.Ordinal) || path.StartsWith("/scalar", StringComparison.Ordinal))
+            var excluded = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>()?.ExcludeFromDescription == true;
+            if (methods.Count == 0 || excluded || path.StartsWith("/openapi", StringComparison.Ordinal) || path.StartsWith("/scalar", StringComparison.Ordinal))
             {
                 continue;
             }
