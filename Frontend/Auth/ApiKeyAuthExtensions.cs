@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Secrets;
-using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Auth;
 
@@ -11,9 +10,8 @@ public static partial class ApiKeyAuthExtensions
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services)
     {
         services.TryAddSingleton<ApiKeyValidator>();
-        // A cluster frontend runs no provider calls, so the gateway core (which has these two) is not added there.
+        // A cluster frontend makes no provider calls, so the gateway core (which has the redactor) is not added there.
         services.TryAddSingleton<SecretRedactor>();
-        services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<VirtualKeyAuthenticator>();
         services.TryAddSingleton<KeyPrices>();
         services.TryAddSingleton<KeyGate>();

@@ -12,14 +12,18 @@ namespace OrleansGateway.Frontend.Keys;
 /// <c>insufficient_quota</c> with <c>Retry-After</c> when a limit refuses it; afterwards the reservation
 /// is settled with the provider's reported usage, or released when the call failed or was cancelled.
 /// </summary>
-public sealed partial class KeyGate(IGrainFactory grains, KeyPrices prices, TokenUsageEstimator estimator, ILogger<KeyGate> logger)
+public sealed partial class KeyGate(IGrainFactory grains, KeyPrices prices, IServiceProvider services, ILogger<KeyGate> logger)
 {
+    // The gateway core's estimator where this host has one (embedded); a cluster frontend, which makes no
+    // provider calls and registers none, keeps its own for the key check.
+    private readonly TokenUsageEstimator _estimator = services.GetService<TokenUsageEstimator>() ?? new TokenUsageEstimator();
+
     /// <summary>The output tokens a request without <c>max_tokens</c> reserves (the documented API's default).</summary>
     public const int DefaultMaxTokens = 4096;
 
     /// <summary>Admits <paramref name="request"/> for <paramref name="key"/>, or the error to answer.</summary>
     public Task<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(VirtualKeyCaller key, ChatRequest request) =>
-        AdmitAsync(key, request.Model, request.Fallbacks, estimator.Estimate(request, string.Empty).PromptTokens, request.MaxTokens ?? DefaultMaxTokens);
+        AdmitAsync(key, request.Model, request.Fallbacks, _estimator.Estimate(request, string.Empty).PromptTokens, request.MaxTokens ?? DefaultMaxTokens);
 
     /// <summary>
     /// Admits a request for <paramref name="model"/> (or its <paramref name="fallbacks"/>) of at most
