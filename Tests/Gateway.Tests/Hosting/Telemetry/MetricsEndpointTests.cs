@@ -8,6 +8,7 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting.Telemetry;
 
+[Collection(ProcessMetricsCollection.Name)]
 public sealed class MetricsEndpointTests : IAsyncLifetime
 {
     private const string Key = "metrics-test-key";

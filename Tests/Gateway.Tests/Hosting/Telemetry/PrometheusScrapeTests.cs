@@ -11,6 +11,7 @@ namespace OrleansGateway.Tests.Hosting.Telemetry;
 /// gateway on loopback with the gateway key while it answers a few requests; the figures are read back through
 /// Prometheus' own query API.
 /// </summary>
+[Collection(ProcessMetricsCollection.Name)]
 public sealed class PrometheusScrapeTests : IAsyncLifetime
 {
     private FakeProviderServer _provider = null!;
