@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Cluster;
 
@@ -65,39 +65,6 @@ public sealed class ClusterDashboardTests(ClusterFixture cluster) : IAsyncLifeti
         }
     }
 
-    private static async Task<string> DumpDomAsync(string chromium, string profile, string url)
-    {
-        var info = new ProcessStartInfo(chromium)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--virtual-time-budget=15000", "--dump-dom", url,
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"chromium did not finish within 90 s: {await stderr}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {await stderr}");
-        return await stdout;
-    }
+    private static Task<string> DumpDomAsync(string chromium, string profile, string url) =>
+        HeadlessChromium.RunAsync(chromium, profile, url, virtualTimeBudgetMs: 15000, "--dump-dom");
 }

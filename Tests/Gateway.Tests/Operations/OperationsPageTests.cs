@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -131,41 +130,8 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
         return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
-    private static async Task<string> RenderAsync(string chromium, string profile, string url, params string[] mode)
-    {
-        var info = new ProcessStartInfo(chromium)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--virtual-time-budget=3000",
-        }.Concat(mode).Append(url))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"chromium did not finish within 90 s: {await stderr}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {await stderr}");
-        return await stdout;
-    }
+    private static Task<string> RenderAsync(string chromium, string profile, string url, params string[] mode) =>
+        HeadlessChromium.RunAsync(chromium, profile, url, virtualTimeBudgetMs: 3000, mode);
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tags();
