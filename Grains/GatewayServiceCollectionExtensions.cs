@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
+using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
@@ -52,6 +53,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<TokenUsageEstimator>();
         services.TryAddSingleton<ChatStreamExecutor>();
         services.TryAddSingleton<SiloStreamDrain>();
+        services.TryAddSingleton(static sp => new SiloDepartures(sp.GetRequiredService<Orleans.Runtime.IClusterMembershipService>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<EmbeddingExecutor>();
         return services;
     }

@@ -1,14 +1,21 @@
 using Orleans.Concurrency;
+using Orleans.Placement;
+using OrleansGateway.Cluster;
 
 namespace OrleansGateway.Chat;
 
 /// <summary>
-/// A stateless, reentrant worker on every silo that runs chat requests where it is activated,
-/// so provider traffic spreads over the silos while the provider grains hold the limits.
+/// A reentrant grain of the frontends' pool that runs chat requests where it is activated, so provider traffic
+/// spreads over the silos while the provider grains hold the limits. Not a stateless worker: a call repeated
+/// after its silo connection closed must reach this same activation to join the run going here
+/// (<see cref="JoinableCalls{T}"/>) rather than call the provider a second time. When its silo stops, Orleans
+/// deactivates it after the calls running here end, and new calls go to an activation on another silo.
 /// </summary>
-[StatelessWorker, Reentrant]
-public sealed class ChatGrain(ChatExecutor executor) : Grain, IChatGrain
+[Reentrant, PreferLocalPlacement]
+public sealed class ChatGrain(ChatExecutor executor, SiloDepartures departures, TimeProvider time) : Grain, IChatGrain
 {
-    public Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
-        executor.CompleteAsync(request, cancellationToken);
+    private readonly JoinableCalls<ChatOutcome> _calls = new(departures, time);
+
+    public Task<ChatOutcome> CompleteAsync(Guid callId, ChatRequest request, CancellationToken cancellationToken = default) =>
+        _calls.RunAsync(callId, ct => executor.CompleteAsync(request, ct), cancellationToken);
 }

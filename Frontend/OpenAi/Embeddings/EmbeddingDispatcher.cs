@@ -15,11 +15,10 @@ namespace OrleansGateway.Frontend.OpenAi.Embeddings;
 /// </summary>
 public sealed partial class EmbeddingDispatcher
 {
-    private readonly IGrainFactory _grains;
     private readonly EmbeddingExecutor? _local;
     private readonly ILogger<EmbeddingDispatcher> _logger;
     private readonly KeyGate _keys;
-    private IEmbeddingGrain? _grain;
+    private readonly GrainPool<IEmbeddingGrain> _pool;
 
     public EmbeddingDispatcher(
         IGrainFactory grains,
@@ -30,8 +29,8 @@ public sealed partial class EmbeddingDispatcher
         ILogger<EmbeddingDispatcher> logger)
     {
         _keys = keys;
-        _grains = grains;
         _logger = logger;
+        _pool = new GrainPool<IEmbeddingGrain>(grains, ChatDispatcher.ChatGrainPoolSize);
         if (mode == GatewayHostMode.Embedded && execution.Value.InProcessWhenEmbedded)
         {
             _local = services.GetRequiredService<EmbeddingExecutor>();
@@ -72,15 +71,18 @@ public sealed partial class EmbeddingDispatcher
         }
     }
 
+    /// <summary>Runs on the next grain of the pool; a call lost with its silo is repeated once on the same grain with the same call id, so it joins a run still going.</summary>
     private async Task<EmbeddingOutcome> RunAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
+        var grain = _local is null ? _pool.Next() : null;
+        var callId = Guid.NewGuid();
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 return _local is { } local
                     ? await local.EmbedAsync(request, cancellationToken)
-                    : await (_grain ??= _grains.GetGrain<IEmbeddingGrain>(0)).EmbedAsync(request, cancellationToken);
+                    : await grain!.EmbedAsync(callId, request, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -23,7 +23,7 @@ public sealed class UnknownProviderTests(ProviderClusterFixture fixture)
     [Fact]
     public async Task Completion_UnknownProvider_NotFoundOnModel()
     {
-        var outcome = await fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(new ChatRequest("ghost/m", [new ChatMessage("user", "hi")])).WaitAsync(s_wait);
+        var outcome = await fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(Guid.NewGuid(), new ChatRequest("ghost/m", [new ChatMessage("user", "hi")])).WaitAsync(s_wait);
 
         AssertUnknown(outcome.Error, "ghost/m");
     }
@@ -33,7 +33,7 @@ public sealed class UnknownProviderTests(ProviderClusterFixture fixture)
     {
         var request = new ChatRequest("ghost/m", [new ChatMessage("user", "fall through")]) { Fallbacks = ["third/backup"] };
 
-        var outcome = await fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(request).WaitAsync(s_wait);
+        var outcome = await fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(Guid.NewGuid(), request).WaitAsync(s_wait);
 
         Assert.True(outcome.Succeeded, outcome.Error?.Message);
         Assert.Equal("third/backup", outcome.Result.Model);

@@ -161,7 +161,7 @@ public sealed class HostProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
-            _log?.WriteLine(line);
+            _log?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
         }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansGateway.Chat;
+using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Hosting;
@@ -16,7 +17,7 @@ public sealed class HostRegistrationTests
     private static readonly Type[] ExecutionServices =
     [
         typeof(ChatExecutor), typeof(ChatStreamExecutor), typeof(EmbeddingExecutor), typeof(ProviderClientRegistry),
-        typeof(ProviderChatCaller), typeof(TokenUsageEstimator), typeof(ProviderGrainMoves), typeof(SiloStreamDrain),
+        typeof(ProviderChatCaller), typeof(TokenUsageEstimator), typeof(ProviderGrainMoves), typeof(SiloStreamDrain), typeof(SiloDepartures),
     ];
 
     [Fact]

@@ -93,6 +93,7 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
         Provider("lost", ("MaxConcurrency", "2"), ("LeaseTtlSeconds", "600"));
         Provider("moveexec", ("MaxConcurrency", "1"), ("LeaseTtlSeconds", "600"), ("QueueTimeoutSeconds", "600"), ("MaxRetries", "0"));
         Provider("flaky", ("MaxRetries", "0"), ("CircuitFailureThreshold", "2"), ("CircuitCooldownSeconds", "10"));
+        Provider("join", ("MaxConcurrency", "8"), ("MaxRetries", "0"));
         settings["Gateway:Providers:flaky:Fallbacks:m:0"] = "third/backup";
         return settings;
     }

@@ -99,7 +99,7 @@ public sealed class ProviderGrainMoveTests(ProviderClusterFixture fixture)
         var grain = Grain("moveexec");
         var held = await grain.AcquireAsync(Ask(Guid.NewGuid()));
         Assert.True(held.Granted, held.Error?.Message);
-        var request = fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(new ChatRequest("moveexec/m", [new ChatMessage("user", "queued across the move")]));
+        var request = fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(Guid.NewGuid(), new ChatRequest("moveexec/m", [new ChatMessage("user", "queued across the move")]));
         await WaitUntilAsync(async () => (await grain.GetStatusAsync()).QueuedInteractive == 1, "the chat request to queue for a slot");
 
         await grain.PrepareToMoveAsync();

@@ -26,7 +26,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
         Assert.Equal(2, factories.Count);
 
         var calls = Enumerable.Range(0, 24).Select(i =>
-            factories[i % 2].GetGrain<IChatGrain>(0).CompleteAsync(
+            factories[i % 2].GetGrain<IChatGrain>(0).CompleteAsync(Guid.NewGuid(), 
                 new ChatRequest("limit/m", [new ChatMessage("user", $"request {i}")]))).ToList();
         var outcomes = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -263,7 +263,7 @@ public sealed class ProviderGrainTests(ProviderClusterFixture fixture)
             // A wave of 20 (more than the limit of 8, so callers queue), then pairs (room to spare, so slots are kept and reused).
             var size = wave % 2 == 0 ? 20 : 2;
             var outcomes = await Task.WhenAll(Enumerable.Range(0, size).Select(i =>
-                factories[i % 2].GetGrain<IChatGrain>(0).CompleteAsync(new ChatRequest("reuse/m", [new ChatMessage("user", $"w{wave} r{i}")]))))
+                factories[i % 2].GetGrain<IChatGrain>(0).CompleteAsync(Guid.NewGuid(), new ChatRequest("reuse/m", [new ChatMessage("user", $"w{wave} r{i}")]))))
                 .WaitAsync(TimeSpan.FromSeconds(60));
             Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
         }

@@ -13,7 +13,7 @@ public sealed class ResilienceTests(ProviderClusterFixture fixture)
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
     private Task<ChatOutcome> Complete(string model, string text = "hi", params string[] fallbacks) =>
-        fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(new ChatRequest(model, [new ChatMessage("user", text)]) { Fallbacks = [.. fallbacks] });
+        fixture.Client.GetGrain<IChatGrain>(0).CompleteAsync(Guid.NewGuid(), new ChatRequest(model, [new ChatMessage("user", text)]) { Fallbacks = [.. fallbacks] });
 
     [Theory]
     [InlineData("20", 20)]
