@@ -31,6 +31,9 @@ public sealed partial class ChatExecutor : IDisposable
     // One pool per provider, which also saves GetGrain's reflection (3.5 us, 1.3 KB) on every call.
     private readonly ConcurrentDictionary<string, ProviderSlotPool> _pools = new(StringComparer.Ordinal);
 
+    // This process's silo, named in lease requests so a provider grain frees our slots when the cluster declares us dead.
+    private readonly string? _holder;
+
     public ChatExecutor(
         IGrainFactory grains,
         ProviderClientRegistry registry,
@@ -39,8 +42,10 @@ public sealed partial class ChatExecutor : IDisposable
         IJitterSource jitter,
         GatewayMetrics metrics,
         ILogger<ChatExecutor> logger,
-        IHostApplicationLifetime? lifetime = null)
+        IHostApplicationLifetime? lifetime = null,
+        ILocalSiloDetails? silo = null)
     {
+        _holder = silo?.SiloAddress.ToParsableString();
         _grains = grains;
         _registry = registry;
         _caller = caller;
@@ -54,7 +59,7 @@ public sealed partial class ChatExecutor : IDisposable
 
     /// <summary>This process's pool of slots of <paramref name="provider"/>.</summary>
     public ProviderSlotPool PoolOf(string provider) =>
-        _pools.GetOrAdd(provider, static (name, self) => new ProviderSlotPool(self._grains.GetGrain<IProviderGrain>(name), self._time), this);
+        _pools.GetOrAdd(provider, static (name, self) => new ProviderSlotPool(self._grains.GetGrain<IProviderGrain>(name), self._time, self._holder), this);
 
     /// <summary>Gives every kept slot back.</summary>
     public void Dispose()

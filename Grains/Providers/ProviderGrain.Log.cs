@@ -21,6 +21,9 @@ public sealed partial class ProviderGrain
         [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Provider {Provider}: circuit closed")]
         public static partial void CircuitClosed(ILogger logger, string provider);
 
+        [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Provider {Provider}: freed {Count} slot(s) held by silos the cluster declared dead")]
+        public static partial void LeasesOfDeadSilosFreed(ILogger logger, string provider, int count);
+
         [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Provider {Provider}: adopted {Count} lease(s) handed over by its previous activation")]
         public static partial void LeasesHandedOver(ILogger logger, string provider, int count);
     }

@@ -37,6 +37,7 @@ public sealed partial class ProviderGrain(
     private ProviderOptions? _options;
     private string _name = string.Empty;
     private bool _moving;
+    private MembershipVersion _membershipChecked;
     private IDisposable? _gauges;
 
     private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
@@ -127,14 +128,14 @@ public sealed partial class ProviderGrain(
                 return LeaseResult.Refuse(CircuitOpenError(TimeSpan.FromSeconds(1)));
             }
 
-            var trial = Grant(request.Priority, request.RequestId);
+            var trial = Grant(request.Priority, request.RequestId, request.Holder);
             _circuit.StartTrial(trial.LeaseId);
             return trial;
         }
 
         if (FreeSlots > 0 && !_leases.IsRecovering && _waiters.Count == 0)
         {
-            return Grant(request.Priority, request.RequestId);
+            return Grant(request.Priority, request.RequestId, request.Holder);
         }
 
         if (_moving)
@@ -154,7 +155,7 @@ public sealed partial class ProviderGrain(
     /// <summary>Queues the caller until a slot is dispatched to it, its queue timeout passes or it goes away.</summary>
     private async Task<LeaseResult> WaitAsync(LeaseRequest request, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var result = await _waiters.WaitAsync(request.Priority, request.RequestId, wait, time, cancellationToken);
+        var result = await _waiters.WaitAsync(request.Priority, request.RequestId, request.Holder, wait, time, cancellationToken);
         if (result is null)
         {
             return LeaseResult.Refuse(cancellationToken.IsCancellationRequested
@@ -239,9 +240,9 @@ public sealed partial class ProviderGrain(
         && _waiters.Count == 0
         && FreeSlots >= Math.Max(2, (MaxConcurrency + 3) / 4);
 
-    private LeaseResult Grant(RequestPriority priority, Guid requestId)
+    private LeaseResult Grant(RequestPriority priority, Guid requestId, string? holder)
     {
-        var id = _leases.Grant(priority, requestId);
+        var id = _leases.Grant(priority, requestId, holder);
         return LeaseResult.Grant(id, _leases.TimeToLive, priority == RequestPriority.Interactive && HasRoomToSpare());
     }
 
@@ -287,7 +288,7 @@ public sealed partial class ProviderGrain(
         var batchReserved = (int)Math.Ceiling(MaxConcurrency * (_options?.BatchMinShare ?? 0));
         while (FreeSlots > 0 && _waiters.TakeNext(_leases.BatchCount, batchReserved) is { } waiter)
         {
-            var lease = Grant(waiter.Priority, waiter.RequestId);
+            var lease = Grant(waiter.Priority, waiter.RequestId, waiter.Holder);
             if (!waiter.Completion.TrySetResult(lease))
             {
                 _leases.Remove(lease.LeaseId);
@@ -305,6 +306,7 @@ public sealed partial class ProviderGrain(
 
     private void SweepExpired()
     {
+        FreeSlotsOfDeadSilos();
         var expired = _leases.RemoveExpired();
         if (expired.Count == 0)
         {
@@ -317,6 +319,46 @@ public sealed partial class ProviderGrain(
         }
 
         Log.LeasesExpired(logger, _name, expired.Count);
+    }
+
+    /// <summary>
+    /// Once per membership change: frees the slots held by silos the cluster has declared dead (their requests died
+    /// with them), at once rather than when their leases expire, so a crashed or stopped silo does not shrink the
+    /// provider's limit for a lease's time-to-live.
+    /// </summary>
+    private void FreeSlotsOfDeadSilos()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version == _membershipChecked || _leases.Count == 0)
+        {
+            return;
+        }
+
+        _membershipChecked = snapshot.Version;
+        HashSet<string>? dead = null;
+        foreach (var member in snapshot.Members.Values)
+        {
+            if (member.Status == SiloStatus.Dead)
+            {
+                (dead ??= new(StringComparer.Ordinal)).Add(member.SiloAddress.ToParsableString());
+            }
+        }
+
+        if (dead is null)
+        {
+            return;
+        }
+
+        var freed = _leases.RemoveHeldBy(dead.Contains);
+        foreach (var id in freed)
+        {
+            _circuit.Abandon(id);
+        }
+
+        if (freed.Count > 0)
+        {
+            Log.LeasesOfDeadSilosFreed(logger, _name, freed.Count);
+        }
     }
 
     private GatewayError CircuitOpenError(TimeSpan retryAfter) => LimiterErrors.CircuitOpen(_name, _circuit.ConsecutiveFailures, retryAfter);

@@ -24,4 +24,7 @@ public sealed class ProviderGrainState
     /// when unknown), so a caller whose grant was lost in the move gets the same lease when it asks again.
     /// </summary>
     [Id(4)] public Guid[] HandedOverRequests { get; set; } = [];
+
+    /// <summary>The silos holding <see cref="HandedOverLeases"/>, index for index (null or empty when unknown), so the next activation still frees them when their silo dies.</summary>
+    [Id(5)] public string?[] HandedOverHolders { get; set; } = [];
 }

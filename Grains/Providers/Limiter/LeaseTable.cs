@@ -55,9 +55,10 @@ public sealed class LeaseTable
             {
                 var leases = state.HandedOverLeases;
                 var requests = state.HandedOverRequests;
+                var holders = state.HandedOverHolders ?? [];
                 for (var i = 0; i < leases.Length; i++)
                 {
-                    Adopt(leases[i], i < requests.Length ? requests[i] : Guid.Empty);
+                    Adopt(leases[i], i < requests.Length ? requests[i] : Guid.Empty, i < holders.Length ? holders[i] : null);
                     _nextLeaseId = Math.Max(_nextLeaseId, leases[i] & ~1L);
                 }
 
@@ -75,22 +76,27 @@ public sealed class LeaseTable
         state.EndedCleanly = false;
         state.HandedOverLeases = [];
         state.HandedOverRequests = [];
+        state.HandedOverHolders = [];
         state.ActivatedAt = _time.GetUtcNow();
         return restored;
     }
 
-    /// <summary>Writes the live leases and their request ids, index for index, into <paramref name="state"/> for the next activation.</summary>
+    /// <summary>Writes the live leases, their request ids and holders, index for index, into <paramref name="state"/> for the next activation.</summary>
     public void HandOver(ProviderGrainState state)
     {
         var leases = new long[_leases.Count];
         var requests = new Guid[_leases.Count];
+        var holders = new string?[_leases.Count];
         var i = 0;
         foreach (var (id, entry) in _leases)
         {
             leases[i] = id;
             requests[i] = entry.RequestId;
+            holders[i] = entry.Holder;
             i++;
         }
+
+        state.HandedOverHolders = holders;
 
         state.MayHaveLeases = leases.Length > 0;
         state.EndedCleanly = true;
@@ -98,12 +104,12 @@ public sealed class LeaseTable
         state.HandedOverRequests = requests;
     }
 
-    /// <summary>Grants a new lease; <paramref name="requestId"/> (unless empty) finds it again.</summary>
-    public long Grant(RequestPriority priority, Guid requestId)
+    /// <summary>Grants a new lease; <paramref name="requestId"/> (unless empty) finds it again; <paramref name="holder"/> (unless null) is the silo that holds it.</summary>
+    public long Grant(RequestPriority priority, Guid requestId, string? holder = null)
     {
         _nextLeaseId += 2;
         var id = _nextLeaseId | (long)priority;
-        Add(id, priority, requestId);
+        Add(id, priority, requestId, holder);
         return id;
     }
 
@@ -135,7 +141,7 @@ public sealed class LeaseTable
 
         if (IsRecovering && !_releasedWhileRecovering.Contains(leaseId))
         {
-            Adopt(leaseId, Guid.Empty);
+            Adopt(leaseId, Guid.Empty, null);
             return true;
         }
 
@@ -210,17 +216,42 @@ public sealed class LeaseTable
         return expired;
     }
 
-    private void Adopt(long leaseId, Guid requestId)
+    /// <summary>Drops the leases whose holder <paramref name="isGone"/> says is gone (its silo died); returns their ids (empty when none).</summary>
+    public IReadOnlyList<long> RemoveHeldBy(Func<string, bool> isGone)
+    {
+        List<long>? gone = null;
+        foreach (var (id, entry) in _leases)
+        {
+            if (entry.Holder is { } holder && isGone(holder))
+            {
+                (gone ??= []).Add(id);
+            }
+        }
+
+        if (gone is null)
+        {
+            return [];
+        }
+
+        foreach (var id in gone)
+        {
+            Remove(id);
+        }
+
+        return gone;
+    }
+
+    private void Adopt(long leaseId, Guid requestId, string? holder)
     {
         if (!_leases.ContainsKey(leaseId))
         {
-            Add(leaseId, PriorityOf(leaseId), requestId);
+            Add(leaseId, PriorityOf(leaseId), requestId, holder);
         }
     }
 
-    private void Add(long leaseId, RequestPriority priority, Guid requestId)
+    private void Add(long leaseId, RequestPriority priority, Guid requestId, string? holder)
     {
-        _leases[leaseId] = new Entry(_time.GetUtcNow() + TimeToLive, requestId);
+        _leases[leaseId] = new Entry(_time.GetUtcNow() + TimeToLive, requestId, holder);
         if (priority == RequestPriority.Batch)
         {
             BatchCount++;
@@ -234,5 +265,5 @@ public sealed class LeaseTable
 
     private void Extend(long leaseId) => _leases[leaseId] = _leases[leaseId] with { ExpiresAt = _time.GetUtcNow() + TimeToLive };
 
-    private readonly record struct Entry(DateTimeOffset ExpiresAt, Guid RequestId);
+    private readonly record struct Entry(DateTimeOffset ExpiresAt, Guid RequestId, string? Holder);
 }

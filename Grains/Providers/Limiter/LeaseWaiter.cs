@@ -3,12 +3,15 @@ using OrleansGateway.Chat;
 namespace OrleansGateway.Providers;
 
 /// <summary>A caller queued for a slot at a provider's grain; <see cref="Completion"/> gets its answer.</summary>
-public sealed class LeaseWaiter(RequestPriority priority, Guid requestId)
+public sealed class LeaseWaiter(RequestPriority priority, Guid requestId, string? holder = null)
 {
     public RequestPriority Priority { get; } = priority;
 
     /// <summary>The caller's idempotency id (<see cref="LeaseRequest.RequestId"/>).</summary>
     public Guid RequestId { get; } = requestId;
+
+    /// <summary>The silo that will hold the slot (<see cref="LeaseRequest.Holder"/>).</summary>
+    public string? Holder { get; } = holder;
 
     /// <summary>Set once with the grant or the refusal; cancelled when the waiter gave up.</summary>
     public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -21,9 +21,9 @@ public sealed class WaiterQueues
     public int Count => _interactive.Count + _batch.Count;
 
     /// <summary>Queues a caller at the end of its priority's queue.</summary>
-    public LeaseWaiter Enqueue(RequestPriority priority, Guid requestId)
+    public LeaseWaiter Enqueue(RequestPriority priority, Guid requestId, string? holder = null)
     {
-        var waiter = new LeaseWaiter(priority, requestId);
+        var waiter = new LeaseWaiter(priority, requestId, holder);
         waiter.Node = (priority == RequestPriority.Batch ? _batch : _interactive).AddLast(waiter);
         return waiter;
     }
@@ -32,9 +32,9 @@ public sealed class WaiterQueues
     /// Queues a caller and waits for its answer, for up to <paramref name="wait"/> on <paramref name="time"/>'s clock;
     /// null (and out of the queue) when the wait ends first or <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public async Task<LeaseResult?> WaitAsync(RequestPriority priority, Guid requestId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<LeaseResult?> WaitAsync(RequestPriority priority, Guid requestId, string? holder, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
-        var waiter = Enqueue(priority, requestId);
+        var waiter = Enqueue(priority, requestId, holder);
         using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             await Task.WhenAny(waiter.Completion.Task, Task.Delay(wait, time, delayCancellation.Token));

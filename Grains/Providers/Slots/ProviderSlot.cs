@@ -54,7 +54,7 @@ public sealed class ProviderSlot
             // In a cluster the provider's grain may have died with its silo: retried until it lives on another.
             // One request id for every ask, so an ask repeated after a lost answer gets the same slot, not a second one.
             var provider = pool.Provider;
-            var request = new LeaseRequest(priority, Guid.NewGuid());
+            var request = new LeaseRequest(priority, Guid.NewGuid(), pool.Holder);
             lease = await SiloLossRetry.RunAsync(() => provider.AcquireAsync(request, cancellationToken), time, cancellationToken).ConfigureAwait(false);
             if (lease.AskAgain)
             {

@@ -32,15 +32,19 @@ public sealed class ProviderSlotPool : IDisposable
     private bool _closed;
     private long _reused;
 
-    public ProviderSlotPool(IProviderGrain provider, TimeProvider time)
+    public ProviderSlotPool(IProviderGrain provider, TimeProvider time, string? holder = null)
     {
         Provider = provider;
+        Holder = holder;
         _time = time;
         _timer = time.CreateTimer(static state => ((ProviderSlotPool)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The provider's grain.</summary>
     public IProviderGrain Provider { get; }
+
+    /// <summary>This process's silo (<c>SiloAddress.ToParsableString()</c>), named in its lease requests; null when unknown.</summary>
+    public string? Holder { get; }
 
     /// <summary>Slots kept now, waiting for the next request.</summary>
     public int KeptCount

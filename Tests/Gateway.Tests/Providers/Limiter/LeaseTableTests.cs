@@ -84,6 +84,26 @@ public sealed class LeaseTableTests
     }
 
     [Fact]
+    public void RemoveHeldBy_DeadHolder_FreesItsSlotsAtOnce_EvenAfterAHandOver()
+    {
+        var table = Table();
+        var onDead = table.Grant(RequestPriority.Interactive, Guid.NewGuid(), "S127.0.0.1:11111:1");
+        var onLive = table.Grant(RequestPriority.Batch, Guid.NewGuid(), "S127.0.0.1:11112:1");
+        var unknown = table.Grant(RequestPriority.Interactive, Guid.NewGuid());
+        var state = new ProviderGrainState();
+        table.HandOver(state);
+
+        var next = Table();
+        Assert.True(next.Restore(state, recordExists: true));
+        Assert.Equal([onDead], next.RemoveHeldBy(holder => holder == "S127.0.0.1:11111:1"));
+        Assert.Equal(2, next.Count);
+        Assert.False(next.Release(onDead), "a freed slot is not held any more");
+        Assert.True(next.Release(onLive));
+        Assert.True(next.Release(unknown));
+        Assert.Empty(next.RemoveHeldBy(_ => true));
+    }
+
+    [Fact]
     public void Restore_AfterUncleanEnd_RecoversFromRenewalsForOneTimeToLive()
     {
         var state = new ProviderGrainState { MayHaveLeases = true, EndedCleanly = false };

@@ -72,7 +72,7 @@ public sealed class WaiterQueuesTests
     {
         var queues = new WaiterQueues();
         var time = new FakeTimeProvider();
-        var waiting = queues.WaitAsync(RequestPriority.Batch, Guid.NewGuid(), TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        var waiting = queues.WaitAsync(RequestPriority.Batch, Guid.NewGuid(), null, TimeSpan.FromSeconds(5), time, CancellationToken.None);
         var grant = LeaseResult.Grant(42, TimeSpan.FromSeconds(30));
 
         queues.TakeNext(batchInFlight: 0, batchReserved: 0)!.Completion.SetResult(grant);
@@ -85,7 +85,7 @@ public sealed class WaiterQueuesTests
     {
         var queues = new WaiterQueues();
         var time = new FakeTimeProvider();
-        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), TimeSpan.FromSeconds(5), time, CancellationToken.None);
+        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), null, TimeSpan.FromSeconds(5), time, CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.False(waiting.IsCompleted, "the wait has not ended yet");
 
@@ -100,7 +100,7 @@ public sealed class WaiterQueuesTests
     {
         var queues = new WaiterQueues();
         using var cancellation = new CancellationTokenSource();
-        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), TimeSpan.FromMinutes(5), new FakeTimeProvider(), cancellation.Token);
+        var waiting = queues.WaitAsync(RequestPriority.Interactive, Guid.NewGuid(), null, TimeSpan.FromMinutes(5), new FakeTimeProvider(), cancellation.Token);
 
         cancellation.Cancel();
 
