@@ -14,6 +14,7 @@ public static partial class ApiKeyAuthExtensions
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<VirtualKeyAuthenticator>();
         services.TryAddSingleton<KeyPrices>();
+        services.TryAddSingleton<KeyAllowances>();
         services.TryAddSingleton<KeyGate>();
         return services;
     }

@@ -5,9 +5,10 @@ namespace OrleansGateway.Keys;
 
 /// <summary>
 /// One virtual key: the single owner of its limits (<see cref="KeyLimiter"/>), so they hold whichever
-/// frontend a request comes through. Settings, secret hash, settled spend and usage are durable; spend is
-/// written at every settlement, so a restarted silo resumes the period's spend (the windows of the last
-/// 60 seconds and the reservations in flight are memory only).
+/// frontend a request comes through; frontends admit requests under allowances it grants them
+/// (<see cref="GrantAsync"/>) and report their usage with their next exchange. Settings, secret hash,
+/// settled spend and usage are durable; spend is written whenever a frontend reports some, so a restarted
+/// silo resumes the period's spend.
 /// </summary>
 public sealed class KeyGrain(
     [PersistentState("key", GatewayStorage.Name)] IPersistentState<KeyGrainState> state,
@@ -74,36 +75,29 @@ public sealed class KeyGrain(
         return View();
     }
 
-    public Task<KeyAdmissionResult> AdmitAsync(long maxTokens, decimal maxCost)
+    public async Task<KeyGrant> GrantAsync(KeyGrantRequest request)
     {
-        if (state.State.Settings is not { } settings || state.State.Revoked || settings.ExpiresAt <= time.GetUtcNow())
+        if (state.State.Settings is not { } settings)
         {
-            return Task.FromResult(new KeyAdmissionResult(0, KeyLimitKind.Revoked, null));
+            return new KeyGrant(0, KeyLimitKind.Revoked, null, 0, 0, 0, 0m, 0, KeyLimiter.DefaultAllowanceLife, false);
         }
 
-        var admission = Limiter().TryAdmit(Math.Max(0, maxTokens), Math.Max(0m, maxCost));
-        int? retryAfter = admission.RetryAfter is { } wait ? (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds)) : null;
-        return Task.FromResult(new KeyAdmissionResult(admission.ReservationId, admission.Limit, retryAfter));
-    }
-
-    public async Task SettleAsync(long reservationId, KeySettlement settlement)
-    {
         var limiter = Limiter();
-        if (!limiter.Settle(reservationId, settlement.InputTokens + (long)settlement.OutputTokens, settlement.Cost))
+        var revoked = state.State.Revoked || settings.ExpiresAt <= time.GetUtcNow();
+        var answer = limiter.Exchange(request, revoked);
+        if (!answer.Replayed && (request.Settled.Length > 0 || request.BudgetSettled != 0m))
         {
-            return;
+            foreach (var settlement in request.Settled)
+            {
+                Record(settlement);
+            }
+
+            state.State.Spend = limiter.Spent;
+            state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
+            await state.WriteStateAsync();
         }
 
-        state.State.Spend = limiter.Spent;
-        state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
-        Record(settlement);
-        await state.WriteStateAsync();
-    }
-
-    public Task ReleaseAsync(long reservationId)
-    {
-        Limiter().Release(reservationId);
-        return Task.CompletedTask;
+        return answer;
     }
 
     public Task<ImmutableArray<KeyUsage>> GetUsageAsync() => Task.FromResult(state.State.Usage.ToImmutableArray());
