@@ -7,8 +7,8 @@ namespace OrleansGateway.Keys;
 /// One virtual key: the single owner of its limits (<see cref="KeyLimiter"/>), so they hold whichever
 /// frontend a request comes through; frontends admit requests under allowances it grants them
 /// (<see cref="GrantAsync"/>) and report their usage with their next exchange. Settings, secret hash,
-/// settled spend and usage are durable; spend is written whenever a frontend reports some, so a restarted
-/// silo resumes the period's spend.
+/// settled spend, usage and the limiter's windows and holds are durable, written at every exchange before it
+/// is answered, so a new activation after a silo's crash or restart resumes the limits where they were.
 /// </summary>
 public sealed class KeyGrain(
     [PersistentState("key", GatewayStorage.Name)] IPersistentState<KeyGrainState> state,
@@ -55,6 +55,7 @@ public sealed class KeyGrain(
         limiter.UpdateLimits(Limits(settings));
         state.State.Spend = limiter.Spent;
         state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
+        state.State.Limiter = limiter.Export();
         await state.WriteStateAsync();
         return View();
     }
@@ -85,18 +86,21 @@ public sealed class KeyGrain(
         var limiter = Limiter();
         var revoked = state.State.Revoked || settings.ExpiresAt <= time.GetUtcNow();
         var answer = limiter.Exchange(request, revoked);
-        if (!answer.Replayed && (request.Settled.Length > 0 || request.BudgetSettled != 0m))
+        if (answer.Replayed)
         {
-            foreach (var settlement in request.Settled)
-            {
-                Record(settlement);
-            }
-
-            state.State.Spend = limiter.Spent;
-            state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
-            await state.WriteStateAsync();
+            return answer;
         }
 
+        foreach (var settlement in request.Settled)
+        {
+            Record(settlement);
+        }
+
+        // Written before the answer: what a frontend is granted (and what it reported) survives a crash of this silo.
+        state.State.Spend = limiter.Spent;
+        state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
+        state.State.Limiter = limiter.Export();
+        await state.WriteStateAsync();
         return answer;
     }
 
@@ -135,6 +139,10 @@ public sealed class KeyGrain(
             var settings = state.State.Settings!;
             _limiter = new KeyLimiter(Limits(settings), time, state.State.CreatedAt);
             _limiter.RestoreSpent(state.State.SpendPeriodStart, state.State.Spend);
+            if (state.State.Limiter is { } saved)
+            {
+                _limiter.Import(saved);
+            }
         }
 
         return _limiter;

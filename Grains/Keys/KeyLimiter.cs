@@ -97,6 +97,40 @@ public sealed class KeyLimiter
     /// </summary>
     public void RestoreSpent(DateTimeOffset periodStart, decimal spent) => _budget.Restore(_time.GetUtcNow(), periodStart, spent);
 
+    /// <summary>What this limiter must store to resume exactly (windows, holds, last exchanges).</summary>
+    public KeyLimiterState Export()
+    {
+        var now = _time.GetUtcNow();
+        return new KeyLimiterState
+        {
+            NextId = _nextId,
+            Requests = [.. _requests.Entries(now).Select(e => new KeyWindowEntry(e.Id, e.Until, e.Amount))],
+            Tokens = [.. _tokens.Entries(now).Select(e => new KeyWindowEntry(e.Id, e.Until, e.Amount))],
+            Holders = new Dictionary<string, KeyHolder>(_holders, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>Resumes from what <see cref="Export"/> gave (a new activation of the key's grain); entries that have left the window are dropped.</summary>
+    public void Import(KeyLimiterState state)
+    {
+        var now = _time.GetUtcNow();
+        _nextId = Math.Max(_nextId, state.NextId);
+        foreach (var entry in state.Requests)
+        {
+            _requests.Add(entry.Id, now, entry.Until, entry.Amount);
+        }
+
+        foreach (var entry in state.Tokens)
+        {
+            _tokens.Add(entry.Id, now, entry.Until, entry.Amount);
+        }
+
+        foreach (var (name, holder) in state.Holders)
+        {
+            _holders[name] = holder;
+        }
+    }
+
     /// <summary>
     /// One frontend's exchange: applies its report (allowances used and returned, settled spend, holds given
     /// back), then, if it asks and <paramref name="revoked"/> is false, grants an allowance or names the limit

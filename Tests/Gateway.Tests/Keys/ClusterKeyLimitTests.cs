@@ -13,8 +13,8 @@ namespace OrleansGateway.Tests.Keys;
 /// Virtual-key limits across processes: two frontends and two silos on real Redis and Azurite, each
 /// frontend admitting under its own allowance of the key. Concurrent requests racing through both
 /// frontends admit exactly the rpm (the provider called exactly that often) and never more than
-/// max_parallel_requests at the fake provider; a revocation made through one frontend is seen by the other
-/// within a second.
+/// max_parallel_requests at the fake provider; killing every silo with kill -9 does not reset the rpm window;
+/// a revocation made through one frontend is seen by the other within a second.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterKeyLimitTests(ClusterFixture cluster) : IAsyncLifetime
@@ -95,6 +95,36 @@ public sealed class ClusterKeyLimitTests(ClusterFixture cluster) : IAsyncLifetim
         Assert.True(cluster.Provider.PeakInFlight <= parallel, $"The fake provider saw {cluster.Provider.PeakInFlight} requests of the key at once; max_parallel_requests is {parallel}.");
         Assert.True(admitted >= 4 * parallel, $"{admitted} of {results.Count} admitted: every wave should get its {parallel} slots.");
         Assert.Equal(admitted, cluster.Provider.CompletedCount);
+    }
+
+    [Fact]
+    public async Task KillNineEverySilo_AfterTheLimitWasUsed_TheRpmWindowIsNotReset()
+    {
+        const int rpm = 10;
+        var (_, secret) = await CreateKeyAsync(new { name = "cluster-crash", rpm_limit = rpm });
+        var before = await RaceAsync(secret, 30);
+        Assert.Equal(rpm, before.Count(s => s == HttpStatusCode.OK));
+
+        foreach (var silo in cluster.Silos)
+        {
+            silo.Process!.KillHard();
+        }
+
+        foreach (var silo in cluster.Silos)
+        {
+            silo.StartProcess(cluster.StartSilo(silo));
+        }
+
+        foreach (var frontend in cluster.Frontends)
+        {
+            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+        }
+
+        // The key's grain is activated anew from its stored state: its window still holds the 10 requests.
+        cluster.Provider.ResetCounters();
+        var after = await RaceAsync(secret, 10);
+        Assert.True(after.All(s => s == HttpStatusCode.TooManyRequests), $"After every silo was killed: {string.Join(", ", after)}\n{cluster.Tails()}");
+        Assert.Equal(0, cluster.Provider.TotalCount);
     }
 
     [Fact]

@@ -67,6 +67,32 @@ public sealed class KeyGrainTests(KeyClusterFixture fixture) : IClassFixture<Key
     }
 
     [Fact]
+    public async Task Grant_WindowsHoldsAndLastExchange_SurviveDeactivation()
+    {
+        var key = await CreateAsync(Settings(rpm: 3, parallel: 2, budget: 5m));
+        var first = await ExchangeAsync(key, new KeyGrantAsk(10, 1, 2m, 2, 20, 1, 2m));
+        Assert.Equal((2, 1, 2m), (first.Requests, first.Parallel, first.Budget));
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // Every activation goes (as when every silo restarts); the stored state is all that is left.
+        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var view = await key.GetAsync();
+        Assert.Equal(2, view!.RequestsInWindow);
+
+        var replayed = await key.GrantAsync(new KeyGrantRequest("test-frontend", _sequence, [], [], 0, 0m, 0m, 0, 0, null));
+        Assert.True(replayed.Replayed);
+        Assert.Equal(first.GrantId, replayed.GrantId);
+
+        // One request left in the window, one slot and 3 USD of budget: the holds of before still count.
+        var second = await ExchangeAsync(key, new KeyGrantAsk(10, 1, 3m, 5, 50, 1, 3m));
+        Assert.Equal((1, 1, 3m), (second.Requests, second.Parallel, second.Budget));
+        Assert.NotEqual(first.GrantId, second.GrantId);
+        var refused = await ExchangeAsync(key, Ask());
+        Assert.Equal(KeyLimitKind.Requests, refused.Refused);
+        Assert.Equal(31, refused.RetryAfterSeconds);
+    }
+
+    [Fact]
     public async Task Grant_BudgetPeriodEnds_SpendStartsAgainFromZero()
     {
         var key = await CreateAsync(Settings(budget: 1m, duration: TimeSpan.FromHours(1)));
