@@ -15,6 +15,7 @@ public static partial class ApiKeyAuthExtensions
         services.TryAddSingleton<VirtualKeyAuthenticator>();
         services.TryAddSingleton<KeyPrices>();
         services.TryAddSingleton<KeyAllowances>();
+        services.TryAddSingleton<KeyMetrics>();
         services.TryAddSingleton<KeyGate>();
         return services;
     }

@@ -14,7 +14,7 @@ namespace OrleansGateway.Frontend.Keys;
 /// settled with the provider's reported usage, or released when the call failed or was cancelled (reported
 /// to the grain with the allowance's next exchange).
 /// </summary>
-public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, IServiceProvider services, ILogger<KeyGate> logger)
+public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, KeyMetrics metrics, IServiceProvider services, ILogger<KeyGate> logger)
 {
     // The gateway core's estimator where this host has one (embedded); a cluster frontend, which makes no
     // provider calls and registers none, keeps its own for the key check.
@@ -58,9 +58,14 @@ public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, 
             (ticket, refusal) = (null, null);
         }
 
+        if (ticket is not null || refusal is not null)
+        {
+            metrics.Admission(key, model, ticket is not null ? KeyLimitKind.None : refusal!.Refused);
+        }
+
         if (ticket is not null)
         {
-            return (new KeyReservation(allowance, ticket, input, output), null);
+            return (new KeyReservation(key, allowance, ticket, input, output), null);
         }
 
         return (null, refusal is null
@@ -72,7 +77,9 @@ public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, 
     public Task SettleAsync(KeyReservation reservation, string model, TokenUsage usage)
     {
         var (cost, priced) = prices.Cost(model, usage.PromptTokens, usage.CompletionTokens);
-        reservation.Allowance.Complete(reservation.Ticket, new KeySettlement(model, usage.PromptTokens, usage.CompletionTokens, cost, priced));
+        var settlement = new KeySettlement(model, usage.PromptTokens, usage.CompletionTokens, cost, priced);
+        reservation.Allowance.Complete(reservation.Ticket, settlement);
+        metrics.Settled(reservation.Key, settlement);
         return Task.CompletedTask;
     }
 
