@@ -65,11 +65,17 @@ public static class KeysApi
             GatewayJsonContext.Default.KeyListResponse);
     }
 
-    /// <summary><c>GET /admin/keys/{id}</c>: settings, spend in the current period, and the last minute's counts.</summary>
-    public static async Task<Results<JsonHttpResult<KeyObject>, ErrorResult>> GetAsync(string keyId, IGrainFactory grains) =>
-        await grains.GetGrain<IKeyGrain>(keyId).GetAsync() is { } view
+    /// <summary>
+    /// <c>GET /admin/keys/{id}</c>: settings, spend in the current period, and the last minute's counts. This
+    /// frontend reports its own use of the key first; other frontends' is at most about a second behind.
+    /// </summary>
+    public static async Task<Results<JsonHttpResult<KeyObject>, ErrorResult>> GetAsync(string keyId, IGrainFactory grains, KeyAllowances allowances)
+    {
+        await allowances.FlushAsync(keyId);
+        return await grains.GetGrain<IKeyGrain>(keyId).GetAsync() is { } view
             ? TypedResults.Json(ToObject(view), GatewayJsonContext.Default.KeyObject)
             : NotFound(keyId);
+    }
 
     /// <summary><c>PATCH /admin/keys/{id}</c>: the fields given replace the key's; limits apply from the next request.</summary>
     public static async Task<Results<JsonHttpResult<KeyObject>, ErrorResult>> UpdateAsync(
@@ -101,8 +107,9 @@ public static class KeysApi
     }
 
     /// <summary><c>GET /admin/keys/{id}/usage</c>: requests, tokens and spend per model per day.</summary>
-    public static async Task<Results<JsonHttpResult<KeyUsageResponse>, ErrorResult>> UsageAsync(string keyId, IGrainFactory grains)
+    public static async Task<Results<JsonHttpResult<KeyUsageResponse>, ErrorResult>> UsageAsync(string keyId, IGrainFactory grains, KeyAllowances allowances)
     {
+        await allowances.FlushAsync(keyId);
         var grain = grains.GetGrain<IKeyGrain>(keyId);
         if (await grain.GetAsync() is null)
         {

@@ -14,6 +14,8 @@ public static partial class ApiKeyAuthExtensions
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<VirtualKeyAuthenticator>();
         services.TryAddSingleton<KeyPrices>();
+        services.TryAddSingleton<KeyAllowances>();
+        services.TryAddSingleton<KeyMetrics>();
         services.TryAddSingleton<KeyGate>();
         return services;
     }

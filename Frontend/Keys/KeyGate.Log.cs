@@ -5,6 +5,4 @@ public sealed partial class KeyGate
     [LoggerMessage(EventId = 2600, Level = LogLevel.Error, Message = "Key {KeyId}: the admission call failed")]
     private static partial void LogAdmitFailed(ILogger logger, string keyId, Exception exception);
 
-    [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "Reservation {ReservationId}: settling it with the key grain failed")]
-    private static partial void LogSettleFailed(ILogger logger, long reservationId, Exception exception);
 }

@@ -7,12 +7,14 @@ namespace OrleansGateway.Frontend.Keys;
 
 /// <summary>
 /// A virtual key's check around one provider call: the models it may use (403 otherwise), then admission
-/// by the key's grain with the request's largest possible size (estimated input tokens plus
-/// <c>max_tokens</c>) and cost (at the dearest of its candidate models), 429 <c>rate_limit_exceeded</c> or
-/// <c>insufficient_quota</c> with <c>Retry-After</c> when a limit refuses it; afterwards the reservation
-/// is settled with the provider's reported usage, or released when the call failed or was cancelled.
+/// under this frontend's allowance of the key (<see cref="KeyAllowance"/>, granted by the key's grain; no
+/// grain call while it covers the request) with the request's largest possible size (estimated input tokens
+/// plus <c>max_tokens</c>) and cost (at the dearest of its candidate models), 429 <c>rate_limit_exceeded</c>
+/// or <c>insufficient_quota</c> with <c>Retry-After</c> when a limit refuses it; afterwards the request is
+/// settled with the provider's reported usage, or released when the call failed or was cancelled (reported
+/// to the grain with the allowance's next exchange).
 /// </summary>
-public sealed partial class KeyGate(IGrainFactory grains, KeyPrices prices, IServiceProvider services, ILogger<KeyGate> logger)
+public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, KeyMetrics metrics, IServiceProvider services, ILogger<KeyGate> logger)
 {
     // The gateway core's estimator where this host has one (embedded); a cluster frontend, which makes no
     // provider calls and registers none, keeps its own for the key check.
@@ -43,48 +45,49 @@ public sealed partial class KeyGate(IGrainFactory grains, KeyPrices prices, ISer
             maxCost = Math.Max(maxCost, prices.Cost(fallback, input, output).Cost);
         }
 
-        var grain = grains.GetGrain<IKeyGrain>(key.Id);
-        KeyAdmissionResult admission;
+        var allowance = allowances.For(key.Id);
+        KeyTicket? ticket;
+        KeyGrant? refusal;
         try
         {
-            admission = await grain.AdmitAsync(input + (long)output, maxCost);
+            (ticket, refusal) = await allowance.AdmitAsync(input + (long)output, maxCost);
         }
         catch (Exception exception)
         {
             LogAdmitFailed(logger, key.Id, exception);
-            return (null, new GatewayError(GatewayErrorKind.Internal, "The gateway could not check the key's limits; try again."));
+            (ticket, refusal) = (null, null);
         }
 
-        return admission.Admitted
-            ? (new KeyReservation(grain, admission.ReservationId, input, output), null)
-            : (null, ErrorOf(admission, key));
+        if (ticket is not null || refusal is not null)
+        {
+            metrics.Admission(key, model, ticket is not null ? KeyLimitKind.None : refusal!.Refused);
+        }
+
+        if (ticket is not null)
+        {
+            return (new KeyReservation(key, allowance, ticket, input, output), null);
+        }
+
+        return (null, refusal is null
+            ? new GatewayError(GatewayErrorKind.Internal, "The gateway could not check the key's limits; try again.")
+            : ErrorOf(refusal, key));
     }
 
     /// <summary>Settles <paramref name="reservation"/> with what the provider reported for <paramref name="model"/>.</summary>
-    public async Task SettleAsync(KeyReservation reservation, string model, TokenUsage usage)
+    public Task SettleAsync(KeyReservation reservation, string model, TokenUsage usage)
     {
         var (cost, priced) = prices.Cost(model, usage.PromptTokens, usage.CompletionTokens);
-        try
-        {
-            await reservation.Grain.SettleAsync(reservation.Id, new KeySettlement(model, usage.PromptTokens, usage.CompletionTokens, cost, priced));
-        }
-        catch (Exception exception)
-        {
-            LogSettleFailed(logger, reservation.Id, exception);
-        }
+        var settlement = new KeySettlement(model, usage.PromptTokens, usage.CompletionTokens, cost, priced);
+        reservation.Allowance.Complete(reservation.Ticket, settlement);
+        metrics.Settled(reservation.Key, settlement);
+        return Task.CompletedTask;
     }
 
     /// <summary>Gives <paramref name="reservation"/> back: the call failed or the client left.</summary>
-    public async Task ReleaseAsync(KeyReservation reservation)
+    public Task ReleaseAsync(KeyReservation reservation)
     {
-        try
-        {
-            await reservation.Grain.ReleaseAsync(reservation.Id);
-        }
-        catch (Exception exception)
-        {
-            LogSettleFailed(logger, reservation.Id, exception);
-        }
+        reservation.Allowance.Complete(reservation.Ticket, null);
+        return Task.CompletedTask;
     }
 
     /// <summary>The 403 for a model outside the key's <c>models</c>, or null.</summary>
@@ -106,7 +109,7 @@ public sealed partial class KeyGate(IGrainFactory grains, KeyPrices prices, ISer
         return null;
     }
 
-    private static GatewayError ErrorOf(KeyAdmissionResult admission, VirtualKeyCaller key) => admission.Limit switch
+    private static GatewayError ErrorOf(KeyGrant admission, VirtualKeyCaller key) => admission.Refused switch
     {
         KeyLimitKind.Budget => new GatewayError(GatewayErrorKind.QuotaExceeded,
             $"The key '{key.Settings.Name}' has not enough budget left for this request (max_budget {key.Settings.MaxBudget} USD).") { RetryAfterSeconds = admission.RetryAfterSeconds },

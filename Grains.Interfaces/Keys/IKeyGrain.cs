@@ -30,17 +30,12 @@ public interface IKeyGrain : IGrainWithStringKey
     [Alias("Revoke")]
     Task<VirtualKeyView?> RevokeAsync();
 
-    /// <summary>Admits one request of at most <paramref name="maxTokens"/> tokens costing at most <paramref name="maxCost"/> USD, or says which limit refuses it.</summary>
-    [Alias("Admit")]
-    Task<KeyAdmissionResult> AdmitAsync(long maxTokens, decimal maxCost);
-
-    /// <summary>Ends a reservation with the request's real usage and cost.</summary>
-    [Alias("Settle")]
-    Task SettleAsync(long reservationId, KeySettlement settlement);
-
-    /// <summary>Ends a reservation of a request that failed or was cancelled: its tokens, budget and parallel slot come back.</summary>
-    [Alias("Release")]
-    Task ReleaseAsync(long reservationId);
+    /// <summary>
+    /// A frontend's exchange: applies what it reports (allowance used and returned, settled usage and spend,
+    /// holds given back), then grants it a new allowance if it asks and the limits have room, or says which refuses.
+    /// </summary>
+    [Alias("Grant")]
+    Task<KeyGrant> GrantAsync(KeyGrantRequest request);
 
     /// <summary>Usage per day and model, oldest first.</summary>
     [Alias("GetUsage")]

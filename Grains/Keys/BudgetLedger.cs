@@ -1,23 +1,29 @@
 namespace OrleansGateway.Keys;
 
 /// <summary>
-/// A key's budget: spend settled in the current period plus the largest possible cost of every request in
-/// flight, which together must stay within <see cref="KeyLimits.MaxBudget"/> for a request to be admitted,
-/// so concurrent requests cannot overshoot it. Periods are whole multiples of the budget duration counted
-/// from <c>periodAnchor</c> (the key's creation); at a period's end the spend goes back to zero. A request
-/// reserved in one period and settled in a later one is charged to the period it was reserved in (already
-/// over), so it does not eat the new period's budget. Not thread-safe: owned by one grain.
+/// A key's budget periods and the spend settled in the current one. Periods are whole multiples of the
+/// budget duration counted from <c>periodAnchor</c> (the key's creation), numbered from 0; at a period's end
+/// the spend goes back to zero. Spend reported for a period that has ended is not charged to the new one.
+/// What is held against the budget (allowances of frontends) is counted by <see cref="KeyLimiter"/>.
+/// Not thread-safe: owned by one grain.
 /// </summary>
 public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTimeOffset periodAnchor)
 {
-    private decimal? _maxBudget = maxBudget;
     private TimeSpan? _duration = duration;
-    private readonly Dictionary<long, (long Period, decimal Cost)> _reserved = [];
     private long _period;
-    private decimal _reservedSum;
+
+    /// <summary>The budget in USD; null when the key has none.</summary>
+    public decimal? MaxBudget { get; private set; } = maxBudget;
 
     /// <summary>Spend settled in the current period, USD.</summary>
     public decimal Spent { get; private set; }
+
+    /// <summary>The number of the current period (0 when the budget never resets).</summary>
+    public long Period(DateTimeOffset now)
+    {
+        Roll(now);
+        return _period;
+    }
 
     /// <summary>The current period's start (the anchor when the budget never resets).</summary>
     public DateTimeOffset PeriodStart(DateTimeOffset now)
@@ -26,10 +32,17 @@ public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTim
         return _duration is { } d ? periodAnchor + d * _period : periodAnchor;
     }
 
-    /// <summary>New budget and period length from now on; the spend and reservations carry over.</summary>
+    /// <summary>The time until the current period ends; null when the budget never resets.</summary>
+    public TimeSpan? UntilReset(DateTimeOffset now)
+    {
+        Roll(now);
+        return _duration is { } d && d > TimeSpan.Zero ? periodAnchor + d * (_period + 1) - now : null;
+    }
+
+    /// <summary>New budget and period length from now on; the spend carries over.</summary>
     public void Update(decimal? newMaxBudget, TimeSpan? newDuration)
     {
-        _maxBudget = newMaxBudget;
+        MaxBudget = newMaxBudget;
         _duration = newDuration;
     }
 
@@ -42,57 +55,14 @@ public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTim
         }
     }
 
-    /// <summary>Spend settled plus reservations in flight in the current period, USD.</summary>
-    public decimal Committed(DateTimeOffset now)
+    /// <summary>Charges <paramref name="cost"/> settled in period <paramref name="period"/>: to the spend if that is the current period, else to nothing (it has ended).</summary>
+    public void Charge(DateTimeOffset now, long period, decimal cost)
     {
         Roll(now);
-        return Spent + _reservedSum;
-    }
-
-    /// <summary>
-    /// Reserves <paramref name="maxCost"/> under <paramref name="id"/> if it fits; otherwise false with the
-    /// time until the period resets in <paramref name="retryAfter"/> (null when it never does or cannot help).
-    /// </summary>
-    public bool TryReserve(long id, DateTimeOffset now, decimal maxCost, out TimeSpan? retryAfter)
-    {
-        Roll(now);
-        retryAfter = null;
-        if (_maxBudget is { } max && Spent + _reservedSum + maxCost > max)
+        if (period == _period)
         {
-            if (_duration is { } d && maxCost <= max)
-            {
-                retryAfter = periodAnchor + d * (_period + 1) - now;
-            }
-
-            return false;
-        }
-
-        _reserved[id] = (_period, maxCost);
-        _reservedSum += maxCost;
-        return true;
-    }
-
-    /// <summary>Settles reservation <paramref name="id"/> at <paramref name="cost"/> (the real spend); false when unknown.</summary>
-    public bool Settle(long id, DateTimeOffset now, decimal cost) => Finish(id, now, cost);
-
-    /// <summary>Gives reservation <paramref name="id"/> back without spend (failure, cancellation); false when unknown.</summary>
-    public bool Release(long id, DateTimeOffset now) => Finish(id, now, 0m);
-
-    private bool Finish(long id, DateTimeOffset now, decimal cost)
-    {
-        Roll(now);
-        if (!_reserved.Remove(id, out var reservation))
-        {
-            return false;
-        }
-
-        if (reservation.Period == _period)
-        {
-            _reservedSum -= reservation.Cost;
             Spent += cost;
         }
-
-        return true;
     }
 
     private void Roll(DateTimeOffset now)
@@ -103,13 +73,10 @@ public sealed class BudgetLedger(decimal? maxBudget, TimeSpan? duration, DateTim
         }
 
         var period = Math.Max(0, (now - periodAnchor).Ticks / d.Ticks);
-        if (period == _period)
+        if (period != _period)
         {
-            return;
+            _period = period;
+            Spent = 0m;
         }
-
-        _period = period;
-        Spent = 0m;
-        _reservedSum = 0m;
     }
 }

@@ -5,9 +5,10 @@ namespace OrleansGateway.Keys;
 
 /// <summary>
 /// One virtual key: the single owner of its limits (<see cref="KeyLimiter"/>), so they hold whichever
-/// frontend a request comes through. Settings, secret hash, settled spend and usage are durable; spend is
-/// written at every settlement, so a restarted silo resumes the period's spend (the windows of the last
-/// 60 seconds and the reservations in flight are memory only).
+/// frontend a request comes through; frontends admit requests under allowances it grants them
+/// (<see cref="GrantAsync"/>) and report their usage with their next exchange. Settings, secret hash,
+/// settled spend, usage and the limiter's windows and holds are durable, written at every exchange before it
+/// is answered, so a new activation after a silo's crash or restart resumes the limits where they were.
 /// </summary>
 public sealed class KeyGrain(
     [PersistentState("key", GatewayStorage.Name)] IPersistentState<KeyGrainState> state,
@@ -54,6 +55,7 @@ public sealed class KeyGrain(
         limiter.UpdateLimits(Limits(settings));
         state.State.Spend = limiter.Spent;
         state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
+        state.State.Limiter = limiter.Export();
         await state.WriteStateAsync();
         return View();
     }
@@ -74,36 +76,32 @@ public sealed class KeyGrain(
         return View();
     }
 
-    public Task<KeyAdmissionResult> AdmitAsync(long maxTokens, decimal maxCost)
+    public async Task<KeyGrant> GrantAsync(KeyGrantRequest request)
     {
-        if (state.State.Settings is not { } settings || state.State.Revoked || settings.ExpiresAt <= time.GetUtcNow())
+        if (state.State.Settings is not { } settings)
         {
-            return Task.FromResult(new KeyAdmissionResult(0, KeyLimitKind.Revoked, null));
+            return new KeyGrant(0, KeyLimitKind.Revoked, null, 0, 0, 0, 0m, 0, KeyLimiter.DefaultAllowanceLife, false);
         }
 
-        var admission = Limiter().TryAdmit(Math.Max(0, maxTokens), Math.Max(0m, maxCost));
-        int? retryAfter = admission.RetryAfter is { } wait ? (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds)) : null;
-        return Task.FromResult(new KeyAdmissionResult(admission.ReservationId, admission.Limit, retryAfter));
-    }
-
-    public async Task SettleAsync(long reservationId, KeySettlement settlement)
-    {
         var limiter = Limiter();
-        if (!limiter.Settle(reservationId, settlement.InputTokens + (long)settlement.OutputTokens, settlement.Cost))
+        var revoked = state.State.Revoked || settings.ExpiresAt <= time.GetUtcNow();
+        var answer = limiter.Exchange(request, revoked);
+        if (answer.Replayed)
         {
-            return;
+            return answer;
         }
 
+        foreach (var settlement in request.Settled)
+        {
+            Record(settlement);
+        }
+
+        // Written before the answer: what a frontend is granted (and what it reported) survives a crash of this silo.
         state.State.Spend = limiter.Spent;
         state.State.SpendPeriodStart = limiter.BudgetPeriodStart;
-        Record(settlement);
+        state.State.Limiter = limiter.Export();
         await state.WriteStateAsync();
-    }
-
-    public Task ReleaseAsync(long reservationId)
-    {
-        Limiter().Release(reservationId);
-        return Task.CompletedTask;
+        return answer;
     }
 
     public Task<ImmutableArray<KeyUsage>> GetUsageAsync() => Task.FromResult(state.State.Usage.ToImmutableArray());
@@ -141,6 +139,10 @@ public sealed class KeyGrain(
             var settings = state.State.Settings!;
             _limiter = new KeyLimiter(Limits(settings), time, state.State.CreatedAt);
             _limiter.RestoreSpent(state.State.SpendPeriodStart, state.State.Spend);
+            if (state.State.Limiter is { } saved)
+            {
+                _limiter.Import(saved);
+            }
         }
 
         return _limiter;

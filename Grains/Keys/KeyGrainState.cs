@@ -5,7 +5,8 @@ namespace OrleansGateway.Keys;
 /// <summary>
 /// What a <see cref="KeyGrain"/> stores: settings, secret hash, creation and revocation, the settled
 /// spend of the budget period that began at <see cref="SpendPeriodStart"/>, and usage per day and model.
-/// The rpm/tpm windows and reservations in flight live in memory only.
+/// The limiter's windows and the frontends' holds (<see cref="Limiter"/>) are stored at every exchange, so a
+/// new activation after a silo's crash resumes them.
 /// </summary>
 [GenerateSerializer, Alias("gw.KeyGrainState")]
 public sealed class KeyGrainState
@@ -23,4 +24,6 @@ public sealed class KeyGrainState
     [Id(5)] public DateTimeOffset SpendPeriodStart { get; set; }
 
     [Id(6)] public List<KeyUsage> Usage { get; set; } = [];
+
+    [Id(7)] public KeyLimiterState? Limiter { get; set; }
 }

@@ -4,10 +4,10 @@ using OrleansGateway.Keys;
 namespace OrleansGateway.Tests.Keys;
 
 /// <summary>
-/// The key grain under a fake clock: its limits as the single owner (rpm window with Retry-After,
-/// max_parallel_requests, a budget concurrent admissions cannot overshoot), settlement charging the real
-/// cost, release on failure, revocation and expiry, spend that survives the grain's deactivation, the
-/// budget period's reset, and the registry's look-up by secret hash.
+/// The key grain under a fake clock, exchanging allowances as a frontend does: the rpm window with
+/// Retry-After, reported usage recorded per model and day with spend that survives the grain's
+/// deactivation, the budget period's reset, revocation and expiry, lower limits keeping the window and the
+/// holds, and the registry's look-up by secret hash.
 /// </summary>
 public sealed class KeyGrainTests(KeyClusterFixture fixture) : IClassFixture<KeyClusterFixture>
 {
@@ -23,66 +23,37 @@ public sealed class KeyGrainTests(KeyClusterFixture fixture) : IClassFixture<Key
         return grain;
     }
 
+    private long _sequence;
+
+    private Task<KeyGrant> ExchangeAsync(IKeyGrain key, KeyGrantAsk? ask, decimal settled = 0m, params KeySettlement[] usage) =>
+        key.GrantAsync(new KeyGrantRequest("test-frontend", ++_sequence, [], [.. usage], 0, settled, 0m, 0, 0, ask));
+
+    private static KeyGrantAsk Ask(decimal cost = 0m) => new(10, 1, cost, 1, 10, 1, cost);
+
     [Fact]
-    public async Task Admit_RpmReached_RefusedWithRetryAfterUntilTheWindowPasses()
+    public async Task Grant_RpmReached_RefusedWithRetryAfterUntilTheWindowPasses()
     {
         var key = await CreateAsync(Settings(rpm: 2));
-        Assert.True((await key.AdmitAsync(10, 0m)).Admitted);
+        Assert.True((await ExchangeAsync(key, Ask())).Granted);
         fixture.Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.True((await key.AdmitAsync(10, 0m)).Admitted);
+        Assert.True((await ExchangeAsync(key, Ask())).Granted);
 
-        var refused = await key.AdmitAsync(10, 0m);
-        Assert.Equal(KeyLimitKind.Requests, refused.Limit);
-        Assert.Equal(40, refused.RetryAfterSeconds);
+        var refused = await ExchangeAsync(key, Ask());
+        Assert.Equal(KeyLimitKind.Requests, refused.Refused);
+        Assert.Equal(41, refused.RetryAfterSeconds);
 
-        fixture.Time.Advance(TimeSpan.FromSeconds(40));
-        Assert.True((await key.AdmitAsync(10, 0m)).Admitted);
+        fixture.Time.Advance(TimeSpan.FromSeconds(41));
+        Assert.True((await ExchangeAsync(key, Ask())).Granted);
     }
 
     [Fact]
-    public async Task Admit_MaxParallel_SlotComesBackOnSettleAndOnRelease()
-    {
-        var key = await CreateAsync(Settings(parallel: 1));
-        var first = await key.AdmitAsync(1, 0m);
-        Assert.True(first.Admitted);
-        Assert.Equal(KeyLimitKind.Parallel, (await key.AdmitAsync(1, 0m)).Limit);
-
-        await key.ReleaseAsync(first.ReservationId);
-        var second = await key.AdmitAsync(1, 0m);
-        Assert.True(second.Admitted);
-        await key.SettleAsync(second.ReservationId, new KeySettlement("fake/fake-model", 1, 1, 0m, false));
-        Assert.True((await key.AdmitAsync(1, 0m)).Admitted);
-    }
-
-    [Fact]
-    public async Task Admit_ConcurrentRequestsAgainstBudget_ReserveTheLargestCostAndNeverOvershoot()
-    {
-        var key = await CreateAsync(Settings(budget: 1.00m));
-        var admissions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => key.AdmitAsync(100, 0.30m)));
-        var admitted = admissions.Where(a => a.Admitted).ToList();
-        Assert.Equal(3, admitted.Count);
-        Assert.All(admissions.Where(a => !a.Admitted), a => Assert.Equal(KeyLimitKind.Budget, a.Limit));
-
-        foreach (var admission in admitted)
-        {
-            await key.SettleAsync(admission.ReservationId, new KeySettlement("fake/fake-model", 50, 50, 0.25m, true));
-        }
-
-        var view = await key.GetAsync();
-        Assert.Equal(0.75m, view!.Spend);
-        Assert.False((await key.AdmitAsync(100, 0.30m)).Admitted);
-        Assert.True((await key.AdmitAsync(100, 0.25m)).Admitted);
-    }
-
-    [Fact]
-    public async Task Settle_RecordsUsagePerModelAndDay_AndSpendSurvivesDeactivation()
+    public async Task Grant_ReportedUsage_RecordedPerModelAndDay_AndSpendSurvivesDeactivation()
     {
         var key = await CreateAsync(Settings(budget: 10m));
-        foreach (var (model, cost) in new[] { ("fake/a", 0.5m), ("fake/a", 0.25m), ("fake/b", 0m) })
-        {
-            var admission = await key.AdmitAsync(10, 1m);
-            await key.SettleAsync(admission.ReservationId, new KeySettlement(model, 3, 4, cost, cost > 0));
-        }
+        var grant = await ExchangeAsync(key, Ask(1m));
+        Assert.Equal(1m, grant.Budget);
+        await ExchangeAsync(key, null, 0.75m,
+            new KeySettlement("fake/a", 3, 4, 0.5m, true), new KeySettlement("fake/a", 3, 4, 0.25m, true), new KeySettlement("fake/b", 3, 4, 0m, false));
 
         var usage = await key.GetUsageAsync();
         var a = Assert.Single(usage, u => u.Model == "fake/a");
@@ -96,43 +67,74 @@ public sealed class KeyGrainTests(KeyClusterFixture fixture) : IClassFixture<Key
     }
 
     [Fact]
-    public async Task Budget_PeriodEnds_SpendStartsAgainFromZero()
+    public async Task Grant_WindowsHoldsAndLastExchange_SurviveDeactivation()
+    {
+        var key = await CreateAsync(Settings(rpm: 3, parallel: 2, budget: 5m));
+        var first = await ExchangeAsync(key, new KeyGrantAsk(10, 1, 2m, 2, 20, 1, 2m));
+        Assert.Equal((2, 1, 2m), (first.Requests, first.Parallel, first.Budget));
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // Every activation goes (as when every silo restarts); the stored state is all that is left.
+        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var view = await key.GetAsync();
+        Assert.Equal(2, view!.RequestsInWindow);
+
+        var replayed = await key.GrantAsync(new KeyGrantRequest("test-frontend", _sequence, [], [], 0, 0m, 0m, 0, 0, null));
+        Assert.True(replayed.Replayed);
+        Assert.Equal(first.GrantId, replayed.GrantId);
+
+        // One request left in the window, one slot and 3 USD of budget: the holds of before still count.
+        var second = await ExchangeAsync(key, new KeyGrantAsk(10, 1, 3m, 5, 50, 1, 3m));
+        Assert.Equal((1, 1, 3m), (second.Requests, second.Parallel, second.Budget));
+        Assert.NotEqual(first.GrantId, second.GrantId);
+        var refused = await ExchangeAsync(key, Ask());
+        Assert.Equal(KeyLimitKind.Requests, refused.Refused);
+        Assert.Equal(31, refused.RetryAfterSeconds);
+    }
+
+    [Fact]
+    public async Task Grant_BudgetPeriodEnds_SpendStartsAgainFromZero()
     {
         var key = await CreateAsync(Settings(budget: 1m, duration: TimeSpan.FromHours(1)));
-        var admission = await key.AdmitAsync(10, 1m);
-        await key.SettleAsync(admission.ReservationId, new KeySettlement("fake/a", 1, 1, 1m, true));
-        var refused = await key.AdmitAsync(10, 0.5m);
-        Assert.Equal(KeyLimitKind.Budget, refused.Limit);
+        Assert.True((await ExchangeAsync(key, Ask(1m))).Granted);
+        await ExchangeAsync(key, null, 1m, new KeySettlement("fake/a", 1, 1, 1m, true));
+        var refused = await ExchangeAsync(key, Ask(0.5m));
+        Assert.Equal(KeyLimitKind.Budget, refused.Refused);
         Assert.Equal(3600, refused.RetryAfterSeconds);
 
         fixture.Time.Advance(TimeSpan.FromHours(1));
-        Assert.True((await key.AdmitAsync(10, 0.5m)).Admitted);
+        Assert.True((await ExchangeAsync(key, Ask(0.5m))).Granted);
         Assert.Equal(0m, (await key.GetAsync())!.Spend);
     }
 
     [Fact]
-    public async Task Admit_RevokedOrExpired_IsRefusedAsRevoked()
+    public async Task Grant_RevokedExpiredOrUnknown_IsRefusedAsRevoked()
     {
         var revoked = await CreateAsync(Settings());
         await revoked.RevokeAsync();
-        Assert.Equal(KeyLimitKind.Revoked, (await revoked.AdmitAsync(1, 0m)).Limit);
+        Assert.Equal(KeyLimitKind.Revoked, (await ExchangeAsync(revoked, Ask())).Refused);
         Assert.True((await revoked.GetAuthAsync())!.Revoked);
 
         var expiring = await CreateAsync(Settings(expires: fixture.Time.GetUtcNow().AddMinutes(1)));
-        Assert.True((await expiring.AdmitAsync(1, 0m)).Admitted);
+        Assert.True((await ExchangeAsync(expiring, Ask())).Granted);
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(KeyLimitKind.Revoked, (await expiring.AdmitAsync(1, 0m)).Limit);
+        Assert.Equal(KeyLimitKind.Revoked, (await ExchangeAsync(expiring, Ask())).Refused);
+
+        var unknown = fixture.Client.GetGrain<IKeyGrain>("key-never-created");
+        Assert.Equal(KeyLimitKind.Revoked, (await ExchangeAsync(unknown, Ask())).Refused);
     }
 
     [Fact]
-    public async Task Update_NewLimits_KeepTheWindowAndTheRequestsInFlight()
+    public async Task Update_LowerLimits_KeepTheWindowAndTheHolds()
     {
-        var key = await CreateAsync(Settings(rpm: 5));
-        Assert.True((await key.AdmitAsync(1, 0m)).Admitted);
-        Assert.True((await key.AdmitAsync(1, 0m)).Admitted);
-        await key.UpdateAsync(Settings(rpm: 2));
-        Assert.Equal(KeyLimitKind.Requests, (await key.AdmitAsync(1, 0m)).Limit);
-        Assert.Equal(2, (await key.GetAsync())!.InFlight);
+        var key = await CreateAsync(Settings(rpm: 5, parallel: 3));
+        Assert.True((await ExchangeAsync(key, Ask())).Granted);
+        Assert.True((await ExchangeAsync(key, Ask())).Granted);
+        await key.UpdateAsync(Settings(rpm: 2, parallel: 3));
+        Assert.Equal(KeyLimitKind.Requests, (await ExchangeAsync(key, Ask())).Refused);
+        await key.UpdateAsync(Settings(rpm: 10, parallel: 2));
+        Assert.Equal(KeyLimitKind.Parallel, (await ExchangeAsync(key, Ask())).Refused);
+        Assert.Equal(2, (await key.GetAsync())!.RequestsInWindow);
     }
 
     [Fact]

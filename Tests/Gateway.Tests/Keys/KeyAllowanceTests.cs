@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansGateway.Frontend.Keys;
+using OrleansGateway.Keys;
+using OrleansGateway.Tests.Infrastructure;
+
+namespace OrleansGateway.Tests.Keys;
+
+/// <summary>
+/// Two frontends' allowances (<see cref="KeyAllowance"/>, as two gateway processes hold them) against one
+/// key grain in an in-process cluster under a fake clock: concurrent requests racing through both admit
+/// exactly the rpm, max_parallel_requests and budget; a steady stream is admitted with few exchanges; an
+/// expired allowance's unused part and a released request's tokens go back to the grain; settled spend and
+/// usage reach it.
+/// </summary>
+public sealed class KeyAllowanceTests(KeyClusterFixture fixture) : IClassFixture<KeyClusterFixture>, IDisposable
+{
+    private static readonly ImmutableArray<byte> s_hash = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+    private readonly List<KeyAllowance> _allowances = [];
+
+    public void Dispose()
+    {
+        foreach (var allowance in _allowances)
+        {
+            allowance.Dispose();
+        }
+    }
+
+    private async Task<(IKeyGrain Grain, KeyAllowance A, KeyAllowance B)> CreateAsync(int? rpm = null, long? tpm = null, int? parallel = null, decimal? budget = null)
+    {
+        var id = "key-" + Guid.NewGuid().ToString("N");
+        var grain = fixture.Client.GetGrain<IKeyGrain>(id);
+        await grain.CreateAsync(new VirtualKeySettings("team", [], rpm, tpm, parallel, budget, null, null, null), s_hash);
+        var a = new KeyAllowance(grain, id, "frontend-a", fixture.Time, NullLogger.Instance);
+        var b = new KeyAllowance(grain, id, "frontend-b", fixture.Time, NullLogger.Instance);
+        _allowances.Add(a);
+        _allowances.Add(b);
+        return (grain, a, b);
+    }
+
+    /// <summary><paramref name="count"/> admissions started at once, alternating between the two frontends.</summary>
+    private static async Task<(KeyAllowance Allowance, KeyTicket? Ticket, KeyGrant? Refusal)[]> RaceAsync(KeyAllowance a, KeyAllowance b, int count, long tokens = 10, decimal cost = 0m)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = Enumerable.Range(0, count).Select(async i =>
+        {
+            await start.Task;
+            var allowance = i % 2 == 0 ? a : b;
+            var (ticket, refusal) = await allowance.AdmitAsync(tokens, cost);
+            return (allowance, ticket, refusal);
+        }).ToList();
+        start.SetResult();
+        return await Task.WhenAll(calls);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ConcurrentRequestsThroughTwoFrontends_AdmitExactlyTheRpm()
+    {
+        var (_, a, b) = await CreateAsync(rpm: 25);
+        var results = await RaceAsync(a, b, 200);
+
+        Assert.Equal(25, results.Count(r => r.Ticket is not null));
+        Assert.All(results.Where(r => r.Ticket is null), r => Assert.Equal(KeyLimitKind.Requests, r.Refusal!.Refused));
+        Assert.All(results.Where(r => r.Ticket is null), r => Assert.InRange(r.Refusal!.RetryAfterSeconds!.Value, 1, 61));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ConcurrentRequestsThroughTwoFrontends_HoldExactlyMaxParallel_AndSlotsComeBack()
+    {
+        var (grain, a, b) = await CreateAsync(parallel: 3);
+        var first = await RaceAsync(a, b, 50);
+        var admitted = first.Where(r => r.Ticket is not null).ToList();
+        Assert.Equal(3, admitted.Count);
+        Assert.All(first.Where(r => r.Ticket is null), r => Assert.Equal(KeyLimitKind.Parallel, r.Refusal!.Refused));
+
+        foreach (var (allowance, ticket, _) in admitted)
+        {
+            allowance.Complete(ticket!, null);
+        }
+
+        // The free slots go back when the allowances expire; then the other frontend can take them too.
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.UntilAsync(async () => (await grain.GetAsync())!.InFlight == 0, "the slots to be returned", TimeSpan.FromSeconds(10));
+        var second = await RaceAsync(a, b, 50);
+        Assert.Equal(3, second.Count(r => r.Ticket is not null));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ConcurrentRequestsAgainstABudget_NeverOvershoot_AndSettledSpendReachesTheGrain()
+    {
+        var (grain, a, b) = await CreateAsync(budget: 10m);
+        var first = await RaceAsync(a, b, 40, cost: 1m);
+        var admitted = first.Where(r => r.Ticket is not null).ToList();
+        Assert.Equal(10, admitted.Count);
+        Assert.All(first.Where(r => r.Ticket is null), r => Assert.Equal(KeyLimitKind.Budget, r.Refusal!.Refused));
+
+        foreach (var (allowance, ticket, _) in admitted)
+        {
+            allowance.Complete(ticket!, new KeySettlement("fake/fake-model", 3, 2, 0.5m, true));
+        }
+
+        await a.FlushAsync();
+        await b.FlushAsync();
+        var view = await grain.GetAsync();
+        Assert.Equal(5m, view!.Spend);
+        var usage = Assert.Single(await grain.GetUsageAsync());
+        Assert.Equal((10L, 30L, 20L, 5m), (usage.Requests, usage.InputTokens, usage.OutputTokens, usage.Spend));
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var second = await RaceAsync(a, b, 40, cost: 1m);
+        Assert.Equal(5, second.Count(r => r.Ticket is not null));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_SteadyStream_IsAdmittedWithFewExchanges()
+    {
+        var (grain, a, _) = await CreateAsync(rpm: 1_000_000, tpm: 100_000_000, parallel: 100, budget: 1_000_000m);
+        const int requests = 2000;
+        for (var i = 0; i < requests; i++)
+        {
+            var (ticket, refusal) = await a.AdmitAsync(100, 0.001m);
+            Assert.True(ticket is not null, $"request {i}: {refusal}");
+            a.Complete(ticket!, new KeySettlement("fake/fake-model", 50, 40, 0.0009m, true));
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        // 2 s of requests: about two renewals per second of allowance life, plus the first few while the allowance grows.
+        Assert.True(a.Exchanges <= 30, $"{a.Exchanges} exchanges with the key grain for {requests} requests");
+        await a.FlushAsync();
+        Assert.Equal(requests, (await grain.GetUsageAsync()).Sum(u => u.Requests));
+        Assert.Equal(requests, (await grain.GetAsync())!.RequestsInWindow);
+    }
+
+    [Fact]
+    public async Task Allowance_Expired_ItsUnusedPartGoesBackToTheGrainByItself()
+    {
+        var (grain, a, _) = await CreateAsync(rpm: 100);
+        for (var i = 0; i < 8; i++)
+        {
+            var (ticket, _) = await a.AdmitAsync(1, 0m);
+            a.Complete(ticket!, null);
+        }
+
+        // The allowance has grown beyond what was used: the grain counts it whole until it comes back.
+        Assert.True((await grain.GetAsync())!.RequestsInWindow > 8);
+        fixture.Time.Advance(KeyLimiter.DefaultAllowanceLife);
+        await Eventually.UntilAsync(async () => (await grain.GetAsync())!.RequestsInWindow == 8, "the unused requests to come back", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Complete_Released_GivesTheTokensBack_ButTheRequestStaysCounted()
+    {
+        var (grain, a, _) = await CreateAsync(rpm: 10, tpm: 1000);
+        var (ticket, _) = await a.AdmitAsync(800, 0m);
+        Assert.NotNull(ticket);
+        a.Complete(ticket!, null);
+        await a.FlushAsync();
+        var view = await grain.GetAsync();
+        Assert.Equal((1L, 0L, 0), (view!.RequestsInWindow, view.TokensInWindow, view.InFlight));
+    }
+}
