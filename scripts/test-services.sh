@@ -11,6 +11,7 @@
 #   GATEWAY_TEST_BLOBS     the same string, for tests that use only blobs
 #   GATEWAY_TEST_CHROMIUM  the chromium binary
 #   GATEWAY_TEST_OPENAPI_NODE_PATH   node_modules holding @apidevtools/swagger-parser (scripts/validate-openapi.js)
+#   GATEWAY_TEST_OPENAI_NODE_PATH    node_modules holding the official openai package (scripts/openai-batch-client.js)
 #   GATEWAY_TEST_PROMETHEUS          a running Prometheus server (http://127.0.0.1:<port>), scraping every 1 s
 #   GATEWAY_TEST_PROMETHEUS_TARGETS  the directory of its file-based targets: a test writes <name>.json there
 #                                    ([{"targets": ["127.0.0.1:<port>"], "labels": {...}}]) and removes it after
@@ -70,6 +71,18 @@ services_install_openapi() {
     services_log "npm install @apidevtools/swagger-parser (into $OPENAPI_DIR)"
     mkdir -p "$OPENAPI_DIR"
     npm install --prefix "$OPENAPI_DIR" --no-audit --no-fund --loglevel=error @apidevtools/swagger-parser >&2 || return 1
+  fi
+}
+
+# The official Node `openai` package (npm, into .services/openai-node); the Node Batch API test runs
+# scripts/openai-batch-client.js with it.
+OPENAI_NODE_DIR="$SERVICES_DIR/openai-node"
+OPENAI_NODE_VERSION="7.55.0"
+services_install_openai_node() {
+  if [[ ! -f "$OPENAI_NODE_DIR/node_modules/openai/package.json" ]] && command -v npm >/dev/null; then
+    services_log "npm install openai@$OPENAI_NODE_VERSION (into $OPENAI_NODE_DIR)"
+    mkdir -p "$OPENAI_NODE_DIR"
+    npm install --prefix "$OPENAI_NODE_DIR" --no-audit --no-fund --loglevel=error "openai@$OPENAI_NODE_VERSION" >&2 || return 1
   fi
 }
 
@@ -184,11 +197,15 @@ TEST_SERVICES_PIDS=()
 test_services_start() {
   services_install || services_log "could not install every test service (see above); the cluster tests will say what is missing"
   services_install_openapi || services_log "could not install the OpenAPI validator (see above); the OpenAPI test will say so"
+  services_install_openai_node || services_log "could not install the Node openai package (see above); the Node Batch API test will say so"
   TEST_SERVICES_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gateway-test-services.XXXXXX")"
   unset GATEWAY_TEST_REDIS GATEWAY_TEST_TABLES GATEWAY_TEST_BLOBS GATEWAY_TEST_CHROMIUM
-  unset GATEWAY_TEST_PROMETHEUS GATEWAY_TEST_PROMETHEUS_TARGETS GATEWAY_TEST_PROMETHEUS_TOKEN GATEWAY_TEST_OPENAPI_NODE_PATH
+  unset GATEWAY_TEST_PROMETHEUS GATEWAY_TEST_PROMETHEUS_TARGETS GATEWAY_TEST_PROMETHEUS_TOKEN GATEWAY_TEST_OPENAPI_NODE_PATH GATEWAY_TEST_OPENAI_NODE_PATH
   if [[ -f "$OPENAPI_DIR/node_modules/@apidevtools/swagger-parser/package.json" ]]; then
     export GATEWAY_TEST_OPENAPI_NODE_PATH="$OPENAPI_DIR/node_modules"
+  fi
+  if [[ -f "$OPENAI_NODE_DIR/node_modules/openai/package.json" ]]; then
+    export GATEWAY_TEST_OPENAI_NODE_PATH="$OPENAI_NODE_DIR/node_modules"
   fi
   local redis_port tables_port blob_port queue_port redis_pid azurite_pid prometheus_port prometheus_pid prometheus_token
   if command -v redis-server >/dev/null; then

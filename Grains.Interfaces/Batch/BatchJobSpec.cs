@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 
 namespace OrleansGateway.Batch;
 
-/// <summary>A validated batch job as submitted: the model (<c>provider/model</c>), the job-wide parameters and the tasks.</summary>
+/// <summary>
+/// A validated batch job as submitted: the model (<c>provider/model</c>), the job-wide parameters and the tasks,
+/// or, for a job too large for one call, no tasks and <see cref="StoredTaskCount"/>: the submitter stored them in the
+/// job's task grains beforehand (groups of <see cref="StoredTasksPerGrain"/>, see <c>TaskGroupWriter</c>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gw.BatchJobSpec")]
 public sealed record BatchJobSpec(
     [property: Id(0)] string Model,
@@ -19,4 +23,13 @@ public sealed record BatchJobSpec(
 
     /// <summary>When the job's window closes: unfinished then, it ends <see cref="BatchJobStatus.Expired"/>. Null: never.</summary>
     [Id(6)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Tasks already stored in the job's task grains by the submitter; 0 when <see cref="Tasks"/> holds them.</summary>
+    [Id(7)] public int StoredTaskCount { get; init; }
+
+    /// <summary>Tasks per task grain of the stored tasks (with <see cref="StoredTaskCount"/>).</summary>
+    [Id(8)] public int StoredTasksPerGrain { get; init; }
+
+    /// <summary>The job's tasks, stored or inline.</summary>
+    public int TaskCount => StoredTaskCount > 0 ? StoredTaskCount : Tasks.IsDefault ? 0 : Tasks.Length;
 }

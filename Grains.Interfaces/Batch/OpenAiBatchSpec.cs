@@ -4,7 +4,8 @@ namespace OrleansGateway.Batch;
 
 /// <summary>
 /// An OpenAI batch as created: its endpoint, input file, window and metadata, and either the tasks read
-/// from the input file (one per line, each a whole request) or the line errors that fail it in validation.
+/// from the input file (one per line, each a whole request; or only their count, when the frontend stored them in
+/// the job's task grains itself) or the line errors that fail it in validation.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gw.OpenAiBatchSpec")]
 public sealed record OpenAiBatchSpec(
@@ -22,4 +23,10 @@ public sealed record OpenAiBatchSpec(
 
     /// <summary>The model of the first line: the engine sizes the job's in-flight window by its provider.</summary>
     [Id(7)] public string Model { get; init; } = string.Empty;
+
+    /// <summary>The tasks the frontend already stored in the job's task grains (then <see cref="Tasks"/> is empty); 0 when none.</summary>
+    [Id(8)] public int StoredTaskCount { get; init; }
+
+    /// <summary>Tasks per task grain of the stored tasks.</summary>
+    [Id(9)] public int StoredTasksPerGrain { get; init; }
 }

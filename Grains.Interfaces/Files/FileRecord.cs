@@ -13,7 +13,8 @@ public sealed record FileRecord(
 {
     /// <summary>
     /// Set on a <c>batch_output</c> file the gateway produces for an OpenAI batch: its content is written from
-    /// that batch's stored results when read (so it has no blob, and <see cref="BlobName"/> is empty).
+    /// that batch's stored results when read (so it has no blob, and <see cref="BlobName"/> is empty). Its
+    /// <see cref="Bytes"/> is 0 until the file is first measured (the frontend writes it once to count them).
     /// </summary>
     [Id(7)] public string? BatchId { get; init; }
 

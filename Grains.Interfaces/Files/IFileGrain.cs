@@ -12,6 +12,10 @@ public interface IFileGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<FileRecord?> GetAsync();
 
+    /// <summary>Records the byte count of a file whose content is produced when read (a batch's output or error file), once measured; the file (null when there is none).</summary>
+    [Alias("SetBytes")]
+    Task<FileRecord?> SetBytesAsync(long bytes);
+
     /// <summary>Forgets the file and returns what it was; null when there was none. The caller deletes the blob.</summary>
     [Alias("Delete")]
     Task<FileRecord?> DeleteAsync();

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;
 
@@ -21,6 +23,8 @@ public sealed partial class BatchJobGrain(
     [PersistentState("batch-job", GatewayStorage.Name)] IPersistentState<BatchJobState> state,
     IOptions<BatchOptions> options,
     ProviderClientRegistry providers,
+    Serializer serializer,
+    IOptions<SiloMessagingOptions> messaging,
     TimeProvider time,
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable
 {
@@ -73,14 +77,36 @@ public sealed partial class BatchJobGrain(
             return View();
         }
 
-        if (spec.Tasks.IsDefaultOrEmpty)
+        if (spec.TaskCount == 0)
         {
             throw new ArgumentException("A batch job needs at least one task.", nameof(spec));
         }
 
-        var perGrain = options.Value.TasksPerGrain;
-        _groups = new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, spec.Tasks.Length, perGrain);
-        await _groups.InitializeAsync(spec);
+        var taskCount = spec.TaskCount;
+        var perGrain = spec.StoredTaskCount > 0 ? spec.StoredTasksPerGrain : options.Value.TasksPerGrain;
+        if (perGrain < 1)
+        {
+            throw new ArgumentException("A job of stored tasks needs their tasks per grain.", nameof(spec));
+        }
+
+        _groups = new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, taskCount, perGrain);
+        TaskGrainProgress[]? stored = null;
+        if (spec.StoredTaskCount > 0)
+        {
+            // The submitter wrote the groups itself (a job larger than one call): each must be there before the job is.
+            var (progress, missing) = await _groups.ReadSnapshotsAsync();
+            if (missing.Length > 0)
+            {
+                throw new ArgumentException($"Batch job '{JobId}': {missing.Length} of its {_groups.Count} task groups were not stored (the first: {missing[0]}).", nameof(spec));
+            }
+
+            stored = progress;
+        }
+        else
+        {
+            var writer = new TaskGroupWriter(key => GrainFactory.GetGrain<ITaskGrain>(key), serializer, TaskGroupWriter.MaxCallBytesFor(messaging.Value.MaxMessageBodySize));
+            await _groups.InitializeAsync(spec, writer);
+        }
 
         // The reminder first: a job whose state is written is then always resumed.
         await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
@@ -88,10 +114,18 @@ public sealed partial class BatchJobGrain(
         await WriteStateAsync();
         await TryEnsureListedAsync();
 
-        _progress.Start(_groups.Count);
+        if (stored is null)
+        {
+            _progress.Start(_groups.Count);
+        }
+        else
+        {
+            _progress.Load(stored);
+        }
+
         _freshlySubmitted = true;
         var view = View();
-        Log.Submitted(logger, JobId, spec.Tasks.Length, _groups.Count);
+        Log.Submitted(logger, JobId, taskCount, _groups.Count);
         StartRun();
         return view;
     }

@@ -57,7 +57,7 @@ public sealed class BatchJobState
         Temperature = spec.Temperature,
         TopP = spec.TopP,
         MetadataJson = spec.MetadataJson,
-        TaskCount = spec.Tasks.Length,
+        TaskCount = spec.TaskCount,
         TasksPerGrain = tasksPerGrain,
         Status = BatchJobStatus.Queued,
         SubmittedAt = now,

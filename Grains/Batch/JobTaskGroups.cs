@@ -9,9 +9,6 @@ namespace OrleansGateway.Batch;
 /// </summary>
 public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId, int taskCount, int tasksPerGrain)
 {
-    /// <summary>Group writes in flight at submission.</summary>
-    public const int ParallelWrites = 32;
-
     /// <summary>Progress reads in flight when an activation counts what is stored.</summary>
     public const int ParallelReads = 64;
 
@@ -41,27 +38,33 @@ public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId
         }
     }
 
-    /// <summary>Stores each group's slice of <paramref name="spec"/>'s tasks in its grain.</summary>
-    public Task InitializeAsync(BatchJobSpec spec) =>
-        BoundedWorkers.RunAsync(Count, ParallelWrites, group =>
-        {
-            var first = group * tasksPerGrain;
-            var size = TaskGrainKeys.GroupSize(group, taskCount, tasksPerGrain);
-            return this[group].InitializeAsync(new TaskGrainSpec(jobId, spec.Model, first, spec.Tasks.Slice(first, size))
-            {
-                MaxTokens = spec.MaxTokens,
-                Temperature = spec.Temperature,
-                TopP = spec.TopP,
-            });
-        });
+    /// <summary>Stores each group's slice of <paramref name="spec"/>'s tasks in its grain, through <paramref name="writer"/> (calls that fit one message).</summary>
+    public Task InitializeAsync(BatchJobSpec spec, TaskGroupWriter writer) =>
+        writer.WriteAllAsync(Template(spec), tasksPerGrain, spec.Tasks);
+
+    /// <summary>The group spec every group of <paramref name="spec"/> starts from: the job, its model and parameters, no tasks.</summary>
+    public TaskGrainSpec Template(BatchJobSpec spec) => new(jobId, spec.Model, 0, [])
+    {
+        MaxTokens = spec.MaxTokens,
+        Temperature = spec.Temperature,
+        TopP = spec.TopP,
+    };
 
     /// <summary>Every group's progress, counted from its stored results.</summary>
-    public async Task<TaskGrainProgress[]> ReadProgressAsync()
+    public async Task<TaskGrainProgress[]> ReadProgressAsync() => (await ReadSnapshotsAsync()).Progress;
+
+    /// <summary>Every group's progress, and the groups whose grain holds no tasks.</summary>
+    public async Task<(TaskGrainProgress[] Progress, int[] Missing)> ReadSnapshotsAsync()
     {
         var progress = new TaskGrainProgress[Count];
-        await BoundedWorkers.RunAsync(progress.Length, ParallelReads,
-            async group => progress[group] = (await this[group].GetSnapshotAsync()).Progress);
-        return progress;
+        var missing = new bool[Count];
+        await BoundedWorkers.RunAsync(progress.Length, ParallelReads, async group =>
+        {
+            var snapshot = await this[group].GetSnapshotAsync();
+            progress[group] = snapshot.Progress;
+            missing[group] = snapshot.InputsMissing;
+        });
+        return (progress, [.. Enumerable.Range(0, Count).Where(group => missing[group])]);
     }
 
     /// <summary>The results of tasks <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="limit"/> - 1 (within the job), in task order.</summary>

@@ -32,7 +32,12 @@ public sealed class OpenAiBatchGrain(
         if (spec.Errors.IsDefaultOrEmpty)
         {
             // The job first: once it answers, the lines are stored and will run whatever crashes.
-            job = await Job.SubmitAsync(new BatchJobSpec(spec.Model, spec.Tasks) { ExpiresAt = now + options.Value.OpenAiCompletionWindow });
+            job = await Job.SubmitAsync(new BatchJobSpec(spec.Model, spec.Tasks.IsDefault ? [] : spec.Tasks)
+            {
+                ExpiresAt = now + options.Value.OpenAiCompletionWindow,
+                StoredTaskCount = spec.StoredTaskCount,
+                StoredTasksPerGrain = spec.StoredTasksPerGrain,
+            });
         }
 
         state.State = new OpenAiBatchState

@@ -46,6 +46,7 @@ public sealed partial class TaskGrain(
     private ProviderRefusals _refusals = null!;
     private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
     private TaskResultEntry[] _storedEntries = [];
+    private List<BatchTask>? _pieces;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -80,7 +81,31 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        input.State = TaskGrainInputState.From(spec);
+        List<BatchTask>? whole = null;
+        if (spec.GroupSize > spec.Tasks.Length)
+        {
+            // One piece of a group too large for one call: the group is stored when its last piece is here.
+            if (spec.PieceOffset == 0)
+            {
+                _pieces = new List<BatchTask>(spec.GroupSize);
+            }
+            else if (_pieces is null || _pieces.Count != spec.PieceOffset)
+            {
+                throw new InvalidOperationException(
+                    $"Task grain '{Key}' got the piece at {spec.PieceOffset} of its group while holding {_pieces?.Count ?? 0} tasks; the group must be sent again from its first piece.");
+            }
+
+            _pieces.AddRange(spec.Tasks);
+            if (_pieces.Count < spec.GroupSize)
+            {
+                return;
+            }
+
+            whole = _pieces;
+            _pieces = null;
+        }
+
+        input.State = TaskGrainInputState.From(spec, whole);
         await _blobs.StoreInputsAsync(input.State, input.WriteStateAsync);
         FitEntries();
         _storedEntries = [.. results.State.Entries];

@@ -27,8 +27,8 @@ public sealed class TaskGrainInputState
     /// <summary>How many tasks the group holds (also when they are in <see cref="TasksBlob"/>).</summary>
     [Id(8)] public int TaskCount { get; set; }
 
-    /// <summary>The state of a group as submitted.</summary>
-    public static TaskGrainInputState From(TaskGrainSpec spec) => new()
+    /// <summary>The state of a group as submitted (<paramref name="tasks"/>: the whole group, when it came in pieces).</summary>
+    public static TaskGrainInputState From(TaskGrainSpec spec, List<BatchTask>? tasks = null) => new()
     {
         JobId = spec.JobId,
         Model = spec.Model,
@@ -36,8 +36,8 @@ public sealed class TaskGrainInputState
         MaxTokens = spec.MaxTokens,
         Temperature = spec.Temperature,
         TopP = spec.TopP,
-        Tasks = [.. spec.Tasks],
-        TaskCount = spec.Tasks.Length,
+        Tasks = tasks ?? [.. spec.Tasks],
+        TaskCount = tasks?.Count ?? spec.Tasks.Length,
     };
 
     /// <summary>The chat request of the group's task <paramref name="local"/>: its own limits, else the job's, at batch priority.</summary>

@@ -21,6 +21,18 @@ public sealed class FileGrain(
 
     public Task<FileRecord?> GetAsync() => Task.FromResult(state.State.File);
 
+    public async Task<FileRecord?> SetBytesAsync(long bytes)
+    {
+        if (state.State.File is not { } file || file.Bytes == bytes)
+        {
+            return state.State.File;
+        }
+
+        state.State.File = file with { Bytes = bytes };
+        await state.WriteStateAsync();
+        return state.State.File;
+    }
+
     public async Task<FileRecord?> DeleteAsync()
     {
         var file = state.State.File;

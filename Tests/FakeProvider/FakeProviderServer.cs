@@ -57,6 +57,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Raised (on a pool thread) when a client abandons a request.</summary>
     public event Action? RequestCancelled;
 
+    /// <summary>Raised (on a pool thread) when a chat request was answered to the end (its client got the whole answer).</summary>
+    public event Action<FakeRequest>? RequestAnswered;
+
     /// <summary>Top-level request fields the fake rejects with a 400 (<c>Unrecognized request argument supplied: x</c>), as OpenAI does for fields it does not know.</summary>
     public ISet<string> RejectedFields { get; } = new HashSet<string>(StringComparer.Ordinal);
 
@@ -162,7 +165,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
                 await context.Response.WriteAsJsonAsync(Completion(request, reply), aborted);
             }
 
+            await context.Response.CompleteAsync();
             Interlocked.Increment(ref _completed);
+            RequestAnswered?.Invoke(request);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

@@ -41,7 +41,7 @@ public static partial class BatchApi
 
     /// <summary><c>POST /v1/batch/generate</c>: validates, records the job durably, answers <c>queued</c>.</summary>
     public static async Task<Results<FileContentHttpResult, ErrorResult>> SubmitAsync(
-        JsonBody<BatchGenerateRequest> body, ModelResolver models, IOptions<BatchOptions> options, BatchSubmitSizeLimit sizeLimit, IGrainFactory grains, ILoggerFactory loggers)
+        JsonBody<BatchGenerateRequest> body, ModelResolver models, IOptions<BatchOptions> options, BatchSubmitter submitter, IGrainFactory grains, ILoggerFactory loggers)
     {
         var (spec, error) = BatchRequestMapper.ToSpec(body.Value, models, options.Value);
         if (spec is null)
@@ -49,9 +49,9 @@ public static partial class BatchApi
             return new ErrorResult(error!);
         }
 
-        if (sizeLimit.Check(spec) is { } tooLarge)
+        if (submitter.Check(spec.Tasks) is { } tooLarge)
         {
-            // Orleans would refuse the submit call the same way every time.
+            // Orleans would refuse the call carrying that task the same way every time.
             return new ErrorResult(tooLarge);
         }
 
@@ -59,7 +59,9 @@ public static partial class BatchApi
         BatchJobView view;
         try
         {
-            view = await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(spec);
+            // The tasks go to the task grains in calls that fit a message; the job's submit names how many.
+            var stored = await submitter.StoreAsync(jobId, spec);
+            view = await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(stored);
         }
         catch (Exception exception)
         {

@@ -6,11 +6,11 @@ namespace OrleansGateway.Frontend.OpenAi.Batch;
 /// <summary>Registers the batch API's services.</summary>
 public static class BatchHostingExtensions
 {
-    /// <summary>Adds <see cref="BatchOptions"/> (section <c>Gateway:Batch</c>), what batch grains need and the submission's <see cref="BatchSubmitSizeLimit"/>. Idempotent.</summary>
+    /// <summary>Adds <see cref="BatchOptions"/> (section <c>Gateway:Batch</c>), what batch grains need and the <see cref="BatchSubmitter"/>. Idempotent.</summary>
     public static WebApplicationBuilder AddGatewayBatchApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddGatewayBatch();
-        builder.Services.TryAddSingleton<BatchSubmitSizeLimit>();
+        builder.Services.TryAddSingleton<BatchSubmitter>();
         return builder;
     }
 }

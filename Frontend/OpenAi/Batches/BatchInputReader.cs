@@ -12,7 +12,8 @@ using OrleansGateway.Frontend.OpenAi.Chat;
 namespace OrleansGateway.Frontend.OpenAi.Batches;
 
 /// <summary>
-/// Reads an OpenAI batch input file (JSON Lines, streamed from the blob store) into tasks, one per non-blank
+/// Reads an OpenAI batch input file (JSON Lines, streamed from the blob store) in two passes, never holding it whole:
+/// <see cref="ValidateAsync"/> checks every line, then <see cref="ReadTasksAsync"/> hands out the tasks, one per non-blank
 /// line: <c>{custom_id, method: "POST", url, body}</c>, each body mapped exactly as its endpoint maps a request
 /// (<see cref="ChatCompletionMapper.FromJson"/>, <see cref="EmbeddingsMapper.FromJson"/>), so a line runs as the same
 /// request sent to the endpoint would. Every bad line is reported with its 1-based line number (up to
@@ -27,19 +28,122 @@ public sealed class BatchInputReader(ModelResolver models)
     /// <summary>The longest line read, in bytes (a longer one is a line error).</summary>
     public const int MaxLineBytes = 64 * 1024 * 1024;
 
-    /// <summary>What the file held: tasks when every line is good, else the errors; the number of non-blank lines either way.</summary>
-    public sealed record Result(ImmutableArray<BatchTask> Tasks, ImmutableArray<BatchLineError> Errors, int LineCount, string FirstModel);
+    /// <summary>
+    /// What the validation pass found: the errors (empty when every line is good), the number of non-blank lines,
+    /// the first line's model, and the largest task as a call carries it (its size and line number).
+    /// </summary>
+    public sealed record Result(ImmutableArray<BatchLineError> Errors, int LineCount, string FirstModel, long LargestTaskBytes, int LargestTaskLine);
 
-    /// <summary>Reads every line of <paramref name="content"/> for a batch of <paramref name="endpoint"/>.</summary>
-    public async Task<Result> ReadAsync(Stream content, string endpoint, CancellationToken cancellationToken)
+    private delegate void LineHandler(ReadOnlySpan<byte> line, int number);
+
+    /// <summary>
+    /// The validation pass: reads and checks every line of <paramref name="content"/> for a batch of <paramref name="endpoint"/>
+    /// without keeping the tasks (each is measured with <paramref name="sizeOf"/> and dropped), so it holds one line at a time.
+    /// </summary>
+    public async Task<Result> ValidateAsync(Stream content, string endpoint, Func<BatchTask, long> sizeOf, CancellationToken cancellationToken)
     {
-        var tasks = ImmutableArray.CreateBuilder<BatchTask>();
         var errors = ImmutableArray.CreateBuilder<BatchLineError>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var more = 0;
-        var line = 0;
         var requests = 0;
+        long largest = 0;
+        var largestLine = 0;
         string? firstModel = null;
+        var tooLong = await ForEachLineAsync(content, (bytes, line) =>
+        {
+            if (IsBlank(bytes))
+            {
+                return;
+            }
+
+            requests++;
+            var (task, error) = ReadLine(bytes, line, endpoint, ids);
+            if (error is not null)
+            {
+                Report(error);
+                return;
+            }
+
+            firstModel ??= task!.Chat?.Model ?? task!.Embedding?.Model;
+            if (errors.Count > 0)
+            {
+                return;
+            }
+
+            var size = sizeOf(task!);
+            if (size > largest)
+            {
+                (largest, largestLine) = (size, line);
+            }
+        }, afterChunk: null, cancellationToken);
+
+        if (tooLong > 0)
+        {
+            Report(new BatchLineError("line_too_long", $"Line {tooLong} is longer than {MaxLineBytes} bytes.", null, tooLong));
+            return new Result(errors.ToImmutable(), requests + 1, string.Empty, 0, 0);
+        }
+
+        if (more > 0)
+        {
+            errors.Add(new BatchLineError("too_many_errors", $"{more} more line(s) have errors; only the first {MaxErrors} are listed.", null, null));
+        }
+
+        return errors.Count > 0
+            ? new Result(errors.ToImmutable(), requests, string.Empty, 0, 0)
+            : new Result([], requests, firstModel ?? string.Empty, largest, largestLine);
+
+        void Report(BatchLineError error)
+        {
+            if (errors.Count < MaxErrors)
+            {
+                errors.Add(error);
+            }
+            else
+            {
+                more++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The second pass over a file <see cref="ValidateAsync"/> found good: each line's task in order, handed to
+    /// <paramref name="add"/> after each chunk read (which may wait, e.g. while group writes are in flight); the number of tasks.
+    /// </summary>
+    public async Task<int> ReadTasksAsync(Stream content, string endpoint, Func<BatchTask, ValueTask> add, CancellationToken cancellationToken)
+    {
+        var ready = new List<BatchTask>();
+        var count = 0;
+        var tooLong = await ForEachLineAsync(content, (bytes, line) =>
+        {
+            if (IsBlank(bytes))
+            {
+                return;
+            }
+
+            var (task, error) = ReadLine(bytes, line, endpoint, ids: null);
+            ready.Add(task ?? throw new InvalidOperationException($"Line {line} of a validated batch input file no longer reads: {error?.Message}"));
+        }, afterChunk: async () =>
+        {
+            foreach (var task in ready)
+            {
+                await add(task);
+                count++;
+            }
+
+            ready.Clear();
+        }, cancellationToken);
+        if (tooLong > 0)
+        {
+            throw new InvalidOperationException($"Line {tooLong} of a validated batch input file is longer than {MaxLineBytes} bytes.");
+        }
+
+        return count;
+    }
+
+    /// <summary>Calls <paramref name="handle"/> for each line (1-based numbers, blank ones too), <paramref name="afterChunk"/> after each chunk; the number of a line over <see cref="MaxLineBytes"/> (reading stops there), else 0.</summary>
+    private static async Task<int> ForEachLineAsync(Stream content, LineHandler handle, Func<ValueTask>? afterChunk, CancellationToken cancellationToken)
+    {
+        var line = 0;
         var reader = PipeReader.Create(content, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         try
         {
@@ -67,12 +171,14 @@ public sealed class BatchInputReader(ModelResolver models)
 
                 if (buffer.Length > MaxLineBytes)
                 {
-                    line++;
-                    Report(new BatchLineError("line_too_long", $"Line {line} is longer than {MaxLineBytes} bytes.", null, line));
-                    return new Result([], errors.ToImmutable(), requests + 1, string.Empty);
+                    return line + 1;
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                if (afterChunk is not null)
+                {
+                    await afterChunk();
+                }
             }
         }
         finally
@@ -80,51 +186,22 @@ public sealed class BatchInputReader(ModelResolver models)
             await reader.CompleteAsync();
         }
 
-        if (more > 0)
+        if (afterChunk is not null)
         {
-            errors.Add(new BatchLineError("too_many_errors", $"{more} more line(s) have errors; only the first {MaxErrors} are listed.", null, null));
+            await afterChunk();
         }
 
-        return errors.Count > 0
-            ? new Result([], errors.ToImmutable(), requests, string.Empty)
-            : new Result(tasks.ToImmutable(), [], requests, firstModel ?? string.Empty);
+        return 0;
 
         void Take(ReadOnlySequence<byte> bytes)
         {
             ReadOnlySpan<byte> span = bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray();
-            if (IsBlank(span))
-            {
-                return;
-            }
-
-            requests++;
-            var (task, error) = ReadLine(span, line, endpoint, ids);
-            if (error is not null)
-            {
-                Report(error);
-            }
-            else if (errors.Count == 0)
-            {
-                tasks.Add(task!);
-                firstModel ??= task!.Chat?.Model ?? task!.Embedding?.Model;
-            }
-        }
-
-        void Report(BatchLineError error)
-        {
-            if (errors.Count < MaxErrors)
-            {
-                errors.Add(error);
-            }
-            else
-            {
-                more++;
-            }
+            handle(span, line);
         }
     }
 
-    /// <summary>One line's task, or its error.</summary>
-    public (BatchTask? Task, BatchLineError? Error) ReadLine(ReadOnlySpan<byte> json, int line, string endpoint, HashSet<string> ids)
+    /// <summary>One line's task, or its error; <paramref name="ids"/> (the custom ids so far) null skips the duplicate check.</summary>
+    public (BatchTask? Task, BatchLineError? Error) ReadLine(ReadOnlySpan<byte> json, int line, string endpoint, HashSet<string>? ids)
     {
         if (JsonStringValidator.FindInvalidString(json) is { } path)
         {
@@ -154,7 +231,7 @@ public sealed class BatchInputReader(ModelResolver models)
                 return Error("missing_custom_id", $"Line {line}: 'custom_id' is required, a non-empty string.", "custom_id", line);
             }
 
-            if (!ids.Add(customId))
+            if (ids is not null && !ids.Add(customId))
             {
                 return Error("duplicate_custom_id", $"Line {line}: the custom_id '{customId}' is used by an earlier line; each line needs its own.", "custom_id", line);
             }

@@ -6,6 +6,7 @@ using OrleansGateway.Errors;
 using OrleansGateway.Files;
 using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi;
+using OrleansGateway.Frontend.OpenAi.Batch;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.OpenAi.Batches;
@@ -16,7 +17,7 @@ namespace OrleansGateway.Frontend.OpenAi.Batches;
 /// <see cref="IOpenAiBatchGrain"/> over an <see cref="IBatchJobGrain"/> of the same id; its output and error files
 /// are written from the stored results when downloaded (<see cref="BatchOutputFile"/>).
 /// </summary>
-public static class BatchesApi
+public static partial class BatchesApi
 {
     /// <summary>Batches per page of <c>GET /v1/batches</c> by default and at most (as OpenAI's).</summary>
     public const int DefaultListLimit = 20, MaxListLimit = 100;
@@ -34,8 +35,13 @@ public static class BatchesApi
         return v1;
     }
 
-    /// <summary><c>POST /v1/batches</c>: checks the body and every input line, then records the batch (failed with the line errors, or running).</summary>
-    public static async Task<Results<FileContentHttpResult, ErrorResult>> CreateAsync(HttpContext context, IGrainFactory grains, IBlobStore blobs, BatchInputReader lines, IOptions<BatchOptions> options)
+    /// <summary>
+    /// <c>POST /v1/batches</c>: checks the body and every input line (a streamed pass over the file), then stores the
+    /// lines' tasks straight in the job's task grains (a second streamed pass, in calls that fit one Orleans message)
+    /// and records the batch with a small call (failed with the line errors, or running).
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ErrorResult>> CreateAsync(
+        HttpContext context, IGrainFactory grains, IBlobStore blobs, BatchInputReader lines, BatchSubmitter submitter, IOptions<BatchOptions> options, ILoggerFactory loggers)
     {
         var bytes = await ReadBodyAsync(context.Request, context.RequestAborted);
         if (bytes is null)
@@ -50,7 +56,7 @@ public static class BatchesApi
         }
 
         var file = await grains.GetGrain<IFileGrain>(body.InputFileId).GetAsync();
-        if (file is null || await blobs.OpenReadAsync(file.BlobName is { Length: > 0 } name ? name : "files/missing", context.RequestAborted) is not { } content)
+        if (file is null || await OpenAsync(blobs, file, context.RequestAborted) is not { } content)
         {
             return NotFound($"No such File object: {body.InputFileId}", "input_file_id");
         }
@@ -64,7 +70,7 @@ public static class BatchesApi
         BatchInputReader.Result read;
         await using (content)
         {
-            read = await lines.ReadAsync(content, body.Endpoint, context.RequestAborted);
+            read = await lines.ValidateAsync(content, body.Endpoint, submitter.Writer.SizeOf, context.RequestAborted);
         }
 
         if (read.LineCount == 0)
@@ -72,22 +78,58 @@ public static class BatchesApi
             return ErrorResult.Invalid($"The file {body.InputFileId} holds no request.", "input_file_id");
         }
 
-        var errors = read.Errors;
-        if (errors.IsEmpty && read.Tasks.Length > options.Value.MaxTasksPerJob)
+        if (read.Errors.IsEmpty && read.LargestTaskBytes > submitter.Writer.MaxCallBytes)
         {
-            errors = [new BatchLineError("too_many_requests", $"The file holds {read.Tasks.Length} requests; a batch may hold at most {options.Value.MaxTasksPerJob} (the limit set by {BatchOptions.SectionName}:MaxTasksPerJob).", null, null)];
+            // Orleans would refuse the call carrying that line's request the same way every time.
+            return new ErrorResult(submitter.TooLarge($"The request on line {read.LargestTaskLine} of {body.InputFileId}", read.LargestTaskBytes, "input_file_id"));
+        }
+
+        var errors = read.Errors;
+        if (errors.IsEmpty && read.LineCount > options.Value.MaxTasksPerJob)
+        {
+            errors = [new BatchLineError("too_many_requests", $"The file holds {read.LineCount} requests; a batch may hold at most {options.Value.MaxTasksPerJob} (the limit set by {BatchOptions.SectionName}:MaxTasksPerJob).", null, null)];
         }
 
         var batchId = "batch_" + Guid.NewGuid().ToString("N");
-        var spec = new OpenAiBatchSpec(body.Endpoint, body.InputFileId, body.CompletionWindow, errors.IsEmpty ? read.Tasks : [], errors)
+        var spec = new OpenAiBatchSpec(body.Endpoint, body.InputFileId, body.CompletionWindow, [], errors)
         {
             MetadataJson = body.MetadataJson,
             LineCount = read.LineCount,
             Model = read.FirstModel,
         };
-        var batch = await grains.GetGrain<IOpenAiBatchGrain>(batchId).CreateAsync(spec);
-        return Json(writer => BatchObjectWriter.Write(writer, batch));
+        try
+        {
+            if (errors.IsEmpty)
+            {
+                var stored = await StoreTasksAsync(batchId, spec, file, blobs, lines, submitter, context.RequestAborted);
+                spec = spec with { StoredTaskCount = stored, StoredTasksPerGrain = submitter.TasksPerGrain };
+            }
+
+            var batch = await grains.GetGrain<IOpenAiBatchGrain>(batchId).CreateAsync(spec);
+            return Json(writer => BatchObjectWriter.Write(writer, batch));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            LogCreateFailed(loggers.CreateLogger(typeof(BatchesApi)), batchId, exception);
+            return new ErrorResult(new GatewayError(GatewayErrorKind.Internal, "The batch could not be recorded; nothing was started. Try again."));
+        }
     }
+
+    /// <summary>The second pass: every line's task, in groups written straight to the job's task grains; how many.</summary>
+    private static async Task<int> StoreTasksAsync(string batchId, OpenAiBatchSpec spec, FileRecord file, IBlobStore blobs, BatchInputReader lines, BatchSubmitter submitter, CancellationToken cancellationToken)
+    {
+        await using var content = await OpenAsync(blobs, file, cancellationToken)
+            ?? throw new InvalidOperationException($"The input file {file.Id} was deleted while its batch was created.");
+        var tasks = submitter.Writer.Open(new TaskGrainSpec(batchId, spec.Model, 0, []), submitter.TasksPerGrain);
+        await lines.ReadTasksAsync(content, spec.Endpoint, tasks.AddAsync, cancellationToken);
+        var count = await tasks.CompleteAsync();
+        return count == spec.LineCount
+            ? count
+            : throw new InvalidOperationException($"The input file {file.Id} held {spec.LineCount} requests when checked and {count} when stored.");
+    }
+
+    private static Task<Stream?> OpenAsync(IBlobStore blobs, FileRecord file, CancellationToken cancellationToken) =>
+        blobs.OpenReadAsync(file.BlobName is { Length: > 0 } name ? name : "files/missing", cancellationToken);
 
     /// <summary><c>GET /v1/batches/{batch_id}</c>.</summary>
     public static async Task<Results<FileContentHttpResult, ErrorResult>> GetAsync(string batchId, IGrainFactory grains)

@@ -150,17 +150,35 @@ public static class FilesApi
         var purpose = request.Query["purpose"] is { Count: > 0 } p ? p.ToString() : null;
         var after = request.Query["after"] is { Count: > 0 } a ? a.ToString() : null;
         var page = await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).ListAsync(purpose, after, limit, order == "asc");
-        var records = await Task.WhenAll(page.FileIds.Select(id => grains.GetGrain<IFileGrain>(id).GetAsync()));
+        var records = await Task.WhenAll(page.FileIds.Select(async id => await grains.GetGrain<IFileGrain>(id).GetAsync() is { } record
+            ? await WithBytesAsync(record, grains, request.HttpContext.RequestAborted)
+            : null));
         var data = records.OfType<FileRecord>().Select(ToObject).ToImmutableArray();
         var response = new FileListResponse("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, page.HasMore);
         return TypedResults.Json(response, GatewayJsonContext.Default.FileListResponse);
     }
 
     /// <summary><c>GET /v1/files/{file_id}</c>.</summary>
-    public static async Task<Results<JsonHttpResult<FileObject>, ErrorResult>> GetAsync(string fileId, IGrainFactory grains)
+    public static async Task<Results<JsonHttpResult<FileObject>, ErrorResult>> GetAsync(string fileId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var record = await grains.GetGrain<IFileGrain>(fileId).GetAsync();
-        return record is null ? NotFound(fileId) : TypedResults.Json(ToObject(record), GatewayJsonContext.Default.FileObject);
+        return record is null ? NotFound(fileId) : TypedResults.Json(ToObject(await WithBytesAsync(record, grains, cancellationToken)), GatewayJsonContext.Default.FileObject);
+    }
+
+    /// <summary>
+    /// The record with its real byte count: a batch's output or error file is measured the first time it is asked for
+    /// (written once from the stored results into a counter, the job being finished), and the count is kept in its grain.
+    /// </summary>
+    private static async Task<FileRecord> WithBytesAsync(FileRecord record, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (record.BatchId is not { } batchId || record.Bytes > 0)
+        {
+            return record;
+        }
+
+        await using var counter = new ByteCountingStream();
+        await Batches.BatchOutputFile.WriteAsync(counter, grains, batchId, record.BatchErrors, cancellationToken);
+        return await grains.GetGrain<IFileGrain>(record.Id).SetBytesAsync(counter.Length) ?? record with { Bytes = counter.Length };
     }
 
     /// <summary><c>GET /v1/files/{file_id}/content</c>: the bytes, streamed from the blob store.</summary>

@@ -10,8 +10,8 @@ namespace OrleansGateway.Tests.Batch;
 
 /// <summary>
 /// A valid batch body whose job is larger than one Orleans message (here <c>MaxMessageBodySize</c> 1 MiB,
-/// 100 MiB by default) would fail its submit call every time: it is a 413 naming the limit, before
-/// anything is recorded, not a 500 "could not be recorded ... Try again".
+/// 100 MiB by default) is stored in pieces that each fit one message, and runs; only a single task larger
+/// than one message is refused: a 413 naming the limit, before anything is recorded, never a 500.
 /// </summary>
 public sealed class BatchSubmitSizeLimitTests : IAsyncLifetime
 {
@@ -45,16 +45,41 @@ public sealed class BatchSubmitSizeLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Generate_JobLargerThanOneClusterMessage_Returns413NamingTheLimitAndRecordsNothing()
+    public async Task Generate_JobLargerThanOneClusterMessage_StoredInPiecesAndCompletes()
     {
-        var body = Body(tasks: 30, promptBytes: 50_000);
-        Assert.True(body.Length is > MessageLimit and < 8 * 1024 * 1024, "the body must be within the batch body limit and over the message limit");
+        var body = Body(tasks: 60, promptBytes: 50_000);
+        Assert.True(body.Length is > 2 * MessageLimit and < 8 * 1024 * 1024, "the body must be within the batch body limit and over the message limit");
+
+        using var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var json = await GatewayApplication.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");
+        Assert.Equal(60, json.GetProperty("task_count").GetInt32());
+        var jobId = json.GetProperty("job_id").GetString();
+        var job = await BatchPolling.UntilAsync(
+            async () => await GatewayApplication.ReadJsonAsync(await _http.GetAsync($"/v1/batch/{jobId}?include_results=false")),
+            j => j.GetProperty("status").GetString() is "completed" or "failed",
+            last => $"The job did not end; last: {last}", TimeSpan.FromSeconds(60));
+        Assert.True(job.GetProperty("status").GetString() == "completed", $"{job}");
+        Assert.Equal(60, job.GetProperty("completed_count").GetInt32());
+        Assert.Equal(60, _provider.TotalCount);
+    }
+
+    [Fact]
+    public async Task Generate_TaskLargerThanOneClusterMessage_Returns413NamingTheLimitAndRecordsNothing()
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            model = "fake/fake-model",
+            tasks = new[] { new { prompt = "small" }, new { prompt = new string('x', MessageLimit + 1024) } },
+        });
 
         using var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MaxMessageBodySize");
         Assert.Equal("request_too_large", error.GetProperty("code").GetString());
         Assert.Contains($"limit of {MessageLimit - 64 * 1024} bytes", error.GetProperty("message").GetString());
+        Assert.Equal("tasks[1]", error.GetProperty("param").GetString());
 
         using var list = await _http.GetAsync("/v1/batch");
         var jobs = await GatewayApplication.ReadJsonAsync(list);

@@ -36,9 +36,13 @@ public sealed class FakeTaskGrain(int firstIndex, int size) : ITaskGrain
     /// <summary>Cancel calls received.</summary>
     public int CancelCalls { get; private set; }
 
+    /// <summary>Every spec given to <see cref="InitializeAsync"/> (the pieces of a large group), in call order.</summary>
+    public List<TaskGrainSpec> Specs { get; } = [];
+
     public Task InitializeAsync(TaskGrainSpec spec)
     {
         Spec = spec;
+        Specs.Add(spec);
         return Task.CompletedTask;
     }
 

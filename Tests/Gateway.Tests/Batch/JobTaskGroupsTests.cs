@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using OrleansGateway.Batch;
 using OrleansGateway.Chat;
 
@@ -7,16 +9,49 @@ namespace OrleansGateway.Tests.Batch;
 /// <summary>A job's task groups: slices at submission, results across groups in task order, progress of every group, cancel fan-out.</summary>
 public sealed class JobTaskGroupsTests
 {
+    private static readonly Serializer s_serializer = new ServiceCollection()
+        .AddSerializer(builder => builder.AddAssembly(typeof(BatchTask).Assembly))
+        .BuildServiceProvider()
+        .GetRequiredService<Serializer>();
+
     private readonly Dictionary<string, FakeTaskGrain> _grains = [];
+    private Func<string, ITaskGrain>? _grainOf;
     private int _resolved;
 
-    private JobTaskGroups Groups(int taskCount, int perGrain) => new(key =>
+    private JobTaskGroups Groups(int taskCount, int perGrain)
     {
-        _resolved++;
-        var group = int.Parse(key.Split('/')[1]);
-        return _grains.TryGetValue(key, out var grain) ? grain
-            : _grains[key] = new FakeTaskGrain(group * perGrain, TaskGrainKeys.GroupSize(group, taskCount, perGrain));
-    }, "job", taskCount, perGrain);
+        _grainOf = key =>
+        {
+            _resolved++;
+            var group = int.Parse(key.Split('/')[1]);
+            return _grains.TryGetValue(key, out var grain) ? grain
+                : _grains[key] = new FakeTaskGrain(group * perGrain, TaskGrainKeys.GroupSize(group, taskCount, perGrain));
+        };
+        return new JobTaskGroups(_grainOf, "job", taskCount, perGrain);
+    }
+
+    private TaskGroupWriter Writer(long maxCallBytes) => new(key => _grainOf!(key), s_serializer, maxCallBytes);
+
+    [Fact]
+    public async Task InitializeAsync_GroupLargerThanOneCall_ArrivesInOrderedPiecesEachWithinTheLimit()
+    {
+        const long limit = 10_000;
+        var tasks = Enumerable.Range(0, 6).Select(i => new BatchTask($"t{i}", [new ChatMessage("user", new string('x', 4_000))])).ToImmutableArray();
+        var groups = Groups(6, 6);
+        var writer = Writer(limit);
+
+        await groups.InitializeAsync(new BatchJobSpec("fake/m", tasks), writer);
+
+        var pieces = _grains["job/0"].Specs;
+        Assert.Equal(3, pieces.Count);
+        Assert.Equal([0, 2, 4], pieces.Select(p => p.PieceOffset));
+        Assert.All(pieces, piece =>
+        {
+            Assert.Equal(6, piece.GroupTaskCount);
+            Assert.True(piece.Tasks.Sum(writer.SizeOf) <= limit, $"a piece of {piece.Tasks.Sum(writer.SizeOf)} bytes is over the {limit}-byte limit");
+        });
+        Assert.Equal(tasks.Select(t => t.Id), pieces.SelectMany(p => p.Tasks).Select(t => t.Id));
+    }
 
     [Fact]
     public async Task InitializeAsync_Job_EachGroupGetsItsSliceAndTheJobParameters()
@@ -24,7 +59,7 @@ public sealed class JobTaskGroupsTests
         var tasks = Enumerable.Range(0, 5).Select(i => new BatchTask($"t{i}", [new ChatMessage("user", $"p{i}")])).ToImmutableArray();
         var groups = Groups(5, 2);
 
-        await groups.InitializeAsync(new BatchJobSpec("fake/m", tasks) { MaxTokens = 9, TopP = 0.5f });
+        await groups.InitializeAsync(new BatchJobSpec("fake/m", tasks) { MaxTokens = 9, TopP = 0.5f }, Writer(maxCallBytes: 1024 * 1024));
 
         Assert.Equal(3, groups.Count);
         Assert.Equal(["t0", "t1"], _grains["job/0"].Spec!.Tasks.Select(t => t.Id));

@@ -132,6 +132,29 @@ public sealed class OpenAiBatchesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutputAndErrorFiles_FileObjectBytes_AreTheDownloadedByteCounts()
+    {
+        var fileId = await _gateway.UploadAsync([OpenAiBatchesFixture.ChatLine("ok1", "fine"), OpenAiBatchesFixture.ChatLine("ok2", "long one"), OpenAiBatchesFixture.ChatLine("bad", "fail me")]);
+        var (operation, _) = await _gateway.CreateAsync(fileId);
+        await operation.WaitForCompletionAsync();
+        var batch = await OpenAiBatchesFixture.ReadAsync(operation);
+        var outputId = batch.GetProperty("output_file_id").GetString()!;
+        var errorId = batch.GetProperty("error_file_id").GetString()!;
+
+        OpenAIFile output = await _gateway.Files.GetFileAsync(outputId);
+        OpenAIFile error = await _gateway.Files.GetFileAsync(errorId);
+
+        long outputBytes = (await _gateway.Files.DownloadFileAsync(outputId)).Value.ToArray().Length;
+        long errorBytes = (await _gateway.Files.DownloadFileAsync(errorId)).Value.ToArray().Length;
+        Assert.True(outputBytes > 40_000, $"the output file holds a 40 KB answer: {outputBytes} bytes");
+        Assert.Equal(outputBytes, output.SizeInBytesLong);
+        Assert.Equal(errorBytes, error.SizeInBytesLong);
+        OpenAIFileCollection listed = await _gateway.Files.GetFilesAsync(FilePurpose.BatchOutput);
+        Assert.Equal(outputBytes, listed.Single(f => f.Id == outputId).SizeInBytesLong);
+        Assert.Equal(errorBytes, listed.Single(f => f.Id == errorId).SizeInBytesLong);
+    }
+
+    [Fact]
     public async Task Create_Embeddings_OutputBodiesAsTheEndpointAnswers()
     {
         var fileId = await _gateway.UploadAsync(Enumerable.Range(0, 3).Select(i => JsonSerializer.Serialize(new

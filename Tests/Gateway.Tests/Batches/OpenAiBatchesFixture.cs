@@ -44,8 +44,9 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
     /// <summary>Raw HTTP with the gateway's key, for what the official client does not expose.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>Starts a fake provider and the gateway with <paramref name="settings"/> added to the defaults.</summary>
-    public static async Task<OpenAiBatchesFixture> StartAsync(IDictionary<string, string?>? settings = null, Func<FakeRequest, FakeReply>? behavior = null)
+    /// <summary>Starts a fake provider and the gateway with <paramref name="settings"/> added to the defaults (and <paramref name="configureServices"/> applied to its services).</summary>
+    public static async Task<OpenAiBatchesFixture> StartAsync(
+        IDictionary<string, string?>? settings = null, Func<FakeRequest, FakeReply>? behavior = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var provider = await FakeProviderServer.StartAsync();
         if (behavior is not null)
@@ -66,7 +67,7 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = new GatewayApplication(provider, all);
+        var app = new GatewayApplication(provider, all) { ConfigureServices = configureServices };
         return new OpenAiBatchesFixture(provider, app, app.StartKestrel());
     }
 
@@ -88,8 +89,15 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
     /// <summary>Uploads <paramref name="lines"/> (one request a line) with purpose <c>batch</c>; its file id.</summary>
     public async Task<string> UploadAsync(IEnumerable<string> lines)
     {
-        var text = string.Join("\n", lines) + "\n";
-        OpenAIFile file = await Files.UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), "input.jsonl", FileUploadPurpose.Batch);
+        using var content = new MemoryStream();
+        foreach (var line in lines)
+        {
+            content.Write(Encoding.UTF8.GetBytes(line));
+            content.WriteByte((byte)'\n');
+        }
+
+        content.Position = 0;
+        OpenAIFile file = await Files.UploadFileAsync(content, "input.jsonl", FileUploadPurpose.Batch);
         return file.Id;
     }
 

@@ -18,6 +18,9 @@ namespace OrleansGateway.Tests.Cluster;
 /// Issue 15 in cluster mode: an OpenAI batch (64 lines with 40 KB answers, one task group) created through the official
 /// clients on one frontend, every silo restarted mid-batch, then read and downloaded through the other frontend: the
 /// batch completes, the output file has every line's full answer once, and the provider answered each line exactly once.
+/// And kill -9 of the silo running a batch's job mid-run: the reminder resumes it on the other silo, it completes, every
+/// line is in the output file once, and the provider answered each line once (calls the dead silo had in flight are
+/// held unanswered at the kill, so they are the only ones made twice).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
@@ -102,6 +105,112 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
 
         var repeated = calls.Where(c => c.Value != 1).Select(c => $"line-{c.Key} x{c.Value}").ToList();
         Assert.True(calls.Count == Lines && repeated.Count == 0, $"The provider answered {calls.Count} distinct lines of {Lines}; more than once: {string.Join(", ", repeated)}");
+    }
+
+    [Fact]
+    public async Task KillNineSiloRunningBatchMidRun_CompletesWithEveryLineOnceOneProviderAnswerPerLine()
+    {
+        const int lines = 120;
+        var answered = new ConcurrentDictionary<int, int>();
+        var received = new ConcurrentDictionary<int, int>();
+        var hold = false;
+        static int IndexOf(FakeRequest request) => int.Parse(request.LastUserMessage.Split(' ')[1], CultureInfo.InvariantCulture);
+        void OnAnswered(FakeRequest request) => answered.AddOrUpdate(IndexOf(request), 1, (_, n) => n + 1);
+        cluster.Provider.RequestAnswered += OnAnswered;
+        try
+        {
+            // While held, calls wait 8 s (under the provider timeout of 20 s): the calls the killed silo had in flight
+            // are then unanswered when it dies, so every answer the provider gives is stored, and counted here once.
+            cluster.Provider.Behavior = request =>
+            {
+                received.AddOrUpdate(IndexOf(request), 1, (_, n) => n + 1);
+                return FakeReply.Text($"answer {IndexOf(request)}") with { Delay = Volatile.Read(ref hold) ? TimeSpan.FromSeconds(8) : TimeSpan.FromMilliseconds(50) };
+            };
+            var (files0, batches0) = Clients(cluster.Frontends[0]);
+            var (files1, batches1) = Clients(cluster.Frontends[1]);
+            var input = string.Join('\n', Enumerable.Range(0, lines).Select(i => JsonSerializer.Serialize(new
+            {
+                custom_id = $"kill-{i}",
+                method = "POST",
+                url = "/v1/chat/completions",
+                body = new { model = "fake/fake-model", messages = new[] { new { role = "user", content = $"line {i} please" } } },
+            })));
+            OpenAIFile file = await files0.UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(input)), "kill.jsonl", FileUploadPurpose.Batch);
+            var operation = await batches0.CreateBatchAsync(BinaryContent.Create(BinaryData.FromObjectAsJson(new
+            {
+                input_file_id = file.Id,
+                endpoint = "/v1/chat/completions",
+                completion_window = "24h",
+            })), waitUntilCompleted: false);
+            var batchId = operation.BatchId;
+            var victim = await JobSiloAsync(batchId);
+            var rehydrated = await CreateBatchOperation.RehydrateAsync(batches1, batchId);
+
+            await BatchPolling.UntilAsync(() => Task.FromResult(answered.Count), n => n >= 20, n => $"The provider answered only {n} lines.\n{cluster.Tails()}", TimeSpan.FromSeconds(90));
+            Volatile.Write(ref hold, true);
+            // Quiet: no answer for 1.5 s, so each answer given is stored; the calls now in flight are held.
+            var last = answered.Values.Sum();
+            var quietSince = DateTime.UtcNow;
+            while (DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(1.5))
+            {
+                await Task.Delay(100);
+                var now = answered.Values.Sum();
+                if (now != last)
+                {
+                    (last, quietSince) = (now, DateTime.UtcNow);
+                }
+            }
+
+            var doneAtKill = answered.Count;
+            Assert.True(doneAtKill < lines / 2, $"The batch was nearly done ({doneAtKill} of {lines}) at the kill; it must be hit mid-run.");
+            output.WriteLine($"kill -9 {victim.Name} (holds the batch's job) with {doneAtKill} of {lines} lines answered and {cluster.Provider.InFlight} calls held");
+            victim.Process!.KillHard();
+            Volatile.Write(ref hold, false);
+
+            var batch = await BatchPolling.UntilAsync(
+                async () => { try { return await ReadAsync(rehydrated); } catch (ClientResultException) { return default; } },
+                b => b.ValueKind == JsonValueKind.Object && b.GetProperty("status").GetString() is "completed" or "failed" or "expired" or "cancelled",
+                last => $"The batch did not finish after the kill: {last}\n{cluster.Tails()}",
+                TimeSpan.FromSeconds(180));
+            Assert.True(batch.GetProperty("status").GetString() == "completed", $"Batch after the kill: {batch}\n{cluster.Tails()}");
+            Assert.Equal(lines, Completed(batch));
+            Assert.Equal(JsonValueKind.Null, batch.GetProperty("error_file_id").ValueKind);
+
+            BinaryData content = await files1.DownloadFileAsync(batch.GetProperty("output_file_id").GetString()!);
+            var outputLines = content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+            Assert.Equal(Enumerable.Range(0, lines).Select(i => $"kill-{i}"), outputLines.Select(l => l.GetProperty("custom_id").GetString()));
+            Assert.All(outputLines, line => Assert.Equal(
+                "answer " + line.GetProperty("custom_id").GetString()!["kill-".Length..],
+                line.GetProperty("response").GetProperty("body").GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
+            var repeated = answered.Where(c => c.Value != 1).Select(c => $"line {c.Key} x{c.Value}").ToList();
+            Assert.True(answered.Count == lines && repeated.Count == 0, $"The provider answered {answered.Count} distinct lines of {lines}; more than once: {string.Join(", ", repeated)}");
+            output.WriteLine($"the provider received {received.Values.Sum()} calls for {lines} lines ({received.Count(c => c.Value > 1)} lines called again after the kill, unanswered the first time) and answered each line once");
+        }
+        finally
+        {
+            cluster.Provider.RequestAnswered -= OnAnswered;
+            foreach (var silo in cluster.Silos.Where(s => s.Process is null || s.Process.HasExited))
+            {
+                silo.StartProcess(cluster.StartSilo(silo));
+            }
+
+            foreach (var frontend in cluster.Frontends)
+            {
+                await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            }
+        }
+    }
+
+    /// <summary>The silo whose <c>BatchJobGrain</c> logged the job's submission.</summary>
+    private async Task<SiloSlot> JobSiloAsync(string jobId)
+    {
+        var line = $"Batch {jobId}: submitted";
+        var holders = await BatchPolling.UntilAsync(
+            () => Task.FromResult(cluster.Silos.Where(s => s.Process!.Output.Contains(line, StringComparison.Ordinal)).ToList()),
+            h => h.Count == 1,
+            h => $"Expected one silo to log '{line}', found {h?.Count ?? 0}.\n{cluster.Tails()}",
+            TimeSpan.FromSeconds(10));
+        return holders[0];
     }
 
     private static (OpenAIFileClient Files, BatchClient Batches) Clients(HostProcess frontend)

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using OrleansGateway.Batch;
+using OrleansGateway.Errors;
+
+namespace OrleansGateway.Frontend.OpenAi.Batch;
+
+/// <summary>
+/// Submits batch jobs of any size in calls that each fit one Orleans message: the tasks go straight to the job's
+/// task grains in bounded pieces (<see cref="TaskGroupWriter"/>), then the job grain gets a small submit naming how
+/// many are stored. The one limit left is a single task larger than one message (Orleans'
+/// <see cref="MessagingOptions.MaxMessageBodySize"/>, 100 MiB by default, less the call's envelope): measured with the
+/// serializer Orleans uses before anything is recorded, it is a 413 naming the limit. Applied in every mode, so a job
+/// accepted embedded is accepted in a cluster.
+/// </summary>
+public sealed class BatchSubmitter(
+    IGrainFactory grains,
+    Serializer serializer,
+    IOptions<BatchOptions> options,
+    IOptions<ClientMessagingOptions> clientMessaging,
+    IOptions<SiloMessagingOptions> siloMessaging)
+{
+    /// <summary>The writer of task groups, with the smaller of the client's and the silo's message limits.</summary>
+    public TaskGroupWriter Writer { get; } = new(
+        key => grains.GetGrain<ITaskGrain>(key),
+        serializer,
+        TaskGroupWriter.MaxCallBytesFor(Math.Min(clientMessaging.Value.MaxMessageBodySize, siloMessaging.Value.MaxMessageBodySize)));
+
+    /// <summary>Tasks per task grain of jobs submitted here.</summary>
+    public int TasksPerGrain => options.Value.TasksPerGrain;
+
+    /// <summary>The error for a single task of <paramref name="bytes"/> bytes, too large for one call.</summary>
+    public GatewayError TooLarge(string what, long bytes, string param) =>
+        new(GatewayErrorKind.PayloadTooLarge,
+            $"{what} is {bytes} bytes as the gateway's cluster sends it, larger than the limit of {Writer.MaxCallBytes} bytes " +
+            $"(Orleans' Messaging MaxMessageBodySize less {TaskGroupWriter.EnvelopeBytes} bytes for the call); make it smaller or raise the limit.")
+        { Param = param };
+
+    /// <summary>The error for the first task of <paramref name="tasks"/> too large for one call, or null when each fits.</summary>
+    public GatewayError? Check(ImmutableArray<BatchTask> tasks)
+    {
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var bytes = Writer.SizeOf(tasks[i]);
+            if (bytes > Writer.MaxCallBytes)
+            {
+                return TooLarge($"Task {i} ('{tasks[i].Id}')", bytes, $"tasks[{i}]");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Stores <paramref name="spec"/>'s tasks in job <paramref name="jobId"/>'s task grains; the spec to submit (no tasks, their count).</summary>
+    public async Task<BatchJobSpec> StoreAsync(string jobId, BatchJobSpec spec)
+    {
+        var perGrain = TasksPerGrain;
+        var template = new TaskGrainSpec(jobId, spec.Model, 0, []) { MaxTokens = spec.MaxTokens, Temperature = spec.Temperature, TopP = spec.TopP };
+        await Writer.WriteAllAsync(template, perGrain, spec.Tasks);
+        return spec with { Tasks = [], StoredTaskCount = spec.Tasks.Length, StoredTasksPerGrain = perGrain };
+    }
+}
