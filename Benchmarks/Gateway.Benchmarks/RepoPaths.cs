@@ -6,6 +6,9 @@ public static class RepoPaths
     /// <summary>The folder holding <c>OrleansGateway.sln</c>, from the working directory or the binary's location upwards.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The Node.js <c>node:http</c> fake provider (a second, independent upstream).</summary>
+    public static string NodeFakeProvider => Path.Combine(Root, "Benchmarks", "tools", "fake-provider-node.mjs");
+
     public static string FakeProviderDll => Path.Combine(Root, "Tests", "FakeProvider", "bin", "Release", "net10.0", "OrleansGateway.FakeProvider.dll");
 
     public static string GatewayDll => Path.Combine(Root, "Frontend", "bin", "Release", "net10.0", "OrleansGateway.Frontend.dll");

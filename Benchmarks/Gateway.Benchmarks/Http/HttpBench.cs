@@ -31,7 +31,8 @@ public static class HttpBench
                 .Select(pair => pair.Split('=', 2))
                 .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty),
             YarpDefault: args.Has("--yarp-default"),
-            WithTools: !args.Has("--no-tools"));
+            WithTools: !args.Has("--no-tools"),
+            WithNode: !args.Has("--no-node"));
 
         Console.CancelKeyPress += (_, _) => StopServers();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
@@ -56,9 +57,11 @@ public static class HttpBench
         // Streams that last 40 x 250 ms = 10 s, so that many are open at once.
         var slow = Start("slow fake provider", RepoPaths.FakeProviderDll, ["--latency-ms", "0", "--chunks", "40", "--chunk-delay-ms", "250"], []);
         var proxy = Start("YARP pass-through", RepoPaths.ProxyDll, ["--destination", fake.BaseUrl], []);
+        var node = options.WithNode ? Start("Node.js fake provider", RepoPaths.NodeFakeProvider, [], []) : null;
+        var nodeProxy = node is null ? null : Start("YARP pass-through (Node.js provider)", RepoPaths.ProxyDll, ["--destination", node.BaseUrl], []);
         var slowProxy = Start("YARP pass-through (slow provider)", RepoPaths.ProxyDll, ["--destination", slow.BaseUrl], []);
-        var gateway = Start("gateway", RepoPaths.GatewayDll, [], GatewayEnvironment(fake, slow));
-        var compareEnvironment = GatewayEnvironment(fake, slow);
+        var gateway = Start("gateway", RepoPaths.GatewayDll, [], GatewayEnvironment(fake, slow, node));
+        var compareEnvironment = GatewayEnvironment(fake, slow, node);
         foreach (var (name, value) in options.CompareEnvironment)
         {
             compareEnvironment[name] = value;
@@ -72,6 +75,12 @@ public static class HttpBench
         await slow.WaitReadyAsync(http, "/v1/models", startup);
         await proxy.WaitReadyAsync(http, "/v1/models", startup);
         await slowProxy.WaitReadyAsync(http, "/v1/models", startup);
+        if (node is not null && nodeProxy is not null)
+        {
+            await node.WaitReadyAsync(http, "/v1/models", startup);
+            await nodeProxy.WaitReadyAsync(http, "/v1/models", startup);
+        }
+
         await gateway.WaitReadyAsync(http, "/health", startup);
         if (compare is not null)
         {
@@ -92,6 +101,12 @@ public static class HttpBench
             new("gateway", "gateway (embedded)", gateway, gateway.BaseUrl + "/v1/chat/completions", "fake/m"),
             .. compare is null ? Array.Empty<BenchTarget>() : [new("compare", "gateway, comparison build", compare, compare.BaseUrl + "/v1/chat/completions", "fake/m")],
             .. yarpDefault is null ? Array.Empty<BenchTarget>() : [new("yarp-default", "YARP pass-through, hosting Activity on", yarpDefault, yarpDefault.BaseUrl + "/v1/chat/completions", "m")],
+            .. node is null || nodeProxy is null ? Array.Empty<BenchTarget>() :
+            [
+                new("direct-node", "Node.js provider called directly", node, node.BaseUrl + "/v1/chat/completions", "m"),
+                new("yarp-node", "YARP pass-through to the Node.js provider", nodeProxy, nodeProxy.BaseUrl + "/v1/chat/completions", "m"),
+                new("gateway-node", "gateway (embedded) to the Node.js provider", gateway, gateway.BaseUrl + "/v1/chat/completions", "node/m"),
+            ],
             .. !options.WithTools ? Array.Empty<BenchTarget>() :
             [
                 new("direct-tools", "provider called directly, three tools", fake, fake.BaseUrl + "/v1/chat/completions", "m", Tools: true),
@@ -274,6 +289,20 @@ public static class HttpBench
         var failed = samples.Where(s => !s.Ok).ToArray();
         return new StreamHoldResult(target.Key, count, peakOpen, samples.Length - failed.Length, failed.Length, rssBefore, peakRss,
             stopwatch.Elapsed.TotalSeconds, failed.Length > 0 ? $"status {failed[0].Status}" : null);
+    }
+
+    private static Dictionary<string, string> GatewayEnvironment(ServerProcess fake, ServerProcess slow, ServerProcess? node)
+    {
+        var environment = GatewayEnvironment(fake, slow);
+        if (node is not null)
+        {
+            environment["Gateway__Providers__node__BaseUrl"] = node.BaseUrl + "/v1";
+            environment["Gateway__Providers__node__ApiKey"] = "x";
+            environment["Gateway__Providers__node__MaxConcurrency"] = "1000";
+            environment["Gateway__Providers__node__Models__0"] = "m";
+        }
+
+        return environment;
     }
 
     private static Dictionary<string, string> GatewayEnvironment(ServerProcess fake, ServerProcess slow) => new()

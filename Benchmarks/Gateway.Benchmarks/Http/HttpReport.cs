@@ -31,7 +31,7 @@ public sealed class HttpReport(HttpBenchOptions options)
 
     public string LoadAfter { get; set; } = string.Empty;
 
-    private static readonly string[] s_keys = ["direct", "yarp", "gateway", "compare", "yarp-default", "direct-tools", "yarp-tools", "gateway-tools"];
+    private static readonly string[] s_keys = ["direct", "yarp", "gateway", "compare", "yarp-default", "direct-tools", "yarp-tools", "gateway-tools", "direct-node", "yarp-node", "gateway-node"];
 
     private static readonly Dictionary<string, string> s_names = new()
     {
@@ -43,6 +43,9 @@ public sealed class HttpReport(HttpBenchOptions options)
         ["direct-tools"] = "provider called directly, request with three tools",
         ["yarp-tools"] = "YARP pass-through, request with three tools",
         ["gateway-tools"] = "gateway (embedded), request with three tools",
+        ["direct-node"] = "Node.js node:http provider called directly",
+        ["yarp-node"] = "YARP pass-through to the Node.js provider",
+        ["gateway-node"] = "gateway (embedded) to the Node.js provider",
     };
 
     /// <summary>Median over rounds of gateway/YARP requests per second at 32 connections.</summary>
@@ -111,7 +114,7 @@ public sealed class HttpReport(HttpBenchOptions options)
             : string.Empty;
         md.AppendLine(s_inv, $"- Contention: during the measured wrk runs, processes other than these servers and wrk used a median of {Stats.Median(measured):0.00} cores (max {measured.DefaultIfEmpty().Max():0.00}) of the {Environment.ProcessorCount}; load average {LoadBefore} before, {LoadAfter} after.{busy}");
         md.AppendLine(s_inv, $"- Load: wrk (`-t min(c,2) --latency`, a Lua script POSTs the body), {options.Rounds} rounds x {options.Seconds} s per target per connection count, the target order rotated every round; {options.WarmupSeconds} s warm-up per target at 32 connections. Streaming: a .NET SSE client ({options.TtftWarmup} warm-up then {options.TtftRequests} sequential streams per target, in rounds, for time to first token; {options.Streams} concurrent streams of 40 chunks 250 ms apart for memory).");
-        md.AppendLine("- Servers: `Tests/FakeProvider` (latency 0, 16 chunks, no chunk delay); `Benchmarks/PassThroughProxy` (Yarp.ReverseProxy 2.3.0, every path to the fake provider); `Frontend` in embedded mode (one silo in the process, provider `fake` with MaxConcurrency 1000), all with `Logging__LogLevel__Default=Warning`, default (server) GC, on loopback. The gateway and the YARP pass-through both turn off the `Microsoft.AspNetCore.Hosting.Diagnostics` log category (no `Activity` per request for log scopes); with `--yarp-default` a second YARP pass-through keeps ASP.NET Core's default, for reference. wrk, the provider and the server under test share the machine's cores.");
+        md.AppendLine("- Servers: `Tests/FakeProvider` (latency 0, 16 chunks, no chunk delay); `Benchmarks/tools/fake-provider-node.mjs` (Node.js `node:http`, the second upstream, with its own YARP pass-through; off with `--no-node`); `Benchmarks/PassThroughProxy` (Yarp.ReverseProxy 2.3.0, every path to the fake provider); `Frontend` in embedded mode (one silo in the process, provider `fake` with MaxConcurrency 1000), all with `Logging__LogLevel__Default=Warning`, default (server) GC, on loopback. The gateway and the YARP pass-through both turn off the `Microsoft.AspNetCore.Hosting.Diagnostics` log category (no `Activity` per request for log scopes); with `--yarp-default` a second YARP pass-through keeps ASP.NET Core's default, for reference. wrk, the provider and the server under test share the machine's cores.");
         if (options.CompareDll is not null)
         {
             md.AppendLine(s_inv, $"- Comparison build (fourth target, same configuration, measured in the same rounds): `{options.CompareDll}`");
@@ -149,8 +152,9 @@ public sealed class HttpReport(HttpBenchOptions options)
                 }
 
                 var rps = runs.Select(r => r.Result.RequestsPerSecond).ToArray();
-                // A tools target is compared with YARP and the provider given the same request.
-                var (yarpKey, directKey) = key.EndsWith("-tools", StringComparison.Ordinal) ? ("yarp-tools", "direct-tools") : ("yarp", "direct");
+                // A tools (Node) target is compared with YARP and the provider given the same request.
+                var (yarpKey, directKey) = key.EndsWith("-tools", StringComparison.Ordinal) ? ("yarp-tools", "direct-tools")
+                    : key.EndsWith("-node", StringComparison.Ordinal) ? ("yarp-node", "direct-node") : ("yarp", "direct");
                 var vsYarp = Stats.Median(PerRoundFor(connections, key, (t, y, _) => t.Result.RequestsPerSecond / y.Result.RequestsPerSecond, yarpKey, directKey));
                 var addP50 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P50Us - d.Result.P50Us) / 1000, yarpKey, directKey));
                 var addP90 = Stats.Median(PerRoundFor(connections, key, (t, _, d) => (t.Result.P90Us - d.Result.P90Us) / 1000, yarpKey, directKey));

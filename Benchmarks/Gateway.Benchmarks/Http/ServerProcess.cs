@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace OrleansGateway.Benchmarks.Http;
 
-/// <summary>A server the benchmark started (<c>dotnet some.dll</c>); stopped by its own process id when disposed.</summary>
+/// <summary>A server the benchmark started (<c>dotnet some.dll</c>, or <c>node some.mjs</c> for a script); stopped by its own process id when disposed.</summary>
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
@@ -35,7 +35,7 @@ public sealed class ServerProcess : IDisposable
         }
 
         var baseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(dll.EndsWith(".mjs", StringComparison.Ordinal) ? "node" : "dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
