@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Cold start (issue 20), NOT part of the test suite:
+#   bash scripts/bench-coldstart.sh [--rounds 5] [--burst 80] [--limit 8] [--latency-ms 150] [VARIANT ...]
+# Per round and variant: starts a fresh embedded gateway (a VARIANT is space-separated KEY=VALUE environment
+# settings, optionally DLL=/path/to/OrleansGateway.Frontend.dll; "" is this build as configured), measures the time
+# from process start to the first answered /health and to the first answered chat completion, then sends a burst of
+# --burst requests at once at a provider limit of --limit whose calls take --latency-ms (ideal: ceil(burst/limit) x
+# latency), and a second burst on the now warm process. Writes Benchmarks/results/<date>-coldstart.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=5; burst=80; limit=8; latency=150
+variants=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --burst) burst="$2"; shift 2 ;;
+    --limit) limit="$2"; shift 2 ;;
+    --latency-ms) latency="$2"; shift 2 ;;
+    *) variants+=("$1"); shift ;;
+  esac
+done
+[[ ${#variants[@]} -ge 1 ]] || variants=("")
+command_line="bash scripts/bench-coldstart.sh --rounds $rounds --burst $burst --limit $limit --latency-ms $latency$(for v in "${variants[@]}"; do printf ' %q' "$v"; done)"
+
+# shellcheck source=scripts/bench-servers.sh
+source scripts/bench-servers.sh
+dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
+
+work=$(mktemp -d /tmp/gw-cold-XXXXXX)
+trap 'bench_stop_all; rm -rf "$work"' EXIT
+fake_port=$(bench_free_port)
+(cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$fake_port" --latency-ms "$latency" --chunks 16 --chunk-delay-ms 0) >"$work/fake.log" 2>&1 &
+bench_pids+=($!)
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$fake_port/v1/models" >/dev/null && break; sleep 0.1; done
+
+ideal_ms=$(( (burst + limit - 1) / limit * latency ))
+default_dll="$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll"
+now_ms() { date +%s%3N; }
+rows=()
+for round in $(seq 1 "$rounds"); do
+  for i in "${!variants[@]}"; do
+    dll="$default_dll"; settings=()
+    for kv in ${variants[$i]}; do
+      if [[ $kv == DLL=* ]]; then dll=$(realpath "${kv#DLL=}"); else settings+=("$kv"); fi
+    done
+    port=$(bench_free_port)
+    started=$(now_ms)
+    bench_start_gateway "$dll" "$port" "$fake_port" "$work/gateway-$round-$i.log" \
+      Gateway__Providers__fake__MaxConcurrency="$limit" "${settings[@]}"
+    pid=$bench_last_pid
+    until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.02; done
+    healthy=$(( $(now_ms) - started ))
+    until curl -sf -X POST -H 'Content-Type: application/json' --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$port/v1/chat/completions" >/dev/null; do sleep 0.02; done
+    first=$(( $(now_ms) - started ))
+    cold=$(node Benchmarks/tools/burst.mjs "http://127.0.0.1:$port/v1/chat/completions" fake/m "$burst")
+    warm=$(node Benchmarks/tools/burst.mjs "http://127.0.0.1:$port/v1/chat/completions" fake/m "$burst")
+    kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+    rows+=("$round|$i|$healthy|$first|$cold|$warm")
+    echo "round $round variant $i: health ${healthy} ms, first answer ${first} ms, cold burst $cold, warm burst $warm"
+  done
+done
+
+stamp=$(date -u +%Y-%m-%d-%H%M)
+out="Benchmarks/results/$stamp-coldstart.md"
+{
+  echo "# Cold start: first answer and first burst on a fresh process"
+  echo
+  echo "Command: \`$command_line\`"
+  echo
+  echo "Machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg). Burst: $burst requests at once, provider limit $limit, $latency ms per call: ideal ${ideal_ms} ms."
+  echo
+  echo "| variant | rounds | start to /health ms (median) | start to first answer ms (median) | cold burst ms (median) | cold / ideal | warm burst ms (median) | warm / ideal | failed |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for i in "${!variants[@]}"; do
+    printf '%s\n' "${rows[@]}" | awk -F'|' -v v="$i" '$2==v' | python3 -c '
+import json, statistics, sys
+ideal = float(sys.argv[1]); name = sys.argv[2] or "this build, defaults"
+rows = [line.rstrip("\n").split("|") for line in sys.stdin if line.strip()]
+health = statistics.median(int(r[2]) for r in rows); first = statistics.median(int(r[3]) for r in rows)
+cold = [json.loads(r[4]) for r in rows]; warm = [json.loads(r[5]) for r in rows]
+cm = statistics.median(c["wallMs"] for c in cold); wm = statistics.median(w["wallMs"] for w in warm)
+failed = sum(c["failed"] for c in cold) + sum(w["failed"] for w in warm)
+print(f"| `{name}` | {len(rows)} | {health:.0f} | {first:.0f} | {cm:.0f} | {cm/ideal:.2f} | {wm:.0f} | {wm/ideal:.2f} | {failed} |")
+' "$ideal_ms" "${variants[$i]}"
+  done
+  echo
+  echo "Per round (variant index | start to /health | start to first answer | cold burst | warm burst):"
+  echo
+  printf -- '- %s\n' "${rows[@]}"
+} >"$out"
+echo "wrote $out"
