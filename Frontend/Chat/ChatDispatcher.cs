@@ -116,7 +116,7 @@ public sealed partial class ChatDispatcher
             {
                 return ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception))
+            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }
@@ -193,7 +193,7 @@ public sealed partial class ChatDispatcher
                     {
                         next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
                     }
-                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && SiloLossPolicy.IsLostWithSilo(exception))
+                    catch (Exception exception) when (!received && attempt < MaxStreamStarts - 1 && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
                     {
                         LogRetry(_logger, exception.GetType().Name);
                         retry = true;

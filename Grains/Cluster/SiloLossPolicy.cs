@@ -35,6 +35,16 @@ public static class SiloLossPolicy
     /// <summary>Whether the call was lost with its silo in any way, so a frontend request is worth one more try.</summary>
     public static bool IsLostWithSilo(Exception exception) => Classify(exception) != SiloLossKind.None;
 
+    /// <summary>
+    /// <see cref="IsLostWithSilo(Exception)"/>, or a call cancelled although its caller did not cancel it
+    /// (<paramref name="callerCancellation"/>): while the cluster recovers from a silo's death, Orleans can give up
+    /// addressing a call (a directory lookup or placement cancelled on the silo that received it), and the caller
+    /// gets an <see cref="OperationCanceledException"/> for a call that never ran. Worth one more try for a call
+    /// that is safe to repeat (the frontend's chat, embedding and stream calls are: they join or resume by id).
+    /// </summary>
+    public static bool IsLostWithSilo(Exception exception, CancellationToken callerCancellation) =>
+        IsLostWithSilo(exception) || (exception is OperationCanceledException && !callerCancellation.IsCancellationRequested);
+
     /// <summary>The pause before repeat number <paramref name="attempt"/> + 1: 100 ms, doubling, at most 1 s.</summary>
     public static TimeSpan Pause(int attempt) => TimeSpan.FromMilliseconds(Math.Min(1000, 100 * Math.Pow(2, Math.Min(attempt, 4))));
 }

@@ -46,7 +46,7 @@ public static partial class ResumableChatStream
                         {
                             hasNext = await events.MoveNextAsync();
                         }
-                        catch (Exception exception) when ((received > 0 || attempt == 0) && !cancellationToken.IsCancellationRequested && IsLost(exception))
+                        catch (Exception exception) when ((received > 0 || attempt == 0) && !cancellationToken.IsCancellationRequested && IsLost(exception, cancellationToken))
                         {
                             lost = ExceptionDispatchInfo.Capture(exception);
                             break;
@@ -95,8 +95,8 @@ public static partial class ResumableChatStream
     }
 
     /// <summary>Whether a grain call of the stream may have been lost on its way back while the stream grain lives on.</summary>
-    private static bool IsLost(Exception exception) =>
-        SiloLossPolicy.IsLostWithSilo(exception) || exception is EnumerationAbortedException;
+    private static bool IsLost(Exception exception, CancellationToken cancellationToken) =>
+        SiloLossPolicy.IsLostWithSilo(exception, cancellationToken) || exception is EnumerationAbortedException;
 
     private static async Task EndQuietlyAsync(IChatStreamGrain grain, Guid streamId, ILogger logger)
     {

@@ -88,7 +88,7 @@ public sealed partial class EmbeddingDispatcher
             {
                 return EmbeddingOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception))
+            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }

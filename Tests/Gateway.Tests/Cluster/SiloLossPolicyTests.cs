@@ -35,6 +35,18 @@ public sealed class SiloLossPolicyTests
         Assert.Equal(kind != SiloLossKind.None, SiloLossPolicy.IsLostWithSilo(exception));
     }
 
+    [Fact]
+    public void IsLostWithSilo_CancelledCallTheCallerDidNotCancel_IsWorthAnotherTry()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.True(SiloLossPolicy.IsLostWithSilo(new OperationCanceledException(), CancellationToken.None));
+        Assert.False(SiloLossPolicy.IsLostWithSilo(new OperationCanceledException(), cancelled.Token));
+        Assert.True(SiloLossPolicy.IsLostWithSilo(new SiloUnavailableException(), cancelled.Token));
+        Assert.False(SiloLossPolicy.IsLostWithSilo(new InvalidOperationException("the grain's own failure"), CancellationToken.None));
+    }
+
     [Theory]
     [InlineData(0, 100)]
     [InlineData(1, 200)]
