@@ -6,6 +6,7 @@ using OrleansGateway.Batch;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
@@ -59,6 +60,12 @@ public static partial class BatchApi
         BatchJobView view;
         try
         {
+            // The job's task spans link to this request's span (nothing is set while nothing traces).
+            if (BatchTaskTelemetry.TraceParentOf(System.Diagnostics.Activity.Current) is { } submitter)
+            {
+                RequestContext.Set(BatchTaskTelemetry.SubmitterKey, submitter);
+            }
+
             view = await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(spec);
         }
         catch (Exception exception)
