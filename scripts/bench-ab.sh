@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick A/B/C of gateway variants under the same load (NOT part of the test suite):
-#   bash scripts/bench-ab.sh [--rounds 8] [--seconds 5] [--note "..."] VARIANT [VARIANT ...]
+#   bash scripts/bench-ab.sh [--rounds 8] [--seconds 5] [--note "..."] [--name ab] VARIANT [VARIANT ...]
 # A VARIANT is one argument: space-separated KEY=VALUE environment settings for that gateway
 # process (e.g. "Gateway__Chat__InProcessWhenEmbedded=false"), optionally DLL=/path/to/other/
 # OrleansGateway.Frontend.dll to run another build; "" is this build as configured by default.
@@ -8,22 +8,26 @@
 # warms each up, then loads them one at a time with wrk at 32 connections, rotating the order
 # every round. For each run it records req/s and the gateway process's CPU time per request
 # (/proc), the figure least moved by a busy machine; per-process spread is large on 2 cores, so
-# compare medians of several rounds. Writes Benchmarks/results/<date>-ab.md.
+# compare medians of several rounds. Writes Benchmarks/results/<date>-<name>.md (name: ab unless --name)
+# and prints its path last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=8; seconds=5; note=""
+rounds=8; seconds=5; note=""; name="ab"; command_prefix=""
 variants=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --note) note="$2"; shift 2 ;;
+    --name) name="$2"; shift 2 ;;
+    --command) command_prefix="$2"; shift 2 ;;   # the command line to record instead (a wrapper script's)
     *) variants+=("$1"); shift ;;
   esac
 done
 [[ ${#variants[@]} -ge 1 ]] || { echo "usage: bash scripts/bench-ab.sh [--rounds N] [--seconds S] [--note TEXT] VARIANT..." >&2; exit 2; }
 command_line="bash scripts/bench-ab.sh --rounds $rounds --seconds $seconds$(for v in "${variants[@]}"; do printf ' %q' "$v"; done)"
+[[ -z $command_prefix ]] || command_line="$command_prefix"
 
 # shellcheck source=scripts/bench-servers.sh
 source scripts/bench-servers.sh
@@ -80,7 +84,7 @@ for round in $(seq 1 "$rounds"); do
 done
 
 stamp=$(date -u +%Y-%m-%d-%H%M)
-out_file="Benchmarks/results/$stamp-ab.md"
+out_file="Benchmarks/results/$stamp-$name.md"
 python3 - "$work/runs.tsv" "$out_file" "$ticks" "$command_line" "$note" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')" "${variants[@]}" <<'PY'
 import statistics, sys, platform, os, subprocess, datetime
 runs_path, out_path, ticks, command, note, commit, *variants = sys.argv[1:]

@@ -7,6 +7,7 @@ using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Frontend.Streaming;
+using OrleansGateway.Hosting.Telemetry;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Chat;
@@ -58,9 +59,25 @@ public sealed partial class ChatDispatcher
     /// <summary>
     /// Runs a non-streamed completion: through <see cref="RunAsync"/>, and for a request made with a
     /// virtual key (<see cref="VirtualKeyScope"/>) between its key's admission and settlement (<see cref="KeyGate"/>).
+    /// With the request line on (<see cref="GatewayRequestTelemetry.Current"/>) it tells the line what answered.
     /// </summary>
-    public Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken) =>
-        VirtualKeyScope.Current is { } key ? CompleteWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
+    public Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        var run = VirtualKeyScope.Current is { } key ? CompleteWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
+        return GatewayRequestTelemetry.Current is { } telemetry ? ReportAsync(telemetry, request, run) : run;
+    }
+
+    private static async Task<ChatOutcome> ReportAsync(GatewayRequestTelemetry telemetry, ChatRequest request, Task<ChatOutcome> run)
+    {
+        telemetry.Requested(request.Model);
+        var outcome = await run;
+        if (outcome.Succeeded)
+        {
+            telemetry.Answered(outcome.Result.Model, outcome.Result.Usage);
+        }
+
+        return outcome;
+    }
 
     private async Task<ChatOutcome> CompleteWithKeyAsync(VirtualKeyCaller key, ChatRequest request, CancellationToken cancellationToken)
     {
@@ -132,8 +149,26 @@ public sealed partial class ChatDispatcher
     /// Streams a completion: through <see cref="StreamUnkeyedAsync"/>, and for a request made with a virtual
     /// key between its admission and settlement with the stream's final usage (released when the stream fails or the client leaves).
     /// </summary>
-    public IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, CancellationToken cancellationToken = default) =>
-        VirtualKeyScope.Current is { } key ? StreamWithKeyAsync(key, request, cancellationToken) : StreamUnkeyedAsync(request, cancellationToken);
+    public IAsyncEnumerable<ChatStreamEvent> StreamAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        var events = VirtualKeyScope.Current is { } key ? StreamWithKeyAsync(key, request, cancellationToken) : StreamUnkeyedAsync(request, cancellationToken);
+        return GatewayRequestTelemetry.Current is { } telemetry ? ReportAsync(telemetry, request, events, cancellationToken) : events;
+    }
+
+    private static async IAsyncEnumerable<ChatStreamEvent> ReportAsync(
+        GatewayRequestTelemetry telemetry, ChatRequest request, IAsyncEnumerable<ChatStreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        telemetry.Requested(request.Model);
+        await foreach (var streamEvent in events.WithCancellation(cancellationToken))
+        {
+            if (streamEvent.Kind == ChatStreamEventKind.Completed)
+            {
+                telemetry.Answered(streamEvent.Model, streamEvent.Usage);
+            }
+
+            yield return streamEvent;
+        }
+    }
 
     private async IAsyncEnumerable<ChatStreamEvent> StreamWithKeyAsync(VirtualKeyCaller key, ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -68,6 +68,7 @@ public static class GatewayOpenApiExtensions
 
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(OpenApiResponseSchemas.TransformAsync);
         });
 
     /// <summary>Maps <c>/openapi/v1.json</c> and the reference page <c>/scalar/v1</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -6,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Batch;
 
@@ -26,6 +28,7 @@ public sealed partial class BatchJobGrain(
     Serializer serializer,
     IOptions<SiloMessagingOptions> messaging,
     TimeProvider time,
+    GatewayMetrics metrics,
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable
 {
     private const string ResumeReminderName = "batch-resume";
@@ -38,6 +41,11 @@ public sealed partial class BatchJobGrain(
     private Task? _run;
     private InFlightWindow? _window;
     private JobTaskGroups? _groups;
+    private IDisposable? _gauges;
+
+    // What the batch gauges read on the metrics reader's thread, which may not touch the grain's state object:
+    // the state as last seen on the grain's own thread (null before the job exists; the same object, updated in place).
+    private BatchJobState? _gaugeState;
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -49,6 +57,8 @@ public sealed partial class BatchJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _gaugeState = state.RecordExists ? state.State : null;
+        _gauges = metrics.TrackBatchJob(JobId, GaugeReading);
         if (!state.RecordExists || state.State.Status is BatchJobStatus.Completed or BatchJobStatus.Failed)
         {
             return;
@@ -67,6 +77,7 @@ public sealed partial class BatchJobGrain(
     {
         // Start no more tasks here; the job stays processing and its next activation goes on.
         _stopping.Cancel();
+        _gauges?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -111,7 +122,9 @@ public sealed partial class BatchJobGrain(
         // The reminder first: a job whose state is written is then always resumed.
         await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
         state.State = BatchJobState.Submitted(spec, perGrain, time.GetUtcNow());
+        state.State.SubmitterTraceParent = RequestContext.Get(BatchTaskTelemetry.SubmitterKey) as string ?? BatchTaskTelemetry.TraceParentOf(Activity.Current);
         await WriteStateAsync();
+        _gaugeState = state.State;
         await TryEnsureListedAsync();
 
         if (stored is null)
@@ -176,6 +189,12 @@ public sealed partial class BatchJobGrain(
     {
         try
         {
+            if (state.State.SubmitterTraceParent is { } submitter)
+            {
+                // Flows with the calls below to the task grains, whose task spans link to the submitting request.
+                RequestContext.Set(BatchTaskTelemetry.SubmitterKey, submitter);
+            }
+
             await LoadProgressAsync();
             if (BatchJobLifecycle.Start(state.State, time.GetUtcNow()))
             {
@@ -346,6 +365,15 @@ public sealed partial class BatchJobGrain(
             // A reminder left behind finds the job finished and tries again.
             Log.ReminderCleanupFailed(logger, JobId, exception.Message);
         }
+    }
+
+    /// <summary>The job's status and counts for the batch gauges (read on the metrics reader's thread), or null before it has state.</summary>
+    private BatchJobGaugeReading? GaugeReading()
+    {
+        var s = _gaugeState;
+        return s is null ? null
+            : _progress.IsLoaded ? new BatchJobGaugeReading(s.Status, s.TaskCount, _progress.Completed, _progress.Failed)
+            : new BatchJobGaugeReading(s.Status, s.TaskCount, s.CompletedCount, s.FailedCount);
     }
 
     private BatchJobView View() => BatchJobLifecycle.View(JobId, state.State, _progress);

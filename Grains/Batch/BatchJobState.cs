@@ -49,6 +49,12 @@ public sealed class BatchJobState
     /// <summary>When the job's window closes (an OpenAI batch's <c>completion_window</c>); null: never.</summary>
     [Id(18)] public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>
+    /// The W3C traceparent of the span that submitted the job (null when nothing traced it): each task's span links to it.
+    /// A high id, apart from the job's own fields.
+    /// </summary>
+    [Id(50)] public string? SubmitterTraceParent { get; set; }
+
     /// <summary>The state of a job just submitted: queued, with the spec's parameters.</summary>
     public static BatchJobState Submitted(BatchJobSpec spec, int tasksPerGrain, DateTimeOffset now) => new()
     {

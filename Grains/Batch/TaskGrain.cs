@@ -7,6 +7,7 @@ using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Batch;
 
@@ -47,6 +48,9 @@ public sealed partial class TaskGrain(
     private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
     private TaskResultEntry[] _storedEntries = [];
     private List<BatchTask>? _pieces;
+
+    // The traceparent of the request that submitted the job, as the job sent it (for the task spans' link).
+    private string? _submitter;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -113,6 +117,7 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)
     {
+        _submitter = RequestContext.Get(BatchTaskTelemetry.SubmitterKey) as string ?? _submitter;
         var locals = indexes.Select(LocalIndex).ToArray();
         TimeSpan? retryAfter = null;
         try
@@ -240,6 +245,7 @@ public sealed partial class TaskGrain(
         GatewayError? error;
         try
         {
+            using var span = BatchTaskTelemetry.StartTask(input.State.JobId, input.State.FirstIndex + local, _submitter);
             (result, error) = await _runner.RunAsync(input.State, local, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -9,7 +9,8 @@ namespace OrleansGateway.Telemetry;
 /// host's <see cref="IMeterFactory"/> (so each host, and each test host, has its own). The GenAI client histograms
 /// (<c>gen_ai.client.token.usage</c>, <c>gen_ai.client.operation.duration</c>,
 /// <c>gen_ai.client.operation.time_to_first_chunk</c>), the slot wait, retries and fallbacks, and observable gauges
-/// read from the provider grains active in this process (limit, slots in flight, queue depth, circuit state).
+/// read from the provider grains active in this process (limit, slots in flight, queue depth, circuit state), and the batch
+/// gauges read from the batch job grains active in this process (jobs by status, each job's tasks by state).
 /// A measurement nobody listens to costs a check of <see cref="Instrument.Enabled"/>.
 /// </summary>
 public sealed class GatewayMetrics
@@ -18,7 +19,11 @@ public sealed class GatewayMetrics
     private static readonly double[] s_tokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
     private static readonly double[] s_secondBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 
+    // The status names as the gateway's batch API writes them, made once.
+    private static readonly string[] s_statusNames = ["queued", "processing", "completed", "failed", "cancelled", "expired"];
+
     private readonly ConcurrentDictionary<string, Func<ProviderGaugeReading>> _providers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<BatchJobGaugeReading?>> _jobs = new(StringComparer.Ordinal);
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -37,6 +42,10 @@ public sealed class GatewayMetrics
         Meter.CreateObservableGauge("gateway.provider.slots.in_flight", () => Read(r => r.InFlight), "{slot}", "Provider slots held now, across the cluster.");
         Meter.CreateObservableGauge("gateway.provider.queue.depth", ReadQueues, "{request}", "Requests waiting for a provider slot, by gateway.priority.");
         Meter.CreateObservableGauge("gateway.provider.circuit.state", () => Read(r => (int)r.Circuit), null, "The provider's circuit: 0 closed, 1 open, 2 half-open.");
+        Meter.CreateObservableGauge("gateway.batch.jobs", ReadJobs, "{job}",
+            "Batch jobs whose grain is active in this process, by gateway.batch.status (a running job's grain always is).");
+        Meter.CreateObservableGauge("gateway.batch.tasks", ReadTasks, "{task}",
+            "Tasks of each batch job active in this process, by gateway.batch.job_id and gateway.batch.task.state (completed, failed, pending).");
     }
 
     /// <summary>The meter every instrument here is on.</summary>
@@ -64,6 +73,49 @@ public sealed class GatewayMetrics
         return new Untrack(this, provider, read);
     }
 
+    /// <summary>
+    /// Reports a batch job activated in this process to the batch gauges until the returned handle is disposed;
+    /// <paramref name="read"/> answers null while the job has no state, and must only read plain fields.
+    /// </summary>
+    public IDisposable TrackBatchJob(string jobId, Func<BatchJobGaugeReading?> read)
+    {
+        _jobs[jobId] = read;
+        return new UntrackJob(this, jobId, read);
+    }
+
+    private IEnumerable<Measurement<int>> ReadJobs()
+    {
+        var counts = new int[s_statusNames.Length];
+        foreach (var (_, read) in _jobs)
+        {
+            if (read() is { } reading && (uint)reading.Status < (uint)counts.Length)
+            {
+                counts[(int)reading.Status]++;
+            }
+        }
+
+        for (var i = 0; i < counts.Length; i++)
+        {
+            yield return new Measurement<int>(counts[i], new KeyValuePair<string, object?>(GatewayTelemetry.BatchStatus, s_statusNames[i]));
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ReadTasks()
+    {
+        foreach (var (jobId, read) in _jobs)
+        {
+            if (read() is not { } reading)
+            {
+                continue;
+            }
+
+            var job = new KeyValuePair<string, object?>(GatewayTelemetry.BatchJobId, jobId);
+            yield return new Measurement<int>(reading.Completed, job, new KeyValuePair<string, object?>(GatewayTelemetry.BatchTaskState, "completed"));
+            yield return new Measurement<int>(reading.Failed, job, new KeyValuePair<string, object?>(GatewayTelemetry.BatchTaskState, "failed"));
+            yield return new Measurement<int>(reading.Pending, job, new KeyValuePair<string, object?>(GatewayTelemetry.BatchTaskState, "pending"));
+        }
+    }
+
     private IEnumerable<Measurement<int>> Read(Func<ProviderGaugeReading, int> value)
     {
         foreach (var (provider, read) in _providers)
@@ -82,6 +134,11 @@ public sealed class GatewayMetrics
             yield return new Measurement<int>(reading.QueuedBatch,
                 new KeyValuePair<string, object?>(GatewayTelemetry.ProviderName, provider), new KeyValuePair<string, object?>(GatewayTelemetry.Priority, "batch"));
         }
+    }
+
+    private sealed class UntrackJob(GatewayMetrics metrics, string jobId, Func<BatchJobGaugeReading?> read) : IDisposable
+    {
+        public void Dispose() => metrics._jobs.TryRemove(new KeyValuePair<string, Func<BatchJobGaugeReading?>>(jobId, read));
     }
 
     private sealed class Untrack(GatewayMetrics metrics, string provider, Func<ProviderGaugeReading> read) : IDisposable

@@ -56,4 +56,13 @@ public static class GatewayTelemetry
 
     /// <summary>The batch job a task's call ran for.</summary>
     public const string BatchJobId = "gateway.batch.job_id";
+
+    /// <summary>A batch job's status on the <c>gateway.batch.jobs</c> gauge: queued, processing, completed, failed, cancelled, expired.</summary>
+    public const string BatchStatus = "gateway.batch.status";
+
+    /// <summary>A batch task's state on the <c>gateway.batch.tasks</c> gauge: completed, failed, pending.</summary>
+    public const string BatchTaskState = "gateway.batch.task.state";
+
+    /// <summary>The index of a batch task within its job (on the task's span).</summary>
+    public const string BatchTaskIndex = "gateway.batch.task.index";
 }

@@ -26,11 +26,25 @@ public static class GatewayTelemetryExtensions
     /// <summary>Orleans' meter (grain calls, activations, messaging).</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
 
+    /// <summary>
+    /// ASP.NET Core's meters the host collects: request durations and in-flight requests (<c>http.server.*</c>),
+    /// Kestrel's connections, unhandled exceptions and rate limiting; not routing's per-request match counter.
+    /// </summary>
+    public static readonly string[] AspNetCoreMeterNames =
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting"];
+
     /// <summary>Where the Prometheus text is served.</summary>
     public const string MetricsPath = "/metrics";
 
-    /// <summary>Whether traces are collected: only when they go somewhere (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
+    /// <summary>
+    /// Whether traces are collected: as <see cref="GatewayTelemetryOptions.Traces"/> says, and by default only when
+    /// they go somewhere (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).
+    /// </summary>
     public static bool IsTracing(IConfiguration configuration) =>
+        configuration.GetValue<bool?>(GatewayTelemetryOptions.SectionName + ":" + nameof(GatewayTelemetryOptions.Traces)) ?? IsExporting(configuration);
+
+    /// <summary>Whether telemetry is exported over OTLP (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
+    public static bool IsExporting(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>
@@ -71,11 +85,27 @@ public static class GatewayTelemetryExtensions
 
         if (options.Metrics)
         {
-            otel.WithMetrics(metrics => metrics
-                .AddMeter(GatewaySourceName, OrleansMeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddPrometheusExporter());
+            otel.WithMetrics(metrics =>
+            {
+                // ASP.NET Core's meters without routing's per-request match counter (the route is on the request duration).
+                metrics.AddMeter(GatewaySourceName).AddMeter(AspNetCoreMeterNames).AddPrometheusExporter();
+                if (options.OrleansMetrics != OrleansMetricsMode.None)
+                {
+                    metrics.AddMeter(OrleansMeterName);
+                }
+
+                if (options.OrleansMetrics == OrleansMetricsMode.Gauges)
+                {
+                    // An instrument every view drops is never enabled, so Orleans' per-message counters then cost nothing.
+                    metrics.AddView(static instrument =>
+                        instrument.Meter.Name == OrleansMeterName && !instrument.IsObservable ? MetricStreamConfiguration.Drop : null);
+                }
+
+                if (options.HttpMetrics)
+                {
+                    metrics.AddHttpClientInstrumentation();
+                }
+            });
         }
 
         if (tracing)
@@ -84,6 +114,10 @@ public static class GatewayTelemetryExtensions
                 .AddSource(global::OrleansGateway.Telemetry.GatewayTelemetry.ActivitySourceName, ActivitySources.AllActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = static context => !IsQuietPath(context.Request.Path))
                 .AddHttpClientInstrumentation());
+        }
+
+        if (IsExporting(builder.Configuration))
+        {
             otel.WithLogging();
             otel.UseOtlpExporter();
         }

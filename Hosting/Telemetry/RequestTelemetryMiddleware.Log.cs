@@ -4,7 +4,10 @@ namespace OrleansGateway.Hosting.Telemetry;
 
 public sealed partial class RequestTelemetryMiddleware
 {
-    [LoggerMessage(EventId = 6100, Level = LogLevel.Information,
-        Message = "{Method} {Route} {Status} model={Model} provider={Provider} {DurationMs:0.0} ms tokens={InputTokens}/{OutputTokens}")]
-    private static partial void LogRequest(ILogger logger, string method, string route, int status, string model, string provider, double durationMs, long inputTokens, long outputTokens);
+    // SkipEnabledCheck: the caller checked IsEnabled before gathering the arguments.
+    [LoggerMessage(EventId = 6100, Level = LogLevel.Information, SkipEnabledCheck = true,
+        Message = "{Method} {Route} {Status} {DurationMs} ms model={Model} provider={Provider} tokens={InputTokens}/{OutputTokens} request_id={RequestId} trace_id={TraceId}")]
+    private static partial void LogRequest(
+        ILogger logger, string method, string route, int status, string durationMs, string model, string provider,
+        string inputTokens, string outputTokens, string requestId, string traceId);
 }

@@ -6,6 +6,7 @@ using OrleansGateway.Batch;
 using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
@@ -59,6 +60,12 @@ public static partial class BatchApi
         BatchJobView view;
         try
         {
+            // The job's task spans link to this request's span (nothing is set while nothing traces).
+            if (BatchTaskTelemetry.TraceParentOf(System.Diagnostics.Activity.Current) is { } parent)
+            {
+                RequestContext.Set(BatchTaskTelemetry.SubmitterKey, parent);
+            }
+
             // The tasks go to the task grains in calls that fit a message; the job's submit names how many.
             var stored = await submitter.StoreAsync(jobId, spec);
             view = await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(stored);

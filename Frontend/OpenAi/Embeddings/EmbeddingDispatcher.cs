@@ -5,6 +5,7 @@ using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Keys;
+using OrleansGateway.Hosting.Telemetry;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;
 
@@ -41,8 +42,24 @@ public sealed partial class EmbeddingDispatcher
     /// Runs one embedding request; never throws. With a virtual key (<see cref="VirtualKeyScope"/>): its models,
     /// and its request and parallel limits (the provider's embedding usage is not read, so no tokens or spend are charged).
     /// </summary>
-    public Task<EmbeddingOutcome> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) =>
-        VirtualKeyScope.Current is { } key ? EmbedWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
+    public Task<EmbeddingOutcome> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        var run = VirtualKeyScope.Current is { } key ? EmbedWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
+        return GatewayRequestTelemetry.Current is { } telemetry ? ReportAsync(telemetry, request, run) : run;
+    }
+
+    /// <summary>Tells the request line which model answered (its tokens are not read from the body).</summary>
+    private static async Task<EmbeddingOutcome> ReportAsync(GatewayRequestTelemetry telemetry, EmbeddingRequest request, Task<EmbeddingOutcome> run)
+    {
+        telemetry.Requested(request.Model);
+        var outcome = await run;
+        if (outcome.Succeeded)
+        {
+            telemetry.Answered(outcome.Model, null);
+        }
+
+        return outcome;
+    }
 
     private async Task<EmbeddingOutcome> EmbedWithKeyAsync(VirtualKeyCaller key, EmbeddingRequest request, CancellationToken cancellationToken)
     {

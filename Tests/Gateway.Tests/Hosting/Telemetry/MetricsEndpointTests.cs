@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansGateway.FakeProvider;
@@ -51,16 +53,17 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             "the chat request in /metrics",
             TimeSpan.FromSeconds(10));
 
+        // The request count is ASP.NET Core's own request duration's count, tagged with the gateway's surface (the
+        // fake provider, an ASP.NET Core app in this process too, has an untagged series of its own for the route).
         var line = text.Split('\n').First(IsChatLine);
-        Assert.Contains("gateway_surface=\"openai\"", line, StringComparison.Ordinal);
         Assert.Contains("http_response_status_code=\"200\"", line, StringComparison.Ordinal);
         Assert.Contains("http_request_method=\"POST\"", line, StringComparison.Ordinal);
         Assert.EndsWith(" 1", line.TrimEnd(), StringComparison.Ordinal);
-        Assert.Contains(text.Split('\n'), l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
-            && l.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(text.Split('\n'), l => l.StartsWith("aspnetcore_routing_match_attempts", StringComparison.Ordinal));
 
         static bool IsChatLine(string l) =>
-            l.StartsWith("gateway_requests_total{", StringComparison.Ordinal) && l.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal);
+            l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("http_route=\"/v1/chat/completions\"", StringComparison.Ordinal)
+            && l.Contains("gateway_surface=\"openai\"", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,12 +96,62 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         };
         var response = await app.CreateClient().GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var requestId = Assert.Single(response.Headers.GetValues("x-request-id"));
 
         await Eventually.UntilAsync(() => logs.Lines.Any(IsRequestLine), "the request line", TimeSpan.FromSeconds(10));
         var line = Assert.Single(logs.Lines, IsRequestLine);
-        Assert.Matches(@"^Information OrleansGateway\.Requests: GET /v1/models 200 model=- provider=- \d+\.\d ms tokens=0/0 $", line);
+        Assert.Matches(@"^Information OrleansGateway\.Requests: GET /v1/models 200 \d+\.\d ms model=- provider=- tokens=-/- request_id=" + Regex.Escape(requestId) + " trace_id=- $", line);
+    }
 
-        static bool IsRequestLine(string line) => line.Contains(RequestTelemetryMiddleware.LogCategory + ":", StringComparison.Ordinal);
+    [Fact]
+    public async Task RequestLog_ChatCompletion_LineNamesModelProviderTokensAndRequestId()
+    {
+        var logs = new LogCapture();
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Logging:LogLevel:OrleansGateway.Requests"] = "Information" })
+        {
+            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(logs),
+        };
+        var response = await app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "say something short" } } },
+            request => request.Headers.Add("x-request-id", "req-line-test-1"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var usage = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("usage");
+        var prompt = usage.GetProperty("prompt_tokens").GetInt32();
+        var completion = usage.GetProperty("completion_tokens").GetInt32();
+        Assert.True(prompt > 0 && completion > 0, $"the fake provider reports usage (got {usage})");
+
+        await Eventually.UntilAsync(() => logs.Lines.Any(IsRequestLine), "the request line", TimeSpan.FromSeconds(10));
+        var line = Assert.Single(logs.Lines, IsRequestLine);
+        Assert.Matches(
+            @"^Information OrleansGateway\.Requests: POST /v1/chat/completions 200 \d+\.\d ms model=fake-model provider=fake tokens="
+            + prompt + "/" + completion + " request_id=req-line-test-1 trace_id=- $",
+            line);
+    }
+
+    [Fact]
+    public async Task RequestLog_StreamedCompletion_LineHasTheStreamsModelAndTokens()
+    {
+        var logs = new LogCapture();
+        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Logging:LogLevel:OrleansGateway.Requests"] = "Information" })
+        {
+            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(logs),
+        };
+        var response = await app.PostAsync("/v1/chat/completions", new
+        {
+            model = "fake/fake-model",
+            stream = true,
+            stream_options = new { include_usage = true },
+            messages = new[] { new { role = "user", content = "stream please" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        var usageChunk = body.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal) && l.Contains("\"usage\":{", StringComparison.Ordinal)).Last();
+        var usage = JsonDocument.Parse(usageChunk["data: ".Length..]).RootElement.GetProperty("usage");
+
+        await Eventually.UntilAsync(() => logs.Lines.Any(IsRequestLine), "the request line", TimeSpan.FromSeconds(10));
+        var line = Assert.Single(logs.Lines, IsRequestLine);
+        Assert.Contains(
+            $"model=fake-model provider=fake tokens={usage.GetProperty("prompt_tokens").GetInt32()}/{usage.GetProperty("completion_tokens").GetInt32()} ",
+            line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -126,4 +179,6 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     [InlineData("/health", "admin")]
     public void SurfaceOf_Path_NamesTheSurface(string path, string surface) =>
         Assert.Equal(surface, RequestTelemetryMiddleware.SurfaceOf(path));
+
+    private static bool IsRequestLine(string line) => line.Contains(RequestTelemetryMiddleware.LogCategory + ":", StringComparison.Ordinal);
 }
