@@ -2,7 +2,11 @@ using System.Globalization;
 
 namespace OrleansGateway.Benchmarks.Batch;
 
-/// <summary>The benchmark's command line: <c>--warmup 20000 --small 10000 --large 100000 --latency-ms 50 --concurrency 64 --gateway path --out file</c>.</summary>
+/// <summary>
+/// The benchmark's command line: <c>--warmup 20000 --small 10000 --large 100000 --latency-ms 50 --concurrency 64 --gateway path --out file</c>,
+/// and <c>--openai 50000</c> (default 0) for an OpenAI batch of that many lines through <c>/v1/files</c> and <c>/v1/batches</c>
+/// with answers of <c>--answer-bytes</c> (default 1024).
+/// </summary>
 internal sealed record BenchmarkOptions(
     int WarmupTasks,
     int SmallTasks,
@@ -10,7 +14,9 @@ internal sealed record BenchmarkOptions(
     int LatencyMilliseconds,
     int MaxConcurrency,
     string GatewayDll,
-    string? OutputFile)
+    string? OutputFile,
+    int OpenAiLines,
+    int AnswerBytes)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -29,7 +35,9 @@ internal sealed record BenchmarkOptions(
             IntArg("--latency-ms", 50),
             IntArg("--concurrency", 64),
             Arg("--gateway", FindGatewayDll()),
-            args.Contains("--out") ? Arg("--out", "") : null);
+            args.Contains("--out") ? Arg("--out", "") : null,
+            IntArg("--openai", 0),
+            IntArg("--answer-bytes", 1024));
     }
 
     /// <summary>The frontend built next to this benchmark (same configuration), found from the repository root.</summary>

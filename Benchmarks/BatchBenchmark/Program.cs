@@ -11,7 +11,8 @@ var latency = TimeSpan.FromMilliseconds(options.LatencyMilliseconds);
 
 await using var provider = await FakeProviderServer.StartAsync();
 provider.RecordRequests = false;
-provider.Behavior = request => FakeReply.Text("ok: " + request.LastUserMessage) with { Delay = latency };
+var padding = new string('a', Math.Max(0, options.AnswerBytes - 64));
+provider.Behavior = request => FakeReply.Text(options.OpenAiLines > 0 ? "ok: " + request.LastUserMessage + " " + padding : "ok: " + request.LastUserMessage) with { Delay = latency };
 await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency);
 var runner = new BatchJobRunner(gateway);
 Console.WriteLine($"gateway {gateway.BaseAddress}, fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
@@ -41,10 +42,33 @@ if (options.LargeTasks > 0)
     Report(results[^1]);
 }
 
+OpenAiRunResult? openAi = null;
+if (options.OpenAiLines > 0)
+{
+    openAi = await new OpenAiBatchRunner(gateway).RunAsync(options.OpenAiLines, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(60));
+    Console.WriteLine(OpenAiMarkdown(openAi, options));
+}
+
 if (options.OutputFile is { Length: > 0 } output)
 {
-    File.WriteAllText(output, Markdown(results, options, args, loadBefore));
+    File.WriteAllText(output, (results.Count > 0 ? Markdown(results, options, args, loadBefore) : "") + (openAi is null ? "" : OpenAiMarkdown(openAi, options) + $"\nLoad average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.\n"));
     Console.WriteLine($"wrote {output}");
+}
+
+static string OpenAiMarkdown(OpenAiRunResult r, BenchmarkOptions options)
+{
+    var ideal = r.Lines * options.LatencyMilliseconds / 1000.0 / options.MaxConcurrency;
+    static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
+    var text = new StringBuilder();
+    text.AppendLine("| Lines | Input file | Upload | POST /v1/batches (submit) | Submit → completed | Ideal | Ratio | Completed / failed | Output file (downloaded / `bytes`) | Output lines / distinct ids | First GET file object | Download | Gateway RSS before → peak | Gateway CPU |");
+    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    text.AppendLine(CultureInfo.InvariantCulture,
+        $"| {r.Lines:N0} | {Mib(r.InputBytes):0.0} MiB | {r.Upload.TotalSeconds:0.00} s | {r.Create.TotalSeconds:0.00} s | {r.CreateToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.CreateToCompleted.TotalSeconds / ideal:0.000} | {r.Completed} / {r.Failed} | " +
+        $"{Mib(r.OutputBytes):0.0} MiB / {(r.ReportedOutputBytes == r.OutputBytes ? "equal" : $"{r.ReportedOutputBytes} (differs)")} | {r.OutputLines} / {r.DistinctCustomIds} | {r.FileObject.TotalSeconds:0.00} s | {r.Download.TotalSeconds:0.00} s | " +
+        $"{Mib(r.GatewayRssBeforeBytes):0} → {Mib(r.GatewayPeakRssBytes):0} MiB | {r.GatewayCpu.TotalSeconds:0.0} s |");
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, answers of about {options.AnswerBytes} bytes, MaxConcurrency {options.MaxConcurrency} (ideal = lines × latency / concurrency), {Environment.ProcessorCount} cores.");
+    return text.ToString();
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -1,0 +1,20 @@
+namespace OrleansGateway.Benchmarks.Batch;
+
+/// <summary>What one benchmarked OpenAI batch (<c>/v1/files</c> + <c>/v1/batches</c>) measured.</summary>
+internal sealed record OpenAiRunResult(
+    int Lines,
+    long InputBytes,
+    TimeSpan Upload,
+    TimeSpan Create,
+    TimeSpan CreateToCompleted,
+    int Completed,
+    int Failed,
+    long OutputBytes,
+    long ReportedOutputBytes,
+    int OutputLines,
+    int DistinctCustomIds,
+    TimeSpan Download,
+    TimeSpan FileObject,
+    long GatewayRssBeforeBytes,
+    long GatewayPeakRssBytes,
+    TimeSpan GatewayCpu);
