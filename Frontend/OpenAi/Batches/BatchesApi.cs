@@ -67,6 +67,7 @@ public static partial class BatchesApi
             return ErrorResult.Invalid($"The file {body.InputFileId} has purpose '{file.Purpose}'; a batch's input file needs purpose 'batch'.", "input_file_id");
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         BatchInputReader.Result read;
         await using (content)
         {
@@ -97,6 +98,8 @@ public static partial class BatchesApi
             LineCount = read.LineCount,
             Model = read.FirstModel,
         };
+        var logger = loggers.CreateLogger(typeof(BatchesApi));
+        var checkedIn = clock.Elapsed;
         try
         {
             if (errors.IsEmpty)
@@ -105,12 +108,14 @@ public static partial class BatchesApi
                 spec = spec with { StoredTaskCount = stored, StoredTasksPerGrain = submitter.TasksPerGrain };
             }
 
+            var storedIn = clock.Elapsed - checkedIn;
             var batch = await grains.GetGrain<IOpenAiBatchGrain>(batchId).CreateAsync(spec);
+            LogCreated(logger, batchId, read.LineCount, checkedIn.TotalMilliseconds, storedIn.TotalMilliseconds, (clock.Elapsed - checkedIn - storedIn).TotalMilliseconds);
             return Json(writer => BatchObjectWriter.Write(writer, batch));
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            LogCreateFailed(loggers.CreateLogger(typeof(BatchesApi)), batchId, exception);
+            LogCreateFailed(logger, batchId, exception);
             return new ErrorResult(new GatewayError(GatewayErrorKind.Internal, "The batch could not be recorded; nothing was started. Try again."));
         }
     }
