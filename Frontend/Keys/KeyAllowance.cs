@@ -294,8 +294,8 @@ public sealed partial class KeyAllowance : IDisposable
 
     private KeyGrantAsk AskLocked(long tokens, decimal cost)
     {
-        // Enough for the requests waiting now, and twice what the last allowance admitted.
-        var requests = Math.Clamp(Math.Max(_admittedUnderLast * 2L, _waiting + 1L), 1, MaxRequestsAsked);
+        // Enough for the requests waiting now (the asking one among them), and twice what the last allowance admitted.
+        var requests = Math.Clamp(Math.Max(_admittedUnderLast * 2L, _waiting), 1, MaxRequestsAsked);
         var perRequestTokens = Math.Max(tokens, _lastTokens);
         var perRequestCost = Math.Max(cost, _lastCost);
         var freeBudget = _budget is { } budget ? Math.Max(0m, budget - _inFlightCost - _budgetSettled) : 0m;
@@ -309,7 +309,7 @@ public sealed partial class KeyAllowance : IDisposable
             Requests: (int)requests,
             Tokens: Math.Max(tokens, SaturatingMultiply(perRequestTokens, requests)),
             // A slot for each request waiting, growing by half of what is held (as a busy frontend keeps its slots).
-            Parallel: minSlots == 0 ? 0 : Math.Max(_waiting + 1, (_slots ?? 0) / 2 + 1),
+            Parallel: minSlots == 0 ? 0 : Math.Max(_waiting, (_slots ?? 0) / 2 + 1),
             Budget: Math.Max(minCost, perRequestCost * requests - freeBudget));
     }
 
