@@ -70,6 +70,7 @@ public sealed partial class KeyAllowance : IDisposable
     private long _lastTokens;
     private decimal _lastCost;
 
+    private int _waiting;
     private Task<KeyGrant?>? _exchange;
     private (KeyGrant Answer, long Tokens, decimal Cost, long At)? _refusal;
     private long? _timerDueAt;
@@ -111,6 +112,7 @@ public sealed partial class KeyAllowance : IDisposable
                     return (null, refused.Answer);
                 }
 
+                _waiting++;
                 if (_exchange is null)
                 {
                     mine = new TaskCompletionSource<KeyGrant?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,7 +127,18 @@ public sealed partial class KeyAllowance : IDisposable
                 _ = RunExchangeAsync(Ask(tokens, cost), closeOpen: false, mine);
             }
 
-            var answer = await exchange;
+            KeyGrant? answer;
+            try
+            {
+                answer = await exchange;
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _waiting--;
+                }
+            }
             if (mine is not null)
             {
                 if (answer is null)
@@ -281,7 +294,8 @@ public sealed partial class KeyAllowance : IDisposable
 
     private KeyGrantAsk AskLocked(long tokens, decimal cost)
     {
-        var requests = Math.Clamp(_admittedUnderLast * 2L, 1, MaxRequestsAsked);
+        // Enough for the requests waiting now (the asking one among them), and twice what the last allowance admitted.
+        var requests = Math.Clamp(Math.Max(_admittedUnderLast * 2L, _waiting), 1, MaxRequestsAsked);
         var perRequestTokens = Math.Max(tokens, _lastTokens);
         var perRequestCost = Math.Max(cost, _lastCost);
         var freeBudget = _budget is { } budget ? Math.Max(0m, budget - _inFlightCost - _budgetSettled) : 0m;
@@ -294,7 +308,8 @@ public sealed partial class KeyAllowance : IDisposable
             MinCost: minCost,
             Requests: (int)requests,
             Tokens: Math.Max(tokens, SaturatingMultiply(perRequestTokens, requests)),
-            Parallel: minSlots,
+            // A slot for each request waiting, growing by half of what is held (as a busy frontend keeps its slots).
+            Parallel: minSlots == 0 ? 0 : Math.Max(_waiting, (_slots ?? 0) / 2 + 1),
             Budget: Math.Max(minCost, perRequestCost * requests - freeBudget));
     }
 
@@ -358,11 +373,11 @@ public sealed partial class KeyAllowance : IDisposable
                 _budget = budget - free;
             }
         }
-        else if (_slots is { } slots && slots > Math.Max(_inFlight, _peakInFlight))
+        else if (_slots is { } slots && slots > 2 * Math.Max(_inFlight, _peakInFlight) + 1)
         {
-            // Slots not used since the last exchange go back even while busy.
-            _parallelReturned += slots - Math.Max(_inFlight, _peakInFlight);
-            _slots = Math.Max(_inFlight, _peakInFlight);
+            // Slots far beyond what was used since the last exchange go back even while busy.
+            _parallelReturned += slots - (Math.Max(_inFlight, _peakInFlight) + 1);
+            _slots = Math.Max(_inFlight, _peakInFlight) + 1;
         }
 
         var request = new KeyGrantRequest(

@@ -222,9 +222,11 @@ public sealed class KeyLimiter
         // The smallest useful allowance fits; add up to what was asked, at most half of the room left, so
         // other frontends find room too.
         int? requests = _limits.RpmLimit is { } r ? 1 + (int)Share(_requests.Room(now, r) - 1, ask.Requests - 1L) : null;
-        long? tokens = _limits.TpmLimit is { } t ? minTokens + Share(_tokens.Room(now, t) - minTokens, ask.Tokens - minTokens) : null;
+        // Tokens and budget beyond the minimum come in whole multiples of it (the asking request's size), so a
+        // slice never strands a remainder too small for a request of that size while others are refused.
+        long? tokens = _limits.TpmLimit is { } t ? minTokens + Whole(Share(_tokens.Room(now, t) - minTokens, ask.Tokens - minTokens), minTokens) : null;
         int? slots = _limits.MaxParallelRequests is { } p ? minSlots + (int)Share(p - parallelHeld - minSlots, ask.Parallel - (long)minSlots) : null;
-        decimal? budget = _budget.MaxBudget is { } b ? minCost + Share(b - committed - minCost, ask.Budget - minCost) : null;
+        decimal? budget = _budget.MaxBudget is { } b ? minCost + Whole(Share(b - committed - minCost, ask.Budget - minCost), minCost) : null;
 
         var id = ++_nextId;
         var until = now + AllowanceLife + Window;
@@ -238,6 +240,10 @@ public sealed class KeyLimiter
     private static long Share(long room, long wanted) => Math.Clamp(wanted, 0, Math.Max(0, (room + 1) / 2));
 
     private static decimal Share(decimal room, decimal wanted) => Math.Clamp(wanted, 0m, Math.Max(0m, room / 2));
+
+    private static long Whole(long amount, long unit) => unit > 0 ? amount / unit * unit : amount;
+
+    private static decimal Whole(decimal amount, decimal unit) => unit > 0m ? Math.Floor(amount / unit) * unit : amount;
 
     private KeyGrant Nothing(long period) => new(0, KeyLimitKind.None, null, 0, 0, 0, 0m, period, AllowanceLife, false);
 

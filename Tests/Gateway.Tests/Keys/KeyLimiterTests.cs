@@ -117,10 +117,10 @@ public sealed class KeyLimiterTests
         var a = new Frontend(limiter, "a");
         var b = new Frontend(limiter, "b");
         var first = a.Exchange(Ask(requests: 100, minTokens: 100, tokens: 10_000));
-        // At least what the request needs, then at most half of the room left.
-        Assert.Equal((6, 550L), (first.Requests, first.Tokens));
+        // At least what the request needs, then at most half of the room left (tokens in whole requests' sizes).
+        Assert.Equal((6, 500L), (first.Requests, first.Tokens));
 
-        a.Returns.Add(new KeyGrantReturn(first.GrantId, 1, -450));
+        a.Returns.Add(new KeyGrantReturn(first.GrantId, 1, -400));
         a.Exchange(null);
         Assert.Equal((1L, 100L), (limiter.RequestsInWindow, limiter.TokensInWindow));
 
@@ -181,15 +181,16 @@ public sealed class KeyLimiterTests
         var a = new Frontend(limiter, "a");
         var b = new Frontend(limiter, "b");
         var held = a.Exchange(Ask(minCost: 0.3m, budget: 10m));
-        Assert.Equal(0.65m, held.Budget);
-        Assert.Equal(0.225m, b.Exchange(Ask(minCost: 0.1m, budget: 10m)).Budget);
+        // The minimum, then half the room left in whole multiples of the minimum.
+        Assert.Equal(0.6m, held.Budget);
+        Assert.Equal(0.2m, b.Exchange(Ask(minCost: 0.1m, budget: 10m)).Budget);
         Assert.Equal(KeyLimitKind.Budget, b.Exchange(Ask(minCost: 0.3m)).Refused);
-        Assert.Equal(0.875m, limiter.BudgetCommitted);
+        Assert.Equal(0.8m, limiter.BudgetCommitted);
 
         // a spent 0.25 of its hold and gives back the rest.
-        a.Exchange(null, settled: 0.25m, budgetReturned: 0.4m);
+        a.Exchange(null, settled: 0.25m, budgetReturned: 0.35m);
         Assert.Equal(0.25m, limiter.Spent);
-        Assert.Equal(0.475m, limiter.BudgetCommitted);
+        Assert.Equal(0.45m, limiter.BudgetCommitted);
         Assert.True(b.Exchange(Ask(minCost: 0.5m)).Granted);
         Assert.True(limiter.BudgetCommitted <= 1m);
         Assert.Equal(KeyLimitKind.Budget, a.Exchange(Ask(minCost: 0.1m)).Refused);
