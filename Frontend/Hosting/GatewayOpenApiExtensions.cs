@@ -69,6 +69,7 @@ public static class GatewayOpenApiExtensions
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(OpenApiResponseSchemas.TransformAsync);
+            options.AddSchemaTransformer(OpenApiResponseSchemas.AsWrittenAsync);
         });
 
     /// <summary>Maps <c>/openapi/v1.json</c> and the reference page <c>/scalar/v1</c>.</summary>

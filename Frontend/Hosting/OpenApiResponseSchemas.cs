@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using OrleansGateway.Frontend.Admin;
@@ -96,5 +97,41 @@ public static class OpenApiResponseSchemas
             Description = $"The gateway or its provider failed: provider broken or unreachable (502), timeout (504), cluster trouble (500, 503); {shape}.",
             Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = errorSchema } },
         };
+    }
+
+    /// <summary>
+    /// Describes a schema as the gateway writes it: the schema generator follows the HTTP JSON options (camelCase,
+    /// numbers also read from strings), while every body is written by the source-generated context (snake_case,
+    /// strict numbers). Renames properties (and required names) to snake_case and drops the string alternative of numbers.
+    /// </summary>
+    public static Task AsWrittenAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (schema.Properties is { Count: > 0 } properties)
+        {
+            var named = properties.ToList();
+            properties.Clear();
+            foreach (var (name, property) in named)
+            {
+                properties[JsonNamingPolicy.SnakeCaseLower.ConvertName(name)] = property;
+            }
+        }
+
+        if (schema.Required is { Count: > 0 } required)
+        {
+            var names = required.ToList();
+            required.Clear();
+            foreach (var name in names)
+            {
+                required.Add(JsonNamingPolicy.SnakeCaseLower.ConvertName(name));
+            }
+        }
+
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String) && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
+
+        return Task.CompletedTask;
     }
 }

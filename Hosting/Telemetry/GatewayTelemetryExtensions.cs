@@ -48,14 +48,15 @@ public static class GatewayTelemetryExtensions
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>
-    /// OpenTelemetry configured by the standard <c>OTEL_*</c> variables. Metrics (unless
-    /// <c>Gateway:Telemetry:Metrics=false</c>): the gateway's meter, <c>Microsoft.Orleans</c>, ASP.NET Core
-    /// (requests by route and status, tagged with <c>gateway.surface</c>) and HttpClient, served at
-    /// <c>/metrics</c> (<see cref="UseGatewayTelemetry"/>) and exported over OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Traces and logs over OTLP only then: the gateway's
-    /// ActivitySource, Orleans' sources (with activity propagation across grain calls, added by the silo
-    /// and client set-up), ASP.NET Core and HttpClient; with no endpoint nothing listens, so nothing is
-    /// traced. Log scopes carry the trace and span id. Idempotent.
+    /// OpenTelemetry configured by the standard <c>OTEL_*</c> variables (<see cref="GatewayTelemetryOptions"/> for the
+    /// switches). Metrics (unless <c>Gateway:Telemetry:Metrics=false</c>): the gateway's meter, Orleans' gauges (all of
+    /// <c>Microsoft.Orleans</c> with <c>OrleansMetrics=All</c>), ASP.NET Core's meters but routing's (requests by route
+    /// and status, tagged with <c>gateway.surface</c>), and HttpClient's with <c>HttpMetrics=true</c>; served at
+    /// <c>/metrics</c> (<see cref="UseGatewayTelemetry"/>) and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// is set. Traces when <see cref="IsTracing"/> (by default only with that endpoint): the gateway's ActivitySource,
+    /// Orleans' sources (with activity propagation across grain calls, added by the silo and client set-up), ASP.NET
+    /// Core and HttpClient; otherwise nothing listens, so nothing is traced. Logs over OTLP with the endpoint. Log
+    /// scopes carry the trace and span id. Idempotent.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayTelemetry(this IHostApplicationBuilder builder)
     {

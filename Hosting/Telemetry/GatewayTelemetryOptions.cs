@@ -23,9 +23,11 @@ public sealed class GatewayTelemetryOptions
 
     /// <summary>
     /// Whether the metrics include the HttpClient meter <c>System.Net.Http</c> (<c>http.client.request.duration</c>
-    /// of the provider calls, connections). Default true. Only read while <see cref="Metrics"/> is on.
+    /// of the provider calls, in-flight requests, connections). Default false: the provider calls are measured by
+    /// <c>gen_ai.client.operation.duration</c> already, and HttpClient's four instruments cost several measurements
+    /// per call. Only read while <see cref="Metrics"/> is on.
     /// </summary>
-    public bool HttpMetrics { get; set; } = true;
+    public bool HttpMetrics { get; set; }
 
     /// <summary>
     /// Whether traces are collected: null (the default) traces only when they go somewhere

@@ -78,6 +78,47 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal("openai", document.GetProperty("paths").GetProperty("/v1/chat/completions").GetProperty("post").GetProperty("tags")[0].GetString());
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", "post", "choices")]
+    [InlineData("/v1/models", "get", "data")]
+    [InlineData("/v1/batch/generate", "post", "job_id")]
+    [InlineData("/v1/batch/{jobId}", "get", "status")]
+    [InlineData("/v1/files", "post", "bytes")]
+    [InlineData("/llm/generation", "post", "content")]
+    [InlineData("/health", "get", "status")]
+    public async Task Document_KeyOperation_Has200BodySchemaWithItsFields(string path, string method, string field)
+    {
+        var document = await GetDocumentAsync();
+        var ok = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("200");
+        var schema = Resolve(document, ok.GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        Assert.True(
+            schema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(field, out _),
+            $"{method.ToUpperInvariant()} {path}: the 200 schema has '{field}' (snake_case, as the body is written): {schema}");
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", "post", "error")]
+    [InlineData("/v1/embeddings", "post", "error")]
+    [InlineData("/admin/keys", "get", "error")]
+    [InlineData("/llm/generation", "post", "status")]
+    [InlineData("/llm/classification", "post", "status")]
+    public async Task Document_EveryOperation_DescribesItsSurfacesErrorShape(string path, string method, string field)
+    {
+        var document = await GetDocumentAsync();
+        var responses = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
+        foreach (var range in new[] { "4XX", "5XX" })
+        {
+            var schema = Resolve(document, responses.GetProperty(range).GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+            Assert.True(schema.GetProperty("properties").TryGetProperty(field, out _), $"{method.ToUpperInvariant()} {path} {range}: '{field}' in {schema}");
+        }
+    }
+
+    /// <summary>The schema itself, following a <c>$ref</c> into <c>components/schemas</c>.</summary>
+    private static JsonElement Resolve(JsonElement document, JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference)
+            ? document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!["#/components/schemas/".Length..])
+            : schema;
+
     [Fact]
     public async Task Document_WithoutKey_Returns401()
     {
