@@ -21,7 +21,20 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
 
     public Task InitializeAsync() => fixture.StartAsync(s_settings);
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    /// <summary>
+    /// Cancels the batches this test submitted, so none is still running when the class fixture's gateway stops
+    /// (a batch running at the embedded gateway's stop can hold its silo's deactivation up to the shutdown timeout).
+    /// </summary>
+    public async Task DisposeAsync()
+    {
+        using var client = fixture.CreateClient();
+        foreach (var job in _jobs)
+        {
+            using var cancelled = await client.PostAsync($"v1/batch/{job}/cancel", content: null);
+        }
+    }
+
+    private readonly List<string> _jobs = [];
 
     [Fact]
     public async Task Status_WithARunningBatch_ListsTheProviderAndTheJobNewestFirst()
@@ -109,7 +122,7 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
         }
     }
 
-    private static async Task<string> SubmitBatchAsync(HttpClient client, int tasks)
+    private async Task<string> SubmitBatchAsync(HttpClient client, int tasks)
     {
         var body = new
         {
@@ -120,7 +133,9 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         using var json = JsonDocument.Parse(text);
-        return json.RootElement.GetProperty("job_id").GetString()!;
+        var job = json.RootElement.GetProperty("job_id").GetString()!;
+        _jobs.Add(job);
+        return job;
     }
 
     /// <summary>How many tasks of <paramref name="job"/> the rendered page shows done (its row's <c>data-done</c>); null when the job is not listed.</summary>
