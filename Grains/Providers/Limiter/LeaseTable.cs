@@ -188,57 +188,41 @@ public sealed class LeaseTable
     /// <summary>Drops the leases whose holders stopped renewing; returns their ids (empty when none).</summary>
     public IReadOnlyList<long> RemoveExpired()
     {
+        var now = _time.GetUtcNow();
+        return RemoveWhere(entry => entry.ExpiresAt <= now);
+    }
+
+    /// <summary>Drops the leases whose holder <paramref name="isGone"/> says is gone (its silo died); returns their ids (empty when none).</summary>
+    public IReadOnlyList<long> RemoveHeldBy(Func<string, bool> isGone) =>
+        RemoveWhere(entry => entry.Holder is { } holder && isGone(holder));
+
+    private IReadOnlyList<long> RemoveWhere(Func<Entry, bool> drop)
+    {
         if (_leases.Count == 0)
         {
             return [];
         }
 
-        var now = _time.GetUtcNow();
-        List<long>? expired = null;
+        List<long>? dropped = null;
         foreach (var (id, entry) in _leases)
         {
-            if (entry.ExpiresAt <= now)
+            if (drop(entry))
             {
-                (expired ??= []).Add(id);
+                (dropped ??= []).Add(id);
             }
         }
 
-        if (expired is null)
+        if (dropped is null)
         {
             return [];
         }
 
-        foreach (var id in expired)
+        foreach (var id in dropped)
         {
             Remove(id);
         }
 
-        return expired;
-    }
-
-    /// <summary>Drops the leases whose holder <paramref name="isGone"/> says is gone (its silo died); returns their ids (empty when none).</summary>
-    public IReadOnlyList<long> RemoveHeldBy(Func<string, bool> isGone)
-    {
-        List<long>? gone = null;
-        foreach (var (id, entry) in _leases)
-        {
-            if (entry.Holder is { } holder && isGone(holder))
-            {
-                (gone ??= []).Add(id);
-            }
-        }
-
-        if (gone is null)
-        {
-            return [];
-        }
-
-        foreach (var id in gone)
-        {
-            Remove(id);
-        }
-
-        return gone;
+        return dropped;
     }
 
     private void Adopt(long leaseId, Guid requestId, string? holder)
