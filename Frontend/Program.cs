@@ -34,8 +34,9 @@ builder.Services.AddGatewayOpenApi();
 
 var app = builder.Build();
 
+app.UseGatewayRequestTelemetry();
 app.UseRequestId();
-app.UseGatewayTelemetry();
+app.UseGatewayMetricsEndpoint();
 app.UseGatewayErrors();
 app.UseGatewayAuth();
 

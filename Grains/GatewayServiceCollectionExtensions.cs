@@ -48,6 +48,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<ProviderClientRegistry>();
         services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        services.TryAddSingleton<PooledGrainMoves>();
+        services.TryAddSingleton(static _ => new SiloStopSignal(stateOutlivesSilo: true));
         services.TryAddSingleton<ProviderChatCaller>();
         services.TryAddSingleton<ChatExecutor>();
         services.TryAddSingleton<TokenUsageEstimator>();

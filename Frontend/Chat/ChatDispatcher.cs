@@ -113,8 +113,8 @@ public sealed partial class ChatDispatcher
     public const int ChatGrainPoolSize = 64;
 
     /// <summary>
-    /// Runs a non-streaming completion on the next grain of the pool. A call lost with its silo is repeated once,
-    /// on the same grain with the same call id: if the first run is still going there (only its answer's way back
+    /// Runs a non-streaming completion on the next grain of the pool. A call lost with its silo is repeated (up to
+    /// <see cref="SiloLossPolicy.RequestRepeats"/> times) on the same grain with the same call id: if the first run is still going there (only its answer's way back
     /// was lost), the repeat joins it, so the provider is not called twice.
     /// </summary>
     private async Task<ChatOutcome> RunAsync(ChatRequest request, CancellationToken cancellationToken)
@@ -133,7 +133,7 @@ public sealed partial class ChatDispatcher
             {
                 return ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
+            catch (Exception exception) when (attempt < SiloLossPolicy.RequestRepeats && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }
@@ -283,7 +283,7 @@ public sealed partial class ChatDispatcher
         }
     }
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "A grain call was lost with its silo ({Exception}); retrying once")]
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "A grain call was lost with its silo ({Exception}); retrying")]
     private static partial void LogRetry(ILogger logger, string exception);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "A grain call failed")]

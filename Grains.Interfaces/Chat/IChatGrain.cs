@@ -1,3 +1,5 @@
+using OrleansGateway.Cluster;
+
 namespace OrleansGateway.Chat;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace OrleansGateway.Chat;
 /// joins the run already going instead of calling the provider again.
 /// </summary>
 [Alias("gw.IChatGrain")]
-public interface IChatGrain : IGrainWithIntegerKey
+public interface IChatGrain : IGrainWithIntegerKey, IPooledCallGrain
 {
     /// <summary>Runs one completion, with retries and fallbacks, and returns its result or error; joins the run of <paramref name="callId"/> if one is going.</summary>
     [Alias("Complete"), ResponseTimeout("00:30:00")]

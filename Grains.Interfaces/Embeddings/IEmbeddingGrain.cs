@@ -1,3 +1,5 @@
+using OrleansGateway.Cluster;
+
 namespace OrleansGateway.Embeddings;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace OrleansGateway.Embeddings;
 /// (as <c>IChatGrain</c>'s).
 /// </summary>
 [Alias("gw.IEmbeddingGrain")]
-public interface IEmbeddingGrain : IGrainWithIntegerKey
+public interface IEmbeddingGrain : IGrainWithIntegerKey, IPooledCallGrain
 {
     /// <summary>Runs one embedding request, with retries and fallbacks, and returns the provider's body or the error; joins the run of <paramref name="callId"/> if one is going.</summary>
     [Alias("Embed"), ResponseTimeout("00:30:00")]

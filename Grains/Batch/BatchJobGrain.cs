@@ -9,6 +9,8 @@ using OrleansGateway.Providers;
 using OrleansGateway.Storage;
 using OrleansGateway.Telemetry;
 
+using OrleansGateway.Cluster;
+
 namespace OrleansGateway.Batch;
 
 /// <summary>
@@ -29,6 +31,7 @@ public sealed partial class BatchJobGrain(
     IOptions<SiloMessagingOptions> messaging,
     TimeProvider time,
     GatewayMetrics metrics,
+    SiloStopSignal silo,
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable
 {
     private const string ResumeReminderName = "batch-resume";
@@ -219,7 +222,7 @@ public sealed partial class BatchJobGrain(
             using var expiry = state.State.ExpiresAt is { } expiresAt
                 ? new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (expiresAt - time.GetUtcNow()).Ticks)), time)
                 : new CancellationTokenSource();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, _stopping.Token, expiry.Token);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, _stopping.Token, expiry.Token, silo.WorkLost);
             while (Running)
             {
                 var fresh = _freshlySubmitted;
@@ -227,7 +230,7 @@ public sealed partial class BatchJobGrain(
                 var doneBefore = _progress.Done;
                 var pass = new BatchPass(_progress, _window, Groups, FailUnlessEndedAsync, logger) { JobId = JobId };
                 await pass.RunAsync(fresh, stop.Token);
-                if (!Running)
+                if (!Running || silo.WorkLost.IsCancellationRequested)
                 {
                     break;
                 }
@@ -249,14 +252,14 @@ public sealed partial class BatchJobGrain(
                 }
             }
 
-            if (state.State.Status is BatchJobStatus.Cancelled or BatchJobStatus.Expired)
+            if (state.State.Status is BatchJobStatus.Cancelled or BatchJobStatus.Expired && !silo.WorkLost.IsCancellationRequested)
             {
                 // Results that landed while running tasks were cancelled count too.
                 _progress.CopyTo(state.State);
                 await WriteStateAsync();
             }
         }
-        catch (Exception exception) when (!_stopping.IsCancellationRequested)
+        catch (Exception exception) when (!_stopping.IsCancellationRequested && !silo.WorkLost.IsCancellationRequested)
         {
             // The reminder starts the job again.
             Log.RunFailed(logger, JobId, exception);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
 using OrleansGateway.Chat;
+using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
@@ -31,6 +32,7 @@ public sealed partial class TaskGrain(
     IBlobStore blobs,
     Serializer serializer,
     IOptions<BatchOptions> options,
+    SiloStopSignal silo,
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain
 {
@@ -41,6 +43,7 @@ public sealed partial class TaskGrain(
     /// </summary>
     private readonly Dictionary<int, Task<TimeSpan?>> _runs = [];
     private readonly CancellationTokenSource _cancel = new();
+    private CancellationTokenRegistration _workLost;
     private BatchTaskRunner _runner = null!;
     private TaskGroupBlobs _blobs = null!;
     private CoalescingWriter<TaskResultEntry[]> _writer = null!;
@@ -54,15 +57,23 @@ public sealed partial class TaskGrain(
 
     private string Key => this.GetPrimaryKeyString();
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _workLost.Dispose();
+        return Task.CompletedTask;
+    }
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         _runner = new BatchTaskRunner(executor, embeddings);
         _blobs = new TaskGroupBlobs(Key, blobs, serializer, settings, time);
         _refusals = new ProviderRefusals(settings.ProviderWaitLimit, time);
+        // Embedded mode stopping: the runs end and nothing more is written (the in-memory storage goes with the process).
+        _workLost = silo.WorkLost.UnsafeRegister(static cancel => ((CancellationTokenSource)cancel!).Cancel(), _cancel);
         _writer = new CoalescingWriter<TaskResultEntry[]>(
             capture: () => [.. results.State.Entries],
-            write: results.WriteStateAsync,
+            write: () => silo.WorkLost.IsCancellationRequested ? Task.CompletedTask : results.WriteStateAsync(),
             stored: OnStored,
             settings.ResultWriteDelay,
             time,

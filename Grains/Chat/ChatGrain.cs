@@ -8,14 +8,14 @@ namespace OrleansGateway.Chat;
 /// A reentrant grain of the frontends' pool that runs chat requests where it is activated, so provider traffic
 /// spreads over the silos while the provider grains hold the limits. Not a stateless worker: a call repeated
 /// after its silo connection closed must reach this same activation to join the run going here
-/// (<see cref="JoinableCalls{T}"/>) rather than call the provider a second time. When its silo stops, Orleans
-/// deactivates it after the calls running here end, and new calls go to an activation on another silo.
+/// (<see cref="JoinableCalls{T}"/>) rather than call the provider a second time. When its silo stops, it moves to
+/// another silo as soon as the calls running here end (<see cref="PooledGrainMoves"/>).
 /// </summary>
 [Reentrant, PreferLocalPlacement]
-public sealed class ChatGrain(ChatExecutor executor, SiloDepartures departures, TimeProvider time) : Grain, IChatGrain
+public sealed class ChatGrain(
+    ChatExecutor executor, PooledGrainMoves moves, IClusterMembershipService membership, SiloDepartures departures, TimeProvider time)
+    : PooledCallGrain<ChatOutcome>(moves, membership, departures, time), IChatGrain
 {
-    private readonly JoinableCalls<ChatOutcome> _calls = new(departures, time);
-
     public Task<ChatOutcome> CompleteAsync(Guid callId, ChatRequest request, CancellationToken cancellationToken = default) =>
-        _calls.RunAsync(callId, ct => executor.CompleteAsync(request, ct), cancellationToken);
+        RunAsync(callId, ct => executor.CompleteAsync(request, ct), cancellationToken);
 }

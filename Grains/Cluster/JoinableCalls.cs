@@ -18,6 +18,15 @@ public sealed class JoinableCalls<T>(SiloDepartures departures, TimeProvider tim
     /// <summary>Calls running or kept now.</summary>
     public int Count => _calls.Count;
 
+    /// <summary>Whether <paramref name="callId"/> runs here, finished here with its answer kept, or is unknown here.</summary>
+    public PooledCallState StateOf(Guid callId)
+    {
+        DropExpired();
+        return !_calls.TryGetValue(callId, out var call) ? PooledCallState.Unknown
+            : call.IsCompleted ? PooledCallState.Finished
+            : PooledCallState.Running;
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> for <paramref name="callId"/>, or joins the run already going or kept for it.
     /// The work gets the first caller's cancellation; a joining caller's own cancellation only ends its wait.

@@ -21,6 +21,12 @@ public static class SiloLossPolicy
     /// <summary>How long a rejected call is repeated after its first failure: 30 s, longer than the cluster takes to declare a silo dead.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many times a frontend repeats a whole request whose grain call was lost with a silo: more than once, since
+    /// a repeat sent while a silo stops can itself be lost with it (the client filter finds that out and fails it).
+    /// </summary>
+    public const int RequestRepeats = 3;
+
     /// <summary>What <paramref name="exception"/> says about the call's silo.</summary>
     public static SiloLossKind Classify(Exception exception) => exception switch
     {

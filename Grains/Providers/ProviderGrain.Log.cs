@@ -24,7 +24,10 @@ public sealed partial class ProviderGrain
         [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Provider {Provider}: freed {Count} slot(s) held by silos the cluster declared dead")]
         public static partial void LeasesOfDeadSilosFreed(ILogger logger, string provider, int count);
 
-        [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Provider {Provider}: adopted {Count} lease(s) handed over by its previous activation")]
-        public static partial void LeasesHandedOver(ILogger logger, string provider, int count);
+        [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Provider {Provider}: adopted {Count} lease(s) handed over by its previous activation (state written in {WriteMs:0} ms)")]
+        public static partial void LeasesHandedOver(ILogger logger, string provider, int count, double writeMs);
+
+        [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Provider {Provider}: handed {Count} lease(s) over to its next activation ({Reason}; state written in {WriteMs:0} ms)")]
+        public static partial void LeasesHandingOver(ILogger logger, string provider, int count, DeactivationReasonCode reason, double writeMs);
     }
 }

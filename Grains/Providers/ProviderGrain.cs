@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime.Placement;
 using OrleansGateway.Chat;
+using OrleansGateway.Cluster;
 using OrleansGateway.Errors;
 using OrleansGateway.Storage;
 using OrleansGateway.Telemetry;
@@ -51,18 +52,19 @@ public sealed partial class ProviderGrain(
         _leases = new LeaseTable(TimeSpan.FromSeconds(_options?.LeaseTtlSeconds ?? 30), time);
         _circuit = new CircuitBreaker(
             _options?.CircuitFailureThreshold ?? int.MaxValue, TimeSpan.FromSeconds(_options?.CircuitCooldownSeconds ?? 30), time);
-        switch (_leases.Restore(state.State, state.RecordExists))
+        var restored = _leases.Restore(state.State, state.RecordExists);
+        var writing = time.GetTimestamp();
+        await state.WriteStateAsync(cancellationToken);
+        switch (restored)
         {
             case true:
                 // Their holders keep renewing them here; a caller whose grant was lost in the move gets the same lease again.
-                Log.LeasesHandedOver(logger, _name, _leases.Count);
+                Log.LeasesHandedOver(logger, _name, _leases.Count, time.GetElapsedTime(writing).TotalMilliseconds);
                 break;
             case false:
                 Log.Recovering(logger, _name, _leases.TimeToLive);
                 break;
         }
-
-        await state.WriteStateAsync(cancellationToken);
         moves.Activated(_name, this.AsReference<IProviderGrain>());
         _gauges = metrics.TrackProvider(_name, () => new ProviderGaugeReading(
             MaxConcurrency, _leases.Count, _waiters.InteractiveCount, _waiters.BatchCount, _circuit.StateNow));
@@ -93,7 +95,9 @@ public sealed partial class ProviderGrain(
         // so a graceful move (a silo shutting down, a rolling deploy) keeps the count without a recovery window.
         SweepExpired();
         _leases.HandOver(state.State);
+        var writing = time.GetTimestamp();
         await state.WriteStateAsync(cancellationToken);
+        Log.LeasesHandingOver(logger, _name, _leases.Count, reason.ReasonCode, time.GetElapsedTime(writing).TotalMilliseconds);
     }
 
     public async Task<LeaseResult> AcquireAsync(LeaseRequest request, CancellationToken cancellationToken = default)
@@ -155,7 +159,7 @@ public sealed partial class ProviderGrain(
     /// <summary>Queues the caller until a slot is dispatched to it, its queue timeout passes or it goes away.</summary>
     private async Task<LeaseResult> WaitAsync(LeaseRequest request, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var result = await _waiters.WaitAsync(request.Priority, request.RequestId, request.Holder, wait, time, cancellationToken);
+        var (result, shared) = await _waiters.WaitAsync(request.Priority, request.RequestId, request.Holder, wait, time, cancellationToken);
         if (result is null)
         {
             return LeaseResult.Refuse(cancellationToken.IsCancellationRequested
@@ -163,9 +167,10 @@ public sealed partial class ProviderGrain(
                 : LimiterErrors.QueueTimeout(_name, wait, MaxConcurrency));
         }
 
-        if (result.Granted && cancellationToken.IsCancellationRequested)
+        if (result.Granted && cancellationToken.IsCancellationRequested && !shared)
         {
-            // Granted as the caller went away: nobody would ever release it, so give it back now.
+            // Granted as the caller went away (and no other ask of the same request waits on it): nobody would ever
+            // release it, so give it back now.
             _leases.Remove(result.LeaseId);
             Dispatch();
             return LeaseResult.Refuse(LimiterErrors.CallerWentAway(_name));
@@ -212,7 +217,7 @@ public sealed partial class ProviderGrain(
 
         // Move now, to an active silo other than this one, rather than when Orleans deactivates this silo's
         // grains (after the silo has drained its streams): callers asked to ask again reach it within moments.
-        if (ProviderGrainMoves.OtherActiveSilo(membership, GrainContext.Address.SiloAddress) is { } target)
+        if (PooledGrainMoves.OtherActiveSilo(membership, GrainContext.Address.SiloAddress) is { } target)
         {
             GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = target });
         }

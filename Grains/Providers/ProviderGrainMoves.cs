@@ -37,16 +37,6 @@ public sealed partial class ProviderGrainMoves : ILifecycleParticipant<ISiloLife
     /// <summary>Forgets it when it deactivates.</summary>
     public void Deactivated(string name) => _active.TryRemove(name, out _);
 
-    /// <summary>An active silo other than <paramref name="here"/>, picked at random, or null when there is none.</summary>
-    public static SiloAddress? OtherActiveSilo(IClusterMembershipService membership, SiloAddress? here)
-    {
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(here))
-            .Select(m => m.SiloAddress)
-            .ToArray();
-        return targets.Length > 0 ? targets[Random.Shared.Next(targets.Length)] : null;
-    }
-
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ProviderGrainMoves), ServiceLifecycleStage.Active, _ => Task.CompletedTask, PrepareAllToMoveAsync);
 

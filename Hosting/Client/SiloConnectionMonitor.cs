@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OrleansGateway.Hosting;
 
 /// <summary>
@@ -9,18 +11,31 @@ namespace OrleansGateway.Hosting;
 public sealed class SiloConnectionMonitor : IClusterConnectionStatusObserver
 {
     private TaskCompletionSource _nextLoss = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastLoss = long.MinValue;
 
     /// <summary>Completes when a connection to a silo closes after this moment.</summary>
     public Task NextLoss => Volatile.Read(ref _nextLoss).Task;
+
+    /// <summary>Whether a connection to a silo closed within the last <paramref name="window"/>.</summary>
+    public bool LostWithin(TimeSpan window)
+    {
+        var last = Interlocked.Read(ref _lastLoss);
+        return last != long.MinValue && Stopwatch.GetElapsedTime(last) < window;
+    }
 
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {
         if (currentNumberOfGateways < previousNumberOfGateways)
         {
-            Interlocked.Exchange(ref _nextLoss, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            Lost();
         }
     }
 
-    public void NotifyClusterConnectionLost() =>
+    public void NotifyClusterConnectionLost() => Lost();
+
+    private void Lost()
+    {
+        Interlocked.Exchange(ref _lastLoss, Stopwatch.GetTimestamp());
         Interlocked.Exchange(ref _nextLoss, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 }

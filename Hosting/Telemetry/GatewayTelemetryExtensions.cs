@@ -52,7 +52,7 @@ public static class GatewayTelemetryExtensions
     /// switches). Metrics (unless <c>Gateway:Telemetry:Metrics=false</c>): the gateway's meter, Orleans' gauges (all of
     /// <c>Microsoft.Orleans</c> with <c>OrleansMetrics=All</c>), ASP.NET Core's meters but routing's (requests by route
     /// and status, tagged with <c>gateway.surface</c>), and HttpClient's with <c>HttpMetrics=true</c>; served at
-    /// <c>/metrics</c> (<see cref="UseGatewayTelemetry"/>) and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// <c>/metrics</c> (<see cref="UseGatewayMetricsEndpoint"/>) and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set. Traces when <see cref="IsTracing"/> (by default only with that endpoint): the gateway's ActivitySource,
     /// Orleans' sources (with activity propagation across grain calls, added by the silo and client set-up), ASP.NET
     /// Core and HttpClient; otherwise nothing listens, so nothing is traced. Logs over OTLP with the endpoint. Log
@@ -127,11 +127,12 @@ public static class GatewayTelemetryExtensions
     }
 
     /// <summary>
-    /// A frontend's telemetry middleware: <see cref="UseGatewayMetricsEndpoint"/>, then
-    /// <see cref="RequestTelemetryMiddleware"/>. Call after the request id middleware and before auth.
+    /// A frontend's request telemetry (<see cref="RequestTelemetryMiddleware"/>: the request line and the surface tag).
+    /// Call first, before the request id middleware: the request line repeats the request id and trace id itself, so it
+    /// is written outside the request's log scope, whose formatting would cost as much again.
     /// </summary>
-    public static IApplicationBuilder UseGatewayTelemetry(this IApplicationBuilder app) =>
-        app.UseGatewayMetricsEndpoint().UseMiddleware<RequestTelemetryMiddleware>();
+    public static IApplicationBuilder UseGatewayRequestTelemetry(this IApplicationBuilder app) =>
+        app.UseMiddleware<RequestTelemetryMiddleware>();
 
     /// <summary>Serves <c>GET /metrics</c> (behind <see cref="MetricsKeyGate"/>) ahead of the rest of the pipeline, unless metrics are off.</summary>
     public static IApplicationBuilder UseGatewayMetricsEndpoint(this IApplicationBuilder app)

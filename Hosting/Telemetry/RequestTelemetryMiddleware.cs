@@ -74,7 +74,7 @@ public sealed partial class RequestTelemetryMiddleware
             context.Request.Method,
             route ?? context.Request.Path.Value ?? "/",
             status,
-            elapsed.TotalMilliseconds.ToString("0.0", inv),
+            elapsed.TotalMilliseconds,
             telemetry.Model ?? "-",
             telemetry.Provider ?? "-",
             telemetry.InputTokens is { } input ? input.ToString(inv) : "-",

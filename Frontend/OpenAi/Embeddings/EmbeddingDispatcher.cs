@@ -88,7 +88,7 @@ public sealed partial class EmbeddingDispatcher
         }
     }
 
-    /// <summary>Runs on the next grain of the pool; a call lost with its silo is repeated once on the same grain with the same call id, so it joins a run still going.</summary>
+    /// <summary>Runs on the next grain of the pool; a call lost with its silo is repeated (up to <see cref="SiloLossPolicy.RequestRepeats"/> times) on the same grain with the same call id, so it joins a run still going.</summary>
     private async Task<EmbeddingOutcome> RunAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
         var grain = _local is null ? _pool.Next() : null;
@@ -105,7 +105,7 @@ public sealed partial class EmbeddingDispatcher
             {
                 return EmbeddingOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
             }
-            catch (Exception exception) when (attempt == 0 && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
+            catch (Exception exception) when (attempt < SiloLossPolicy.RequestRepeats && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
             {
                 LogRetry(_logger, exception.GetType().Name);
             }
@@ -117,7 +117,7 @@ public sealed partial class EmbeddingDispatcher
         }
     }
 
-    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "An embedding grain call was lost with its silo ({Exception}); retrying once")]
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "An embedding grain call was lost with its silo ({Exception}); retrying")]
     private static partial void LogRetry(ILogger logger, string exception);
 
     [LoggerMessage(EventId = 2111, Level = LogLevel.Error, Message = "An embedding grain call failed")]

@@ -16,5 +16,8 @@ public sealed class LeaseWaiter(RequestPriority priority, Guid requestId, string
     /// <summary>Set once with the grant or the refusal; cancelled when the waiter gave up.</summary>
     public TaskCompletionSource<LeaseResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>How many asks wait on this one answer (more than one when a caller asked again with the same request id).</summary>
+    public int Callers { get; internal set; } = 1;
+
     internal LinkedListNode<LeaseWaiter>? Node { get; set; }
 }

@@ -10,6 +10,7 @@ public sealed class WaiterQueues
 {
     private readonly LinkedList<LeaseWaiter> _interactive = new();
     private readonly LinkedList<LeaseWaiter> _batch = new();
+    private readonly Dictionary<Guid, LeaseWaiter> _byRequest = [];
 
     /// <summary>Interactive callers waiting.</summary>
     public int InteractiveCount => _interactive.Count;
@@ -25,30 +26,56 @@ public sealed class WaiterQueues
     {
         var waiter = new LeaseWaiter(priority, requestId, holder);
         waiter.Node = (priority == RequestPriority.Batch ? _batch : _interactive).AddLast(waiter);
+        if (requestId != Guid.Empty)
+        {
+            _byRequest[requestId] = waiter;
+        }
+
+        return waiter;
+    }
+
+    /// <summary>
+    /// The waiter already queued for <paramref name="requestId"/>, now with one caller more, or null. A caller asks
+    /// again with the same request id when its first ask's answer was lost (its silo connection closed, or the grain
+    /// moved while the ask was on its way): joining the queued ask, rather than queueing a second one, keeps the
+    /// first one from being granted a slot nobody would ever use or release.
+    /// </summary>
+    public LeaseWaiter? Join(Guid requestId)
+    {
+        if (requestId == Guid.Empty || !_byRequest.TryGetValue(requestId, out var waiter) || waiter.Node is null || waiter.Completion.Task.IsCompleted)
+        {
+            return null;
+        }
+
+        waiter.Callers++;
         return waiter;
     }
 
     /// <summary>
     /// Queues a caller and waits for its answer, for up to <paramref name="wait"/> on <paramref name="time"/>'s clock;
     /// null (and out of the queue) when the wait ends first or <paramref name="cancellationToken"/> is cancelled.
+    /// An ask with the request id of one already queued joins it (<see cref="Join"/>); <c>Shared</c> tells whether
+    /// another ask of the same request still waits on the answer.
     /// </summary>
-    public async Task<LeaseResult?> WaitAsync(RequestPriority priority, Guid requestId, string? holder, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<(LeaseResult? Result, bool Shared)> WaitAsync(RequestPriority priority, Guid requestId, string? holder, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
-        var waiter = Enqueue(priority, requestId, holder);
+        var waiter = Join(requestId) ?? Enqueue(priority, requestId, holder);
         using (var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             await Task.WhenAny(waiter.Completion.Task, Task.Delay(wait, time, delayCancellation.Token));
             delayCancellation.Cancel();
         }
 
-        if (waiter.Completion.Task.IsCompleted)
+        waiter.Callers--;
+        if (waiter.Completion.Task.IsCompletedSuccessfully)
         {
-            return await waiter.Completion.Task;
+            return (waiter.Completion.Task.Result, waiter.Callers > 0);
         }
 
+        // The wait ended (or another caller of the same ask gave up): out of the queue for every caller of this ask.
         Remove(waiter);
         waiter.Completion.TrySetCanceled();
-        return null;
+        return (null, waiter.Callers > 0);
     }
 
     /// <summary>Takes a waiter out of its queue (it gave up); nothing when it has already left.</summary>
@@ -59,7 +86,16 @@ public sealed class WaiterQueues
             list.Remove(node);
         }
 
+        Forget(waiter);
+    }
+
+    private void Forget(LeaseWaiter waiter)
+    {
         waiter.Node = null;
+        if (_byRequest.TryGetValue(waiter.RequestId, out var known) && known == waiter)
+        {
+            _byRequest.Remove(waiter.RequestId);
+        }
     }
 
     /// <summary>
@@ -74,7 +110,7 @@ public sealed class WaiterQueues
             var queue = takeBatch ? _batch : _interactive;
             var waiter = queue.First!.Value;
             queue.RemoveFirst();
-            waiter.Node = null;
+            Forget(waiter);
             if (!waiter.Completion.Task.IsCompleted)
             {
                 return waiter;
@@ -92,7 +128,7 @@ public sealed class WaiterQueues
             while (queue.First is { } first)
             {
                 queue.RemoveFirst();
-                first.Value.Node = null;
+                Forget(first.Value);
                 first.Value.Completion.TrySetResult(answer);
             }
         }

@@ -129,4 +129,21 @@ public sealed class JoinableCallsTests
         Assert.Equal("provider gone", (await Assert.ThrowsAsync<InvalidOperationException>(() => repeat)).Message);
         Assert.Equal(1, _runs);
     }
+
+    [Fact]
+    public async Task StateOf_TellsRunningFinishedAndUnknown()
+    {
+        _departures.Record();
+        var answer = new TaskCompletionSource<string>();
+        var id = Guid.NewGuid();
+
+        Assert.Equal(PooledCallState.Unknown, _calls.StateOf(id));
+        var call = _calls.RunAsync(id, Work(answer.Task), CancellationToken.None);
+        Assert.Equal(PooledCallState.Running, _calls.StateOf(id));
+        answer.SetResult("done");
+        await call;
+        Assert.Equal(PooledCallState.Finished, _calls.StateOf(id));
+        _time.Advance(JoinableCalls<string>.Retention);
+        Assert.Equal(PooledCallState.Unknown, _calls.StateOf(id));
+    }
 }

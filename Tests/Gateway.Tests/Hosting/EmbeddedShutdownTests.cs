@@ -20,6 +20,48 @@ public sealed class EmbeddedShutdownTests
         await using var provider = await FakeProviderServer.StartAsync();
         provider.RecordRequests = false;
         string[] providers = ["alpha", "beta", "gamma"];
+        await using var gateway = await StartGatewayAsync(provider, providers);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        // Each provider's grain activates (and writes its state) with its first request.
+        foreach (var name in providers)
+        {
+            var json = JsonSerializer.Serialize(new { model = $"{name}/m", prompt = "Be brief.", user_prompt = "hello " + name });
+            using var response = await PostAsync(http, gateway, "/llm/generation", json);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{gateway.Tail()}");
+        }
+
+        await StopAndAssertCleanAsync(gateway, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// A batch still running when the embedded gateway stops: its in-memory state goes with the process, so the stop
+    /// must not wait for its tasks, nor retry writes to a storage that is going away (which held the stop up to the
+    /// 30 s shutdown timeout and logged failures).
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_EmbeddedGatewayWithABatchRunning_ExitsPromptlyAndLogsNoFailure()
+    {
+        await using var provider = await FakeProviderServer.StartAsync();
+        provider.RecordRequests = false;
+        provider.Behavior = _ => FakeReply.Text("ok") with { Delay = TimeSpan.FromMilliseconds(300) };
+        await using var gateway = await StartGatewayAsync(provider, ["alpha"]);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var tasks = Enumerable.Range(0, 400).Select(i => new { id = $"t{i}", messages = new[] { new { role = "user", content = "hello " + i } } });
+        using (var submitted = await PostAsync(http, gateway, "/v1/batch/generate", JsonSerializer.Serialize(new { model = "alpha/m", tasks })))
+        {
+            Assert.True(submitted.StatusCode == HttpStatusCode.OK, $"{(int)submitted.StatusCode} {await submitted.Content.ReadAsStringAsync()}\n{gateway.Tail()}");
+        }
+
+        await Eventually.UntilAsync(() => provider.CompletedCount >= 8, "the batch's first provider calls", TimeSpan.FromSeconds(30));
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await StopAndAssertCleanAsync(gateway, TimeSpan.FromSeconds(60));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"The stop took {stopping.Elapsed.TotalSeconds:0.0} s with a batch running (shutdown timeout 30 s).\n{gateway.Tail(40)}");
+    }
+
+    private static async Task<HostProcess> StartGatewayAsync(FakeProviderServer provider, string[] providers)
+    {
         var environment = new Dictionary<string, string?>
         {
             ["SECRET_TOKEN"] = Token,
@@ -34,25 +76,26 @@ public sealed class EmbeddedShutdownTests
             environment[$"Gateway__Providers__{name}__BaseUrl"] = provider.BaseUrl;
             environment[$"Gateway__Providers__{name}__ApiKey"] = name + "-key";
             environment[$"Gateway__Providers__{name}__Models__0"] = "m";
+            environment[$"Gateway__Providers__{name}__MaxConcurrency"] = "4";
         }
 
-        await using var gateway = HostProcess.Start("embedded", ClusterFixture.BuiltDll("Frontend", "OrleansGateway.Frontend.dll"), $"http://127.0.0.1:{FreePorts.Next()}", environment);
+        var gateway = HostProcess.Start("embedded", ClusterFixture.BuiltDll("Frontend", "OrleansGateway.Frontend.dll"), $"http://127.0.0.1:{FreePorts.Next()}", environment);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.UntilAsync(async () => await AnswersAsync(http, gateway.BaseUrl + "/health") || gateway.HasExited, "the embedded gateway to answer /health", TimeSpan.FromSeconds(120));
         Assert.False(gateway.HasExited, $"The embedded gateway exited while starting.\n{gateway.Tail()}");
+        return gateway;
+    }
 
-        // Each provider's grain activates (and writes its state) with its first request.
-        foreach (var name in providers)
-        {
-            var json = JsonSerializer.Serialize(new { model = $"{name}/m", prompt = "Be brief.", user_prompt = "hello " + name });
-            using var request = new HttpRequestMessage(HttpMethod.Post, gateway.BaseUrl + "/llm/generation") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            using var response = await http.SendAsync(request);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{gateway.Tail()}");
-        }
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, HostProcess gateway, string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, gateway.BaseUrl + path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return http.SendAsync(request);
+    }
 
-        await gateway.StopAsync(TimeSpan.FromSeconds(60));
-
+    private static async Task StopAndAssertCleanAsync(HostProcess gateway, TimeSpan grace)
+    {
+        await gateway.StopAsync(grace);
         Assert.True(gateway.HasExited && gateway.ExitCode == 0, $"The embedded gateway did not exit with 0 after SIGTERM (exited: {gateway.HasExited}).\n{gateway.Tail()}");
         var failures = gateway.Output.Split('\n').Where(line => line.StartsWith("fail:", StringComparison.Ordinal)).ToList();
         Assert.True(failures.Count == 0, $"A clean stop logged {failures.Count} failure(s):\n{gateway.Tail(80)}");

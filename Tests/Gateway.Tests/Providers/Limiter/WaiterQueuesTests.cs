@@ -77,7 +77,7 @@ public sealed class WaiterQueuesTests
 
         queues.TakeNext(batchInFlight: 0, batchReserved: 0)!.Completion.SetResult(grant);
 
-        Assert.Same(grant, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Same(grant, (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Result);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class WaiterQueuesTests
 
         time.Advance(TimeSpan.FromSeconds(0.1));
 
-        Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null((await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Result);
         Assert.Equal(0, queues.Count);
     }
 
@@ -104,8 +104,49 @@ public sealed class WaiterQueuesTests
 
         cancellation.Cancel();
 
-        Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null((await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Result);
         Assert.Equal(0, queues.Count);
         Assert.Null(queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+    }
+
+    /// <summary>
+    /// The race issue 16 names: an ask forwarded while the provider grain moved is still queued when its caller, told
+    /// the call was lost, asks again with the same request id. The two asks must share one answer (one slot), not
+    /// queue twice and leave a slot granted to an ask nobody waits for.
+    /// </summary>
+    [Fact]
+    public async Task WaitAsync_SameRequestIdAskedAgainWhileQueued_BothAsksShareOneWaiterAndOneAnswer()
+    {
+        var queues = new WaiterQueues();
+        var time = new FakeTimeProvider();
+        var requestId = Guid.NewGuid();
+        var lost = queues.WaitAsync(RequestPriority.Interactive, requestId, null, TimeSpan.FromSeconds(30), time, CancellationToken.None);
+        var again = queues.WaitAsync(RequestPriority.Interactive, requestId, null, TimeSpan.FromSeconds(30), time, CancellationToken.None);
+        Assert.Equal(1, queues.Count);
+
+        var grant = LeaseResult.Grant(42, TimeSpan.FromSeconds(30));
+        queues.TakeNext(batchInFlight: 0, batchReserved: 0)!.Completion.SetResult(grant);
+
+        Assert.Null(queues.TakeNext(batchInFlight: 0, batchReserved: 0));
+        var (first, _) = await lost.WaitAsync(TimeSpan.FromSeconds(10));
+        var (second, _) = await again.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Same(grant, first);
+        Assert.Same(grant, second);
+    }
+
+    [Fact]
+    public async Task WaitAsync_SameRequestIdAfterTheFirstLeftTheQueue_QueuesAnew()
+    {
+        var queues = new WaiterQueues();
+        var time = new FakeTimeProvider();
+        var requestId = Guid.NewGuid();
+        var first = queues.WaitAsync(RequestPriority.Interactive, requestId, null, TimeSpan.FromSeconds(1), time, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null((await first.WaitAsync(TimeSpan.FromSeconds(10))).Result);
+
+        _ = queues.WaitAsync(RequestPriority.Interactive, requestId, null, TimeSpan.FromSeconds(30), time, CancellationToken.None);
+
+        Assert.Equal(1, queues.Count);
+        Assert.NotNull(queues.TakeNext(batchInFlight: 0, batchReserved: 0));
     }
 }
