@@ -24,7 +24,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The highest resident set seen by <see cref="SampleMemory"/> or reported by the kernel (VmHWM).</summary>
     public long PeakWorkingSetBytes => Math.Max(_peakSampledBytes, ReadKernelPeak());
 
-    public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency)
+    /// <summary>Starts the gateway; <paramref name="blobsDirectory"/> set keeps its blobs (files, task inputs and results) there instead of in memory.</summary>
+    public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency, string? blobsDirectory = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -43,6 +44,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
         environment["Logging__LogLevel__Default"] = "Warning";
         environment["SECRET_TOKEN"] = "";
         environment["API_KEYS"] = "";
+        if (blobsDirectory is { Length: > 0 })
+        {
+            environment["Gateway__Blobs__Directory"] = blobsDirectory;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };

@@ -141,6 +141,38 @@ public sealed partial class TaskGrain(
 
     public Task CancelAsync() => _cancel.CancelAsync();
 
+    public async Task DiscardAsync()
+    {
+        _pieces = null;
+        await _cancel.CancelAsync();
+        var names = results.State.Entries.Select(e => e.Blob).OfType<string>().ToList();
+        if (input.RecordExists)
+        {
+            if (input.State.TasksBlob is { } tasksBlob)
+            {
+                names.Add(tasksBlob);
+            }
+
+            await input.ClearStateAsync();
+        }
+
+        if (results.RecordExists)
+        {
+            await results.ClearStateAsync();
+        }
+
+        foreach (var name in names)
+        {
+            await blobs.DeleteAsync(name);
+        }
+
+        input.State = new TaskGrainInputState();
+        results.State = new TaskGrainResultState();
+        _storedEntries = [];
+        _storedProgress = TaskGrainProgress.None;
+        DeactivateOnIdle();
+    }
+
     public async Task<TaskGrainSnapshot> GetSnapshotAsync()
     {
         if (!input.RecordExists)
