@@ -8,6 +8,8 @@ namespace OrleansGateway.Benchmarks.Batch;
 /// with answers of <c>--answer-bytes</c> (default 1024); <c>--openai 10000,50000</c> runs one batch of each size, each in a
 /// fresh gateway process (so each peak resident set is that batch's alone). <c>--blobs-dir path</c> (default none: memory)
 /// sets the gateway's <c>Gateway:Blobs:Directory</c>, so file contents and task blobs are on disk, not in the process.
+/// <c>--gcdump path/to/dotnet-gcdump</c> (default none) also reads the gateway's live managed heap at four points of each
+/// OpenAI batch (each reading is a full collection and a heap walk, so that run's times are not comparable).
 /// </summary>
 internal sealed record BenchmarkOptions(
     int WarmupTasks,
@@ -19,7 +21,8 @@ internal sealed record BenchmarkOptions(
     string? OutputFile,
     IReadOnlyList<int> OpenAiLines,
     int AnswerBytes,
-    string? BlobsDirectory)
+    string? BlobsDirectory,
+    string? GcDumpTool)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -41,7 +44,8 @@ internal sealed record BenchmarkOptions(
             args.Contains("--out") ? Arg("--out", "") : null,
             [.. Arg("--openai", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Where(n => n > 0)],
             IntArg("--answer-bytes", 1024),
-            args.Contains("--blobs-dir") ? Arg("--blobs-dir", "") : null);
+            args.Contains("--blobs-dir") ? Arg("--blobs-dir", "") : null,
+            args.Contains("--gcdump") ? Arg("--gcdump", "") : null);
     }
 
     /// <summary>The frontend built next to this benchmark (same configuration), found from the repository root.</summary>

@@ -27,10 +27,10 @@ foreach (var lines in options.OpenAiLines)
     var blobs = options.BlobsDirectory is { Length: > 0 } root ? Path.Combine(root, $"openai-{lines}-{Guid.NewGuid():N}") : null;
     try
     {
-        await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, blobs);
+        await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, blobs, options.GcDumpTool);
         Console.WriteLine($"gateway {gateway.BaseAddress} for {lines:N0} lines, blobs {blobs ?? "in memory"}");
         var run = await new OpenAiBatchRunner(gateway).RunAsync(lines, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(60));
-        openAi.Add(run with { BlobBytes = blobs is null ? null : DirectoryBytes(blobs) });
+        openAi.Add(run with { BlobBytes = blobs is null ? null : DirectoryBytes(blobs), PeakLiveHeapBytes = gateway.PeakLiveHeapBytes });
         Console.WriteLine(OpenAiMarkdown(openAi[^1..], options));
     }
     finally
@@ -85,15 +85,15 @@ static string OpenAiMarkdown(IEnumerable<OpenAiRunResult> runs, BenchmarkOptions
 {
     static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
     var text = new StringBuilder();
-    text.AppendLine("| Lines | Input file | Upload | POST /v1/batches (submit) | Submit → completed | Ideal | Ratio | Completed / failed | Output file (downloaded / `bytes`) | Output lines / distinct ids | First GET file object | Download | Blobs on disk | Gateway RSS before → peak | Peak − before | Gateway CPU |");
-    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    text.AppendLine("| Lines | Input file | Upload | POST /v1/batches (submit) | Submit → completed | Ideal | Ratio | Completed / failed | Output file (downloaded / `bytes`) | Output lines / distinct ids | First GET file object | Download | Blobs on disk | Gateway RSS before → peak | Peak − before | Peak live heap | Gateway CPU |");
+    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     foreach (var r in runs)
     {
         var ideal = r.Lines * options.LatencyMilliseconds / 1000.0 / options.MaxConcurrency;
         text.AppendLine(CultureInfo.InvariantCulture,
             $"| {r.Lines:N0} | {Mib(r.InputBytes):0.0} MiB | {r.Upload.TotalSeconds:0.00} s | {r.Create.TotalSeconds:0.00} s | {r.CreateToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.CreateToCompleted.TotalSeconds / ideal:0.000} | {r.Completed} / {r.Failed} | " +
             $"{Mib(r.OutputBytes):0.0} MiB / {(r.ReportedOutputBytes == r.OutputBytes ? "equal" : $"{r.ReportedOutputBytes} (differs)")} | {r.OutputLines} / {r.DistinctCustomIds} | {r.FileObject.TotalSeconds:0.00} s | {r.Download.TotalSeconds:0.00} s | " +
-            $"{(r.BlobBytes is { } blobs ? $"{Mib(blobs):0.0} MiB" : "none (memory)")} | {Mib(r.GatewayRssBeforeBytes):0} → {Mib(r.GatewayPeakRssBytes):0} MiB | {Mib(r.GatewayPeakRssBytes - r.GatewayRssBeforeBytes):0} MiB | {r.GatewayCpu.TotalSeconds:0.0} s |");
+            $"{(r.BlobBytes is { } blobs ? $"{Mib(blobs):0.0} MiB" : "none (memory)")} | {Mib(r.GatewayRssBeforeBytes):0} → {Mib(r.GatewayPeakRssBytes):0} MiB | {Mib(r.GatewayPeakRssBytes - r.GatewayRssBeforeBytes):0} MiB | {(r.PeakLiveHeapBytes is { } heap ? $"{Mib(heap):0} MiB" : "not read")} | {r.GatewayCpu.TotalSeconds:0.0} s |");
     }
 
     text.AppendLine();

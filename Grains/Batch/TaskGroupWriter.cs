@@ -94,10 +94,15 @@ public sealed class TaskGroupWriter(Func<string, ITaskGrain> grainOf, Serializer
         }
     }
 
-    /// <summary>Counts what is written, reusing one buffer: the size without holding the whole message.</summary>
+    /// <summary>
+    /// Counts what is written without keeping it: every counter hands out one shared scratch buffer (what lands there is
+    /// never read, so concurrent counters may share it), so measuring a task allocates no buffer of its own. A size hint
+    /// larger than the scratch buffer gets a buffer of that size for that counter alone.
+    /// </summary>
     private sealed class CountingBufferWriter : IBufferWriter<byte>
     {
-        private byte[] _buffer = new byte[16 * 1024];
+        private static readonly byte[] s_scratch = new byte[16 * 1024];
+        private byte[] _buffer = s_scratch;
 
         public long Written { get; private set; }
 
