@@ -352,7 +352,7 @@ public sealed partial class BatchJobGrain(
             }
         }
 
-        await UnregisterResumeReminderAsync();
+        await UnregisterJobRemindersAsync();
         var s = state.State;
         Log.Finished(logger, JobId, status, _progress.Completed, _progress.Failed, s.TaskCount, s.CompletedAt!.Value - (s.StartedAt ?? s.SubmittedAt), error);
     }
@@ -431,6 +431,26 @@ public sealed partial class BatchJobGrain(
     }
 
     private Task UnregisterResumeReminderAsync() => UnregisterReminderAsync(ResumeReminderName);
+
+    /// <summary>Removes the resume reminder and any reservation's (a job that ended needs neither).</summary>
+    private async Task UnregisterJobRemindersAsync()
+    {
+        try
+        {
+            foreach (var reminder in await this.GetReminders())
+            {
+                if (reminder.ReminderName == ResumeReminderName || reminder.ReminderName.StartsWith(DiscardReminderPrefix, StringComparison.Ordinal))
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // A reminder left behind finds the job finished and removes itself.
+            Log.ReminderCleanupFailed(logger, JobId, exception.Message);
+        }
+    }
 
     private async Task UnregisterReminderAsync(string name)
     {

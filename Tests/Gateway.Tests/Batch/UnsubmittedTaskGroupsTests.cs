@@ -1,12 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using OrleansGateway.Batch;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
-using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
@@ -29,31 +26,12 @@ public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = await FakeProviderServer.StartAsync();
-        var settings = new Dictionary<string, string?>
+        _cluster = await BatchTestCluster.StartAsync(_provider, _blobs, new Dictionary<string, string?>
         {
-            ["Gateway:Providers:fake:BaseUrl"] = _provider.BaseUrl,
-            ["Gateway:Providers:fake:ApiKey"] = "fake-key",
             ["Gateway:Providers:fake:MaxConcurrency"] = "4",
-            ["Gateway:Providers:fake:RetryBaseDelayMilliseconds"] = "1",
             ["Gateway:Batch:TasksPerGrain"] = TasksPerGrain.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Batch:UnsubmittedGroupsTimeout"] = s_timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddGatewayCore();
-            host.Services.AddGatewayBatch();
-            host.Services.AddSingleton<IBlobStore>(_blobs);
         });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(GatewayStorage.Name);
-            silo.UseInMemoryReminderService();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     public async Task DisposeAsync()
