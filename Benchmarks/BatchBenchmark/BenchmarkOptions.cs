@@ -4,8 +4,12 @@ namespace OrleansGateway.Benchmarks.Batch;
 
 /// <summary>
 /// The benchmark's command line: <c>--warmup 20000 --small 10000 --large 100000 --latency-ms 50 --concurrency 64 --gateway path --out file</c>,
-/// and <c>--openai 50000</c> (default 0) for an OpenAI batch of that many lines through <c>/v1/files</c> and <c>/v1/batches</c>
-/// with answers of <c>--answer-bytes</c> (default 1024).
+/// and <c>--openai 50000</c> (default none) for an OpenAI batch of that many lines through <c>/v1/files</c> and <c>/v1/batches</c>
+/// with answers of <c>--answer-bytes</c> (default 1024); <c>--openai 10000,50000</c> runs one batch of each size, each in a
+/// fresh gateway process (so each peak resident set is that batch's alone). <c>--blobs-dir path</c> (default none: memory)
+/// sets the gateway's <c>Gateway:Blobs:Directory</c>, so file contents and task blobs are on disk, not in the process.
+/// <c>--gcdump path/to/dotnet-gcdump</c> (default none) also reads the gateway's live managed heap at four points of each
+/// OpenAI batch (each reading is a full collection and a heap walk, so that run's times are not comparable).
 /// </summary>
 internal sealed record BenchmarkOptions(
     int WarmupTasks,
@@ -15,8 +19,10 @@ internal sealed record BenchmarkOptions(
     int MaxConcurrency,
     string GatewayDll,
     string? OutputFile,
-    int OpenAiLines,
-    int AnswerBytes)
+    IReadOnlyList<int> OpenAiLines,
+    int AnswerBytes,
+    string? BlobsDirectory,
+    string? GcDumpTool)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -36,8 +42,10 @@ internal sealed record BenchmarkOptions(
             IntArg("--concurrency", 64),
             Arg("--gateway", FindGatewayDll()),
             args.Contains("--out") ? Arg("--out", "") : null,
-            IntArg("--openai", 0),
-            IntArg("--answer-bytes", 1024));
+            [.. Arg("--openai", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Where(n => n > 0)],
+            IntArg("--answer-bytes", 1024),
+            args.Contains("--blobs-dir") ? Arg("--blobs-dir", "") : null,
+            args.Contains("--gcdump") ? Arg("--gcdump", "") : null);
     }
 
     /// <summary>The frontend built next to this benchmark (same configuration), found from the repository root.</summary>

@@ -12,6 +12,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private long _peakSampledBytes;
+    private long? _peakLiveHeapBytes;
 
     private GatewayProcess(Process process, Uri baseAddress)
     {
@@ -21,10 +22,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The <c>dotnet-gcdump</c> executable that <see cref="SampleLiveHeapAsync"/> runs; null takes no heap readings.</summary>
+    public string? GcDumpTool { get; init; }
+
+    /// <summary>The largest live managed heap <see cref="SampleLiveHeapAsync"/> read (after the full collection a heap dump makes), or null when none was read.</summary>
+    public long? PeakLiveHeapBytes => _peakLiveHeapBytes;
+
     /// <summary>The highest resident set seen by <see cref="SampleMemory"/> or reported by the kernel (VmHWM).</summary>
     public long PeakWorkingSetBytes => Math.Max(_peakSampledBytes, ReadKernelPeak());
 
-    public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency)
+    /// <summary>Starts the gateway; <paramref name="blobsDirectory"/> set keeps its blobs (files, task inputs and results) there instead of in memory.</summary>
+    public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency, string? blobsDirectory = null, string? gcDumpTool = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -43,12 +51,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
         environment["Logging__LogLevel__Default"] = "Warning";
         environment["SECRET_TOKEN"] = "";
         environment["API_KEYS"] = "";
+        if (blobsDirectory is { Length: > 0 })
+        {
+            environment["Gateway__Blobs__Directory"] = blobsDirectory;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}")) { GcDumpTool = gcDumpTool };
         await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60));
         return gateway;
     }
@@ -78,6 +91,37 @@ internal sealed class GatewayProcess : IAsyncDisposable
     {
         _process.Refresh();
         _peakSampledBytes = Math.Max(_peakSampledBytes, _process.WorkingSet64);
+    }
+
+    /// <summary>
+    /// Reads the gateway's live managed heap with <c>dotnet-gcdump report -p</c> (which collects fully first, so it is what
+    /// is reachable, not what the collector has yet to reclaim) and keeps the largest; nothing without <see cref="GcDumpTool"/>.
+    /// </summary>
+    public async Task SampleLiveHeapAsync()
+    {
+        if (GcDumpTool is not { Length: > 0 } tool)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("report");
+        start.ArgumentList.Add("-p");
+        start.ArgumentList.Add(_process.Id.ToString());
+        using var report = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
+        var output = await report.StandardOutput.ReadToEndAsync();
+        await report.WaitForExitAsync();
+        foreach (var line in output.Split('\n'))
+        {
+            var text = line.Trim();
+            if (text.EndsWith("GC Heap bytes", StringComparison.Ordinal) && long.TryParse(text.Split(' ')[0].Replace(",", ""), out var bytes))
+            {
+                _peakLiveHeapBytes = Math.Max(_peakLiveHeapBytes ?? 0, bytes);
+                return;
+            }
+        }
+
+        Console.Error.WriteLine($"dotnet-gcdump report gave no heap size: {output}");
     }
 
     public async ValueTask DisposeAsync()

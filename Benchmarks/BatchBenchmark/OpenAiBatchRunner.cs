@@ -45,12 +45,20 @@ internal sealed class OpenAiBatchRunner(GatewayProcess gateway)
             using var body = new StringContent(JsonSerializer.Serialize(new { input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h" }), Encoding.UTF8, "application/json");
             var batchId = (await ReadJsonAsync(await _http.PostAsync("/v1/batches", body), "create")).GetProperty("id").GetString()!;
             var create = createClock.Elapsed;
+            await gateway.SampleLiveHeapAsync();
+            var halfwayRead = false;
 
             JsonElement batch;
             while (true)
             {
                 batch = await ReadJsonAsync(await _http.GetAsync($"/v1/batches/{batchId}"), "poll");
                 gateway.SampleMemory();
+                if (!halfwayRead && batch.GetProperty("request_counts").GetProperty("completed").GetInt32() >= lines / 2)
+                {
+                    halfwayRead = true;
+                    await gateway.SampleLiveHeapAsync();
+                }
+
                 if (batch.GetProperty("status").GetString() is "completed" or "failed" or "expired" or "cancelled")
                 {
                     break;
@@ -65,6 +73,7 @@ internal sealed class OpenAiBatchRunner(GatewayProcess gateway)
             }
 
             var createToCompleted = createClock.Elapsed;
+            await gateway.SampleLiveHeapAsync();
             var outputId = batch.GetProperty("output_file_id").GetString()
                 ?? throw new InvalidOperationException($"Batch {batchId} has no output file: {batch}");
             var objectClock = Stopwatch.StartNew();
@@ -98,6 +107,7 @@ internal sealed class OpenAiBatchRunner(GatewayProcess gateway)
 
             var download = downloadClock.Elapsed;
             gateway.SampleMemory();
+            await gateway.SampleLiveHeapAsync();
             var counts = batch.GetProperty("request_counts");
             return new OpenAiRunResult(
                 lines, inputBytes, upload, create, createToCompleted, counts.GetProperty("completed").GetInt32(), counts.GetProperty("failed").GetInt32(),

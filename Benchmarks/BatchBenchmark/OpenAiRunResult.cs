@@ -17,4 +17,11 @@ internal sealed record OpenAiRunResult(
     TimeSpan FileObject,
     long GatewayRssBeforeBytes,
     long GatewayPeakRssBytes,
-    TimeSpan GatewayCpu);
+    TimeSpan GatewayCpu)
+{
+    /// <summary>The bytes in the gateway's blob directory after the run (files, task inputs and results), or null when blobs were in memory.</summary>
+    public long? BlobBytes { get; init; }
+
+    /// <summary>The largest live managed heap read during the batch (<c>--gcdump</c>), or null when not read.</summary>
+    public long? PeakLiveHeapBytes { get; init; }
+}

@@ -12,62 +12,92 @@ var latency = TimeSpan.FromMilliseconds(options.LatencyMilliseconds);
 await using var provider = await FakeProviderServer.StartAsync();
 provider.RecordRequests = false;
 var padding = new string('a', Math.Max(0, options.AnswerBytes - 64));
-provider.Behavior = request => FakeReply.Text(options.OpenAiLines > 0 ? "ok: " + request.LastUserMessage + " " + padding : "ok: " + request.LastUserMessage) with { Delay = latency };
-await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency);
-var runner = new BatchJobRunner(gateway);
-Console.WriteLine($"gateway {gateway.BaseAddress}, fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
-
-// Warm-up: long enough for tiered JIT to reach optimized code, and to fill connection pools and
-// activate grain types, so the measured runs time the steady state of a running gateway.
-if (options.WarmupTasks > 0)
-{
-    var warmup = await runner.RunAsync(options.WarmupTasks, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5), streamResults: false);
-    Console.WriteLine($"warm-up: {options.WarmupTasks:N0} tasks in {warmup.SubmitToCompleted.TotalSeconds:0.00} s, gateway CPU {warmup.GatewayCpu.TotalSeconds:0.0} s");
-}
-
+provider.Behavior = request => FakeReply.Text(options.OpenAiLines.Count > 0 ? "ok: " + request.LastUserMessage + " " + padding : "ok: " + request.LastUserMessage) with { Delay = latency };
 var results = new List<(string Name, JobRunResult Result, double Ideal)>();
-if (options.SmallTasks > 0)
+if (options.WarmupTasks > 0 || options.SmallTasks > 0 || options.LargeTasks > 0)
 {
-    var ideal = options.SmallTasks * latency.TotalSeconds / options.MaxConcurrency;
-    var small = await runner.RunAsync(options.SmallTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(5), streamResults: false);
-    results.Add(($"{options.SmallTasks:N0} tasks", small, ideal));
-    Report(results[^1]);
+    await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, options.BlobsDirectory);
+    await RunJobsAsync(gateway);
 }
 
-if (options.LargeTasks > 0)
+var openAi = new List<OpenAiRunResult>();
+foreach (var lines in options.OpenAiLines)
 {
-    var ideal = options.LargeTasks * latency.TotalSeconds / options.MaxConcurrency;
-    var large = await runner.RunAsync(options.LargeTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(30), streamResults: true);
-    results.Add(($"{options.LargeTasks:N0} tasks", large, ideal));
-    Report(results[^1]);
-}
-
-OpenAiRunResult? openAi = null;
-if (options.OpenAiLines > 0)
-{
-    openAi = await new OpenAiBatchRunner(gateway).RunAsync(options.OpenAiLines, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(60));
-    Console.WriteLine(OpenAiMarkdown(openAi, options));
+    // A fresh gateway per batch: its peak resident set (VmHWM) is this batch's alone.
+    var blobs = options.BlobsDirectory is { Length: > 0 } root ? Path.Combine(root, $"openai-{lines}-{Guid.NewGuid():N}") : null;
+    try
+    {
+        await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, blobs, options.GcDumpTool);
+        Console.WriteLine($"gateway {gateway.BaseAddress} for {lines:N0} lines, blobs {blobs ?? "in memory"}");
+        var run = await new OpenAiBatchRunner(gateway).RunAsync(lines, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(60));
+        openAi.Add(run with { BlobBytes = blobs is null ? null : DirectoryBytes(blobs), PeakLiveHeapBytes = gateway.PeakLiveHeapBytes });
+        Console.WriteLine(OpenAiMarkdown(openAi[^1..], options));
+    }
+    finally
+    {
+        if (blobs is not null && Directory.Exists(blobs))
+        {
+            Directory.Delete(blobs, recursive: true);
+        }
+    }
 }
 
 if (options.OutputFile is { Length: > 0 } output)
 {
-    File.WriteAllText(output, (results.Count > 0 ? Markdown(results, options, args, loadBefore) : "") + (openAi is null ? "" : OpenAiMarkdown(openAi, options) + $"\nLoad average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.\n"));
+    File.WriteAllText(output, (results.Count > 0 ? Markdown(results, options, args, loadBefore) : "") + (openAi.Count == 0 ? "" : OpenAiMarkdown(openAi, options) + $"\nLoad average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.\n"));
     Console.WriteLine($"wrote {output}");
 }
 
-static string OpenAiMarkdown(OpenAiRunResult r, BenchmarkOptions options)
+async Task RunJobsAsync(GatewayProcess gateway)
 {
-    var ideal = r.Lines * options.LatencyMilliseconds / 1000.0 / options.MaxConcurrency;
+    var runner = new BatchJobRunner(gateway);
+    Console.WriteLine($"gateway {gateway.BaseAddress}, fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
+
+    // Warm-up: long enough for tiered JIT to reach optimized code, and to fill connection pools and
+    // activate grain types, so the measured runs time the steady state of a running gateway.
+    if (options.WarmupTasks > 0)
+    {
+        var warmup = await runner.RunAsync(options.WarmupTasks, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5), streamResults: false);
+        Console.WriteLine($"warm-up: {options.WarmupTasks:N0} tasks in {warmup.SubmitToCompleted.TotalSeconds:0.00} s, gateway CPU {warmup.GatewayCpu.TotalSeconds:0.0} s");
+    }
+
+    if (options.SmallTasks > 0)
+    {
+        var ideal = options.SmallTasks * latency.TotalSeconds / options.MaxConcurrency;
+        var small = await runner.RunAsync(options.SmallTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(5), streamResults: false);
+        results.Add(($"{options.SmallTasks:N0} tasks", small, ideal));
+        Report(results[^1]);
+    }
+
+    if (options.LargeTasks > 0)
+    {
+        var ideal = options.LargeTasks * latency.TotalSeconds / options.MaxConcurrency;
+        var large = await runner.RunAsync(options.LargeTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(30), streamResults: true);
+        results.Add(($"{options.LargeTasks:N0} tasks", large, ideal));
+        Report(results[^1]);
+    }
+}
+
+static long DirectoryBytes(string path) =>
+    Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+
+static string OpenAiMarkdown(IEnumerable<OpenAiRunResult> runs, BenchmarkOptions options)
+{
     static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
     var text = new StringBuilder();
-    text.AppendLine("| Lines | Input file | Upload | POST /v1/batches (submit) | Submit → completed | Ideal | Ratio | Completed / failed | Output file (downloaded / `bytes`) | Output lines / distinct ids | First GET file object | Download | Gateway RSS before → peak | Gateway CPU |");
-    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    text.AppendLine(CultureInfo.InvariantCulture,
-        $"| {r.Lines:N0} | {Mib(r.InputBytes):0.0} MiB | {r.Upload.TotalSeconds:0.00} s | {r.Create.TotalSeconds:0.00} s | {r.CreateToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.CreateToCompleted.TotalSeconds / ideal:0.000} | {r.Completed} / {r.Failed} | " +
-        $"{Mib(r.OutputBytes):0.0} MiB / {(r.ReportedOutputBytes == r.OutputBytes ? "equal" : $"{r.ReportedOutputBytes} (differs)")} | {r.OutputLines} / {r.DistinctCustomIds} | {r.FileObject.TotalSeconds:0.00} s | {r.Download.TotalSeconds:0.00} s | " +
-        $"{Mib(r.GatewayRssBeforeBytes):0} → {Mib(r.GatewayPeakRssBytes):0} MiB | {r.GatewayCpu.TotalSeconds:0.0} s |");
+    text.AppendLine("| Lines | Input file | Upload | POST /v1/batches (submit) | Submit → completed | Ideal | Ratio | Completed / failed | Output file (downloaded / `bytes`) | Output lines / distinct ids | First GET file object | Download | Blobs on disk | Gateway RSS before → peak | Peak − before | Peak live heap | Gateway CPU |");
+    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var r in runs)
+    {
+        var ideal = r.Lines * options.LatencyMilliseconds / 1000.0 / options.MaxConcurrency;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {r.Lines:N0} | {Mib(r.InputBytes):0.0} MiB | {r.Upload.TotalSeconds:0.00} s | {r.Create.TotalSeconds:0.00} s | {r.CreateToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.CreateToCompleted.TotalSeconds / ideal:0.000} | {r.Completed} / {r.Failed} | " +
+            $"{Mib(r.OutputBytes):0.0} MiB / {(r.ReportedOutputBytes == r.OutputBytes ? "equal" : $"{r.ReportedOutputBytes} (differs)")} | {r.OutputLines} / {r.DistinctCustomIds} | {r.FileObject.TotalSeconds:0.00} s | {r.Download.TotalSeconds:0.00} s | " +
+            $"{(r.BlobBytes is { } blobs ? $"{Mib(blobs):0.0} MiB" : "none (memory)")} | {Mib(r.GatewayRssBeforeBytes):0} → {Mib(r.GatewayPeakRssBytes):0} MiB | {Mib(r.GatewayPeakRssBytes - r.GatewayRssBeforeBytes):0} MiB | {(r.PeakLiveHeapBytes is { } heap ? $"{Mib(heap):0} MiB" : "not read")} | {r.GatewayCpu.TotalSeconds:0.0} s |");
+    }
+
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, answers of about {options.AnswerBytes} bytes, MaxConcurrency {options.MaxConcurrency} (ideal = lines × latency / concurrency), {Environment.ProcessorCount} cores.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, answers of about {options.AnswerBytes} bytes, MaxConcurrency {options.MaxConcurrency} (ideal = lines × latency / concurrency), {Environment.ProcessorCount} cores, blobs {(options.BlobsDirectory is { Length: > 0 } d ? "under " + d : "in memory")}; each batch in a fresh gateway process.");
     return text.ToString();
 }
 

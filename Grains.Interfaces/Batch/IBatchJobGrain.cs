@@ -13,6 +13,17 @@ public interface IBatchJobGrain : IGrainWithStringKey
     [Alias("Submit"), ResponseTimeout("00:05:00")]
     Task<BatchJobView> SubmitAsync(BatchJobSpec spec);
 
+    /// <summary>
+    /// Called before a submitter stores the job's first <paramref name="groupCount"/> task groups itself: unless the job
+    /// is submitted within <c>Gateway:Batch:UnsubmittedGroupsTimeout</c>, a reminder discards them (the submitter died midway).
+    /// </summary>
+    [Alias("Reserve")]
+    Task ReserveAsync(int groupCount);
+
+    /// <summary>Discards the job's first <paramref name="groupCount"/> task groups unless the job is recorded; whether it did.</summary>
+    [Alias("DiscardUnsubmitted"), ResponseTimeout("00:05:00")]
+    Task<bool> DiscardUnsubmittedAsync(int groupCount);
+
     /// <summary>The job's document, or null when no job has this id.</summary>
     [Alias("Get")]
     Task<BatchJobView?> GetAsync();

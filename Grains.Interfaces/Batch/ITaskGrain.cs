@@ -29,6 +29,10 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("GetSnapshot")]
     Task<TaskGrainSnapshot> GetSnapshotAsync();
 
+    /// <summary>Removes the group's stored tasks and results (their blobs too) and deactivates: for a job whose submission never completed.</summary>
+    [Alias("Discard")]
+    Task DiscardAsync();
+
     /// <summary>The results of the grain's tasks whose job index is in [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>).</summary>
     [Alias("GetResults")]
     Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count);

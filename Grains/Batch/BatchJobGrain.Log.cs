@@ -59,5 +59,11 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 1520, Level = LogLevel.Warning, Message = "Batch {JobId}: could not be added to the job list yet: {Message}")]
         public static partial void ListingFailed(ILogger logger, string jobId, string message);
+
+        [LoggerMessage(EventId = 1522, Level = LogLevel.Warning, Message = "Batch {JobId}: its submission did not complete; its {Groups} stored task group(s) were discarded")]
+        public static partial void DiscardedUnsubmitted(ILogger logger, string jobId, int groups);
+
+        [LoggerMessage(EventId = 1523, Level = LogLevel.Warning, Message = "Batch {JobId}: the task groups of its failed submission could not be discarded yet")]
+        public static partial void DiscardFailed(ILogger logger, string jobId, Exception exception);
     }
 }

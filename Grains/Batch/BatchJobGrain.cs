@@ -36,11 +36,15 @@ public sealed partial class BatchJobGrain(
 {
     private const string ResumeReminderName = "batch-resume";
 
+    /// <summary>The reminder that discards a reservation's task groups, named with their count: <c>batch-discard-{groups}</c>.</summary>
+    private const string DiscardReminderPrefix = "batch-discard-";
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _ended = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly BatchProgress _progress = new();
     private bool _freshlySubmitted;
+    private bool _submitting;
     private Task? _run;
     private InFlightWindow? _window;
     private JobTaskGroups? _groups;
@@ -105,28 +109,46 @@ public sealed partial class BatchJobGrain(
 
         _groups = new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, taskCount, perGrain);
         TaskGrainProgress[]? stored = null;
-        if (spec.StoredTaskCount > 0)
+        _submitting = true;
+        try
         {
-            // The submitter wrote the groups itself (a job larger than one call): each must be there before the job is.
-            var (progress, missing) = await _groups.ReadSnapshotsAsync();
-            if (missing.Length > 0)
+            if (spec.StoredTaskCount > 0)
             {
-                throw new ArgumentException($"Batch job '{JobId}': {missing.Length} of its {_groups.Count} task groups were not stored (the first: {missing[0]}).", nameof(spec));
+                // The submitter wrote the groups itself (a job larger than one call): each must be there before the job is.
+                var (progress, missing) = await _groups.ReadSnapshotsAsync();
+                if (missing.Length > 0)
+                {
+                    throw new ArgumentException($"Batch job '{JobId}': {missing.Length} of its {_groups.Count} task groups were not stored (the first: {missing[0]}).", nameof(spec));
+                }
+
+                stored = progress;
+            }
+            else
+            {
+                var writer = new TaskGroupWriter(key => GrainFactory.GetGrain<ITaskGrain>(key), serializer, TaskGroupWriter.MaxCallBytesFor(messaging.Value.MaxMessageBodySize));
+                await ReserveAsync(_groups.Count);
+                try
+                {
+                    await _groups.InitializeAsync(spec, writer);
+                }
+                catch (Exception)
+                {
+                    // Nothing is recorded: the groups written so far must not stay behind.
+                    await TryDiscardGroupsAsync(_groups.Count);
+                    throw;
+                }
             }
 
-            stored = progress;
+            // The reminder first: a job whose state is written is then always resumed.
+            await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
+            state.State = BatchJobState.Submitted(spec, perGrain, time.GetUtcNow());
+            state.State.SubmitterTraceParent = RequestContext.Get(BatchTaskTelemetry.SubmitterKey) as string ?? BatchTaskTelemetry.TraceParentOf(Activity.Current);
+            await WriteStateAsync();
         }
-        else
+        finally
         {
-            var writer = new TaskGroupWriter(key => GrainFactory.GetGrain<ITaskGrain>(key), serializer, TaskGroupWriter.MaxCallBytesFor(messaging.Value.MaxMessageBodySize));
-            await _groups.InitializeAsync(spec, writer);
+            _submitting = false;
         }
-
-        // The reminder first: a job whose state is written is then always resumed.
-        await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
-        state.State = BatchJobState.Submitted(spec, perGrain, time.GetUtcNow());
-        state.State.SubmitterTraceParent = RequestContext.Get(BatchTaskTelemetry.SubmitterKey) as string ?? BatchTaskTelemetry.TraceParentOf(Activity.Current);
-        await WriteStateAsync();
         _gaugeState = state.State;
         await TryEnsureListedAsync();
 
@@ -144,6 +166,27 @@ public sealed partial class BatchJobGrain(
         Log.Submitted(logger, JobId, taskCount, _groups.Count);
         StartRun();
         return view;
+    }
+
+    public async Task ReserveAsync(int groupCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(groupCount, 1);
+        if (!state.RecordExists)
+        {
+            var timeout = options.Value.UnsubmittedGroupsTimeout;
+            await this.RegisterOrUpdateReminder(DiscardReminderPrefix + groupCount.ToString(System.Globalization.CultureInfo.InvariantCulture), timeout, timeout);
+        }
+    }
+
+    public async Task<bool> DiscardUnsubmittedAsync(int groupCount)
+    {
+        if (state.RecordExists || _submitting)
+        {
+            return false;
+        }
+
+        await DiscardGroupsAsync(groupCount);
+        return true;
     }
 
     public Task<BatchJobView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
@@ -168,6 +211,23 @@ public sealed partial class BatchJobGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName.StartsWith(DiscardReminderPrefix, StringComparison.Ordinal))
+        {
+            // A reservation's time is up: the job was submitted (nothing to do), or its groups are discarded.
+            if (int.TryParse(reminderName.AsSpan(DiscardReminderPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var groups) && !state.RecordExists)
+            {
+                if (_submitting)
+                {
+                    return;
+                }
+
+                await DiscardUnsubmittedAsync(groups);
+            }
+
+            await UnregisterReminderAsync(reminderName);
+            return;
+        }
+
         if (!state.RecordExists || IsTerminal)
         {
             // Nothing to resume: a job whose submission never completed, or one that is finished.
@@ -295,7 +355,7 @@ public sealed partial class BatchJobGrain(
             }
         }
 
-        await UnregisterResumeReminderAsync();
+        await UnregisterJobRemindersAsync();
         var s = state.State;
         Log.Finished(logger, JobId, status, _progress.Completed, _progress.Failed, s.TaskCount, s.CompletedAt!.Value - (s.StartedAt ?? s.SubmittedAt), error);
     }
@@ -354,11 +414,52 @@ public sealed partial class BatchJobGrain(
         }
     }
 
-    private async Task UnregisterResumeReminderAsync()
+    /// <summary>Discards the first <paramref name="groupCount"/> task groups; a failure is logged (the reservation's reminder tries again).</summary>
+    private async Task TryDiscardGroupsAsync(int groupCount)
     {
         try
         {
-            if (await this.GetReminder(ResumeReminderName) is { } reminder)
+            await DiscardGroupsAsync(groupCount);
+        }
+        catch (Exception exception)
+        {
+            Log.DiscardFailed(logger, JobId, exception);
+        }
+    }
+
+    private async Task DiscardGroupsAsync(int groupCount)
+    {
+        await new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, groupCount, 1).DiscardAsync(groupCount);
+        Log.DiscardedUnsubmitted(logger, JobId, groupCount);
+    }
+
+    private Task UnregisterResumeReminderAsync() => UnregisterReminderAsync(ResumeReminderName);
+
+    /// <summary>Removes the resume reminder and any reservation's (a job that ended needs neither).</summary>
+    private async Task UnregisterJobRemindersAsync()
+    {
+        try
+        {
+            foreach (var reminder in await this.GetReminders())
+            {
+                if (reminder.ReminderName == ResumeReminderName || reminder.ReminderName.StartsWith(DiscardReminderPrefix, StringComparison.Ordinal))
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // A reminder left behind finds the job finished and removes itself.
+            Log.ReminderCleanupFailed(logger, JobId, exception.Message);
+        }
+    }
+
+    private async Task UnregisterReminderAsync(string name)
+    {
+        try
+        {
+            if (await this.GetReminder(name) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
             }

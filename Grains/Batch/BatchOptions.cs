@@ -58,6 +58,14 @@ public sealed class BatchOptions
     public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long after a submitter starts storing a job's task groups itself (<c>POST /v1/batches</c>, <c>POST /v1/batch/generate</c>)
+    /// the job must be submitted; if it is not (the submitter's process died midway), the job grain's reminder discards the
+    /// groups written, their blobs too. A submit that fails with its process alive discards them at once. Default: 1 hour,
+    /// far beyond the longest submit (a 50,000-line file is stored in under a minute).
+    /// </summary>
+    public TimeSpan UnsubmittedGroupsTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Jobs <c>GET /v1/batch</c> lists, newest first; older ones leave the list (each stays readable by its
     /// id). Default: 10000, whose registry record (about 60 bytes a job) stays well inside one Azure Table entity (1 MiB).
     /// </summary>

@@ -44,6 +44,11 @@ internal sealed class BatchOptionsValidator : IValidateOptions<BatchOptions>
             failures.Add($"{prefix}:MaxInFlightPerJob must be positive when set (was {options.MaxInFlightPerJob}).");
         }
 
+        if (options.UnsubmittedGroupsTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:UnsubmittedGroupsTimeout must be positive (was {options.UnsubmittedGroupsTimeout}).");
+        }
+
         if (options.ResumeReminderPeriod <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}:ResumeReminderPeriod must be positive (was {options.ResumeReminderPeriod}).");

@@ -11,9 +11,9 @@ public static class BatchServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="BatchOptions"/> (bound from <c>Gateway:Batch</c>, validated at start). Idempotent.
     /// The batch grains also need the gateway core (<c>AddGatewayCore</c>), which every gateway host adds.
-    /// A <see cref="BatchOptions.ResumeReminderPeriod"/> shorter than Orleans' minimum reminder period
-    /// (1 minute) lowers that minimum, since the reminder service rejects shorter periods and every
-    /// submission would fail.
+    /// A <see cref="BatchOptions.ResumeReminderPeriod"/> or <see cref="BatchOptions.UnsubmittedGroupsTimeout"/> shorter than
+    /// Orleans' minimum reminder period (1 minute) lowers that minimum, since the reminder service rejects shorter periods
+    /// and every submission would fail.
     /// </summary>
     public static IServiceCollection AddGatewayBatch(this IServiceCollection services)
     {
@@ -26,9 +26,10 @@ public static class BatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchOptions>, BatchOptionsValidator>());
         services.AddOptions<ReminderOptions>().PostConfigure<IOptions<BatchOptions>>((reminders, batch) =>
         {
-            if (batch.Value.ResumeReminderPeriod < reminders.MinimumReminderPeriod)
+            var shortest = TimeSpan.FromTicks(Math.Min(batch.Value.ResumeReminderPeriod.Ticks, batch.Value.UnsubmittedGroupsTimeout.Ticks));
+            if (shortest > TimeSpan.Zero && shortest < reminders.MinimumReminderPeriod)
             {
-                reminders.MinimumReminderPeriod = batch.Value.ResumeReminderPeriod;
+                reminders.MinimumReminderPeriod = shortest;
             }
         });
         return services;

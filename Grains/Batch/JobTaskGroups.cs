@@ -50,6 +50,10 @@ public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId
         TopP = spec.TopP,
     };
 
+    /// <summary>Discards groups 0 to <paramref name="groupCount"/> - 1 (their tasks, results and blobs), a bounded number at once.</summary>
+    public Task DiscardAsync(int groupCount) =>
+        BoundedWorkers.RunAsync(groupCount, ParallelReads, group => this[group].DiscardAsync());
+
     /// <summary>Every group's progress, counted from its stored results.</summary>
     public async Task<TaskGrainProgress[]> ReadProgressAsync() => (await ReadSnapshotsAsync()).Progress;
 

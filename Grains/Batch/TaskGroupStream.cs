@@ -10,6 +10,9 @@ public sealed class TaskGroupStream(TaskGroupWriter writer, TaskGrainSpec templa
     /// <summary>Tasks added so far.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Groups whose write was started (the last one possibly partial): what a failed submission leaves to discard.</summary>
+    public int GroupsStarted => _groupIndex;
+
     /// <summary>Adds the next task; waits when <see cref="TaskGroupWriter.ParallelGroups"/> group writes are in flight.</summary>
     public async ValueTask AddAsync(BatchTask task)
     {
@@ -32,6 +35,22 @@ public sealed class TaskGroupStream(TaskGroupWriter writer, TaskGrainSpec templa
         await Task.WhenAll(_inFlight);
         _inFlight.Clear();
         return Count;
+    }
+
+    /// <summary>Waits for every write still in flight, ignoring their failures: after a failed submission, before its groups are discarded.</summary>
+    public async Task SettleAsync()
+    {
+        while (_inFlight.TryDequeue(out var write))
+        {
+            try
+            {
+                await write;
+            }
+            catch (Exception)
+            {
+                // The submission failed already; what this write left is discarded with the rest.
+            }
+        }
     }
 
     private async ValueTask StartGroupAsync()

@@ -73,22 +73,36 @@ public sealed class TaskGroupWriter(Func<string, ITaskGrain> grainOf, Serializer
     /// <summary>A sink for the tasks of job <paramref name="template"/>'s <c>JobId</c>, in order: full groups are written as they fill.</summary>
     public TaskGroupStream Open(TaskGrainSpec template, int tasksPerGrain) => new(this, template, tasksPerGrain);
 
-    /// <summary>Writes <paramref name="tasks"/> (the whole job) in groups of <paramref name="tasksPerGrain"/>.</summary>
+    /// <summary>Writes <paramref name="tasks"/> (the whole job) in groups of <paramref name="tasksPerGrain"/>; when one fails, it fails once no write is in flight.</summary>
     public async Task WriteAllAsync(TaskGrainSpec template, int tasksPerGrain, IEnumerable<BatchTask> tasks)
     {
         var stream = Open(template, tasksPerGrain);
-        foreach (var task in tasks)
+        try
         {
-            await stream.AddAsync(task);
-        }
+            foreach (var task in tasks)
+            {
+                await stream.AddAsync(task);
+            }
 
-        await stream.CompleteAsync();
+            await stream.CompleteAsync();
+        }
+        catch (Exception)
+        {
+            // No write outlives the failure: the caller may discard what was written.
+            await stream.SettleAsync();
+            throw;
+        }
     }
 
-    /// <summary>Counts what is written, reusing one buffer: the size without holding the whole message.</summary>
+    /// <summary>
+    /// Counts what is written without keeping it: every counter hands out one shared scratch buffer (what lands there is
+    /// never read, so concurrent counters may share it), so measuring a task allocates no buffer of its own. A size hint
+    /// larger than the scratch buffer gets a buffer of that size for that counter alone.
+    /// </summary>
     private sealed class CountingBufferWriter : IBufferWriter<byte>
     {
-        private byte[] _buffer = new byte[16 * 1024];
+        private static readonly byte[] s_scratch = new byte[16 * 1024];
+        private byte[] _buffer = s_scratch;
 
         public long Written { get; private set; }
 

@@ -67,8 +67,7 @@ public static partial class BatchApi
             }
 
             // The tasks go to the task grains in calls that fit a message; the job's submit names how many.
-            var stored = await submitter.StoreAsync(jobId, spec);
-            view = await grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(stored);
+            view = await submitter.SubmitAsync(jobId, spec);
         }
         catch (Exception exception)
         {

@@ -53,12 +53,51 @@ public sealed class BatchSubmitter(
         return null;
     }
 
-    /// <summary>Stores <paramref name="spec"/>'s tasks in job <paramref name="jobId"/>'s task grains; the spec to submit (no tasks, their count).</summary>
-    public async Task<BatchJobSpec> StoreAsync(string jobId, BatchJobSpec spec)
+    /// <summary>Stores <paramref name="spec"/>'s tasks in job <paramref name="jobId"/>'s task grains, then submits the job (no tasks, their count).</summary>
+    public Task<BatchJobView> SubmitAsync(string jobId, BatchJobSpec spec)
     {
-        var perGrain = TasksPerGrain;
         var template = new TaskGrainSpec(jobId, spec.Model, 0, []) { MaxTokens = spec.MaxTokens, Temperature = spec.Temperature, TopP = spec.TopP };
-        await Writer.WriteAllAsync(template, perGrain, spec.Tasks);
-        return spec with { Tasks = [], StoredTaskCount = spec.Tasks.Length, StoredTasksPerGrain = perGrain };
+        return StoreThenRecordAsync(jobId, template, spec.Tasks.Length, async stream =>
+        {
+            foreach (var task in spec.Tasks)
+            {
+                await stream.AddAsync(task);
+            }
+        }, stored => grains.GetGrain<IBatchJobGrain>(jobId).SubmitAsync(spec with { Tasks = [], StoredTaskCount = stored, StoredTasksPerGrain = TasksPerGrain }));
+    }
+
+    /// <summary>
+    /// Stores a job's tasks in its task grains (<paramref name="fill"/> adds the <paramref name="expectedTasks"/> tasks to the
+    /// stream it is given), then records the job with <paramref name="record"/> (given how many were stored). The job grain
+    /// is told first (<see cref="IBatchJobGrain.ReserveAsync"/>), so the groups of a submission whose process dies midway are
+    /// discarded by its reminder after <see cref="BatchOptions.UnsubmittedGroupsTimeout"/>; one that fails here (a storage
+    /// error, the client gone) waits for its writes in flight and discards the groups written at once, then fails.
+    /// </summary>
+    public async Task<T> StoreThenRecordAsync<T>(string jobId, TaskGrainSpec template, int expectedTasks, Func<TaskGroupStream, Task> fill, Func<int, Task<T>> record)
+    {
+        var job = grains.GetGrain<IBatchJobGrain>(jobId);
+        var groups = TaskGrainKeys.GroupCount(expectedTasks, TasksPerGrain);
+        await job.ReserveAsync(groups);
+        var stream = Writer.Open(template, TasksPerGrain);
+        try
+        {
+            await fill(stream);
+            return await record(await stream.CompleteAsync());
+        }
+        catch (Exception)
+        {
+            await stream.SettleAsync();
+            try
+            {
+                // Nothing when the job was recorded after all (its groups are then its own).
+                await job.DiscardUnsubmittedAsync(Math.Max(groups, stream.GroupsStarted));
+            }
+            catch (Exception)
+            {
+                // The reservation's reminder discards them later.
+            }
+
+            throw;
+        }
     }
 }

@@ -102,14 +102,16 @@ public static partial class BatchesApi
         var checkedIn = clock.Elapsed;
         try
         {
-            if (errors.IsEmpty)
-            {
-                var stored = await StoreTasksAsync(batchId, spec, file, blobs, lines, submitter, context.RequestAborted);
-                spec = spec with { StoredTaskCount = stored, StoredTasksPerGrain = submitter.TasksPerGrain };
-            }
-
-            var storedIn = clock.Elapsed - checkedIn;
-            var batch = await grains.GetGrain<IOpenAiBatchGrain>(batchId).CreateAsync(spec);
+            var storedIn = TimeSpan.Zero;
+            var batch = errors.IsEmpty
+                ? await submitter.StoreThenRecordAsync(batchId, new TaskGrainSpec(batchId, spec.Model, 0, []), read.LineCount,
+                    tasks => StoreTasksAsync(tasks, spec, file, blobs, lines, context.RequestAborted),
+                    stored =>
+                    {
+                        storedIn = clock.Elapsed - checkedIn;
+                        return grains.GetGrain<IOpenAiBatchGrain>(batchId).CreateAsync(spec with { StoredTaskCount = stored, StoredTasksPerGrain = submitter.TasksPerGrain });
+                    })
+                : await grains.GetGrain<IOpenAiBatchGrain>(batchId).CreateAsync(spec);
             LogCreated(logger, batchId, read.LineCount, checkedIn.TotalMilliseconds, storedIn.TotalMilliseconds, (clock.Elapsed - checkedIn - storedIn).TotalMilliseconds);
             return Json(writer => BatchObjectWriter.Write(writer, batch));
         }
@@ -120,17 +122,16 @@ public static partial class BatchesApi
         }
     }
 
-    /// <summary>The second pass: every line's task, in groups written straight to the job's task grains; how many.</summary>
-    private static async Task<int> StoreTasksAsync(string batchId, OpenAiBatchSpec spec, FileRecord file, IBlobStore blobs, BatchInputReader lines, BatchSubmitter submitter, CancellationToken cancellationToken)
+    /// <summary>The second pass: every line's task added to <paramref name="tasks"/> (groups written straight to the job's task grains), as many as the first pass counted.</summary>
+    private static async Task StoreTasksAsync(TaskGroupStream tasks, OpenAiBatchSpec spec, FileRecord file, IBlobStore blobs, BatchInputReader lines, CancellationToken cancellationToken)
     {
         await using var content = await OpenAsync(blobs, file, cancellationToken)
             ?? throw new InvalidOperationException($"The input file {file.Id} was deleted while its batch was created.");
-        var tasks = submitter.Writer.Open(new TaskGrainSpec(batchId, spec.Model, 0, []), submitter.TasksPerGrain);
-        await lines.ReadTasksAsync(content, spec.Endpoint, tasks.AddAsync, cancellationToken);
-        var count = await tasks.CompleteAsync();
-        return count == spec.LineCount
-            ? count
-            : throw new InvalidOperationException($"The input file {file.Id} held {spec.LineCount} requests when checked and {count} when stored.");
+        var count = await lines.ReadTasksAsync(content, spec.Endpoint, tasks.AddAsync, cancellationToken);
+        if (count != spec.LineCount)
+        {
+            throw new InvalidOperationException($"The input file {file.Id} held {spec.LineCount} requests when checked and {count} when stored.");
+        }
     }
 
     private static Task<Stream?> OpenAsync(IBlobStore blobs, FileRecord file, CancellationToken cancellationToken) =>

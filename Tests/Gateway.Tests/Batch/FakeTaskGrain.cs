@@ -73,6 +73,19 @@ public sealed class FakeTaskGrain(int firstIndex, int size) : ITaskGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>Discard calls received.</summary>
+    public int DiscardCalls { get; private set; }
+
+    public Task DiscardAsync()
+    {
+        DiscardCalls++;
+        Spec = null;
+        Specs.Clear();
+        _done.Clear();
+        InputsMissing = true;
+        return Task.CompletedTask;
+    }
+
     public Task<TaskGrainSnapshot> GetSnapshotAsync() => Task.FromResult(new TaskGrainSnapshot(
         Progress(),
         [.. Enumerable.Range(firstIndex, size).Where(i => !_done.Contains(i))],

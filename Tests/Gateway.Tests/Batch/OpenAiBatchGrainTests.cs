@@ -1,15 +1,11 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using OrleansGateway.Batch;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
 using OrleansGateway.Files;
-using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
@@ -31,33 +27,14 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = await FakeProviderServer.StartAsync();
-        var settings = new Dictionary<string, string?>
+        _cluster = await BatchTestCluster.StartAsync(_provider, _blobs, new Dictionary<string, string?>
         {
-            ["Gateway:Providers:fake:BaseUrl"] = _provider.BaseUrl,
-            ["Gateway:Providers:fake:ApiKey"] = "fake-key",
             ["Gateway:Providers:fake:MaxConcurrency"] = "1",
             ["Gateway:Providers:fake:TimeoutSeconds"] = "10",
-            ["Gateway:Providers:fake:RetryBaseDelayMilliseconds"] = "1",
             ["Gateway:Batch:MaxInFlightPerJob"] = "1",
             ["Gateway:Batch:TasksPerGrain"] = "4",
             ["Gateway:Batch:OpenAiCompletionWindow"] = "00:00:03",
-        };
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddGatewayCore();
-            host.Services.AddGatewayBatch();
-            host.Services.AddSingleton<IBlobStore>(_blobs);
         });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(GatewayStorage.Name);
-            silo.UseInMemoryReminderService();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     public async Task DisposeAsync()

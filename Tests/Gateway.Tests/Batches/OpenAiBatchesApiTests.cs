@@ -59,6 +59,10 @@ public sealed class OpenAiBatchesApiTests : IAsyncLifetime
         }
 
         Assert.True(batch.GetProperty("usage").GetProperty("total_tokens").GetInt32() > 0, $"usage should add up the lines': {batch}");
+        string[] fields = ["id", "object", "endpoint", "input_file_id", "completion_window", "status", "output_file_id", "error_file_id", "errors", "request_counts", "usage", "metadata",
+            "created_at", "in_progress_at", "expires_at", "finalizing_at", "completed_at", "failed_at", "expired_at", "cancelling_at", "cancelled_at"];
+        Assert.All(fields, name => Assert.True(batch.TryGetProperty(name, out _), $"The batch object lacks OpenAI's '{name}': {batch}"));
+        Assert.All(new[] { "failed_at", "expired_at", "cancelling_at", "cancelled_at" }, name => Assert.Equal(JsonValueKind.Null, batch.GetProperty(name).ValueKind));
         var outputId = batch.GetProperty("output_file_id").GetString()!;
         OpenAIFile output = await _gateway.Files.GetFileAsync(outputId);
         Assert.Equal(FilePurpose.BatchOutput, output.Purpose);
@@ -70,6 +74,7 @@ public sealed class OpenAiBatchesApiTests : IAsyncLifetime
             Assert.StartsWith("batch_req_", line.GetProperty("id").GetString());
             Assert.Equal(JsonValueKind.Null, line.GetProperty("error").ValueKind);
             Assert.Equal(200, line.GetProperty("response").GetProperty("status_code").GetInt32());
+            Assert.False(string.IsNullOrEmpty(line.GetProperty("response").GetProperty("request_id").GetString()), $"response.request_id is required: {line}");
             Assert.Equal("chat.completion", line.GetProperty("response").GetProperty("body").GetProperty("object").GetString());
         });
         Assert.Equal("echo: world", Content(lines[1]));
@@ -191,6 +196,7 @@ public sealed class OpenAiBatchesApiTests : IAsyncLifetime
         Assert.Equal("list", first.GetProperty("object").GetString());
         Assert.Equal([ids[2], ids[1]], first.GetProperty("data").EnumerateArray().Select(b => b.GetProperty("id").GetString()));
         Assert.True(first.GetProperty("has_more").GetBoolean());
+        Assert.Equal(ids[2], first.GetProperty("first_id").GetString());
         Assert.Equal(ids[1], first.GetProperty("last_id").GetString());
 
         var second = await ReadJsonAsync($"/v1/batches?limit=2&after={ids[1]}");
