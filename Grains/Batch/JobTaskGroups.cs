@@ -48,6 +48,7 @@ public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId
         MaxTokens = spec.MaxTokens,
         Temperature = spec.Temperature,
         TopP = spec.TopP,
+        KeyId = spec.KeyId,
     };
 
     /// <summary>Every group's progress, counted from its stored results.</summary>

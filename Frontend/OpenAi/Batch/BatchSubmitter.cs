@@ -57,7 +57,7 @@ public sealed class BatchSubmitter(
     public async Task<BatchJobSpec> StoreAsync(string jobId, BatchJobSpec spec)
     {
         var perGrain = TasksPerGrain;
-        var template = new TaskGrainSpec(jobId, spec.Model, 0, []) { MaxTokens = spec.MaxTokens, Temperature = spec.Temperature, TopP = spec.TopP };
+        var template = new TaskGrainSpec(jobId, spec.Model, 0, []) { MaxTokens = spec.MaxTokens, Temperature = spec.Temperature, TopP = spec.TopP, KeyId = spec.KeyId };
         await Writer.WriteAllAsync(template, perGrain, spec.Tasks);
         return spec with { Tasks = [], StoredTaskCount = spec.Tasks.Length, StoredTasksPerGrain = perGrain };
     }
