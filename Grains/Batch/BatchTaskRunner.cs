@@ -43,7 +43,7 @@ public sealed class BatchTaskRunner(ChatExecutor chat, EmbeddingExecutor embeddi
         {
             return admission.Error is { } error
                 ? new Outcome(new TaskResultEntry { Status = BatchTaskStatus.Failed, Error = error.Message, Failure = error }, error)
-                : new Outcome(new TaskResultEntry(), null, admission.Wait ?? BatchKeyGate.DefaultWait);
+                : new Outcome(new TaskResultEntry(), null, admission.Wait ?? BatchKeyGate.MaxWait);
         }
 
         Outcome? outcome = null;

@@ -20,8 +20,12 @@ public sealed partial class BatchKeyGate(KeyAllowances allowances, KeyPrices pri
     /// <summary>How long the key's settings (models, revocation, expiry) are reused before its grain is asked again.</summary>
     public static readonly TimeSpan SettingsFreshness = TimeSpan.FromSeconds(1);
 
-    /// <summary>The wait when the key's grain gives none (a budget without a period, the grain unreachable).</summary>
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest a refused task waits before it asks again (also the wait when the key's grain gives none: a budget
+    /// without a period, the grain unreachable). Shorter than the window's <c>Retry-After</c> can be, since room comes
+    /// back sooner when another process returns an allowance it did not use or an admin raises the key's limits.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
     /// <summary>The output tokens a task without <c>max_tokens</c> reserves (as for the key's requests).</summary>
     public const int DefaultMaxTokens = 4096;
@@ -39,7 +43,7 @@ public sealed partial class BatchKeyGate(KeyAllowances allowances, KeyPrices pri
         catch (Exception exception)
         {
             LogAdmitFailed(logger, keyId, exception);
-            return new BatchKeyAdmission(null, null, DefaultWait, null);
+            return new BatchKeyAdmission(null, null, MaxWait, null);
         }
 
         if (auth is null || auth.Revoked || auth.Settings.ExpiresAt <= time.GetUtcNow())
@@ -82,7 +86,7 @@ public sealed partial class BatchKeyGate(KeyAllowances allowances, KeyPrices pri
         if (refusal is null)
         {
             // The key's grain could not be reached: the task waits, nothing runs unmetered.
-            return new BatchKeyAdmission(null, null, DefaultWait, null);
+            return new BatchKeyAdmission(null, null, MaxWait, null);
         }
 
         if (refusal.Refused == KeyLimitKind.Revoked)
@@ -98,7 +102,7 @@ public sealed partial class BatchKeyGate(KeyAllowances allowances, KeyPrices pri
                 $"The task's largest size ({input + (long)output} tokens) is larger than the key's tpm_limit of {auth.Settings.TpmLimit}; lower its max_tokens."));
         }
 
-        return new BatchKeyAdmission(null, null, refusal.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Max(1, seconds)) : DefaultWait, null);
+        return new BatchKeyAdmission(null, null, refusal.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, MaxWait.TotalSeconds)) : MaxWait, null);
     }
 
     /// <summary>Settles an admitted task with what the provider reported for <paramref name="model"/>.</summary>
