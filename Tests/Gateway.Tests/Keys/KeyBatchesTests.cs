@@ -211,6 +211,48 @@ public sealed class KeyBatchesTests(KeyBatchesGateway gateway) : IClassFixture<K
     }
 
     [Fact]
+    public async Task BatchJob_TaskFailsOrJobIsCancelled_TheKeysSlotAndBudgetComeBack()
+    {
+        var (id, secret) = await CreateKeyAsync(new { name = "batch-release", max_parallel_requests = 1, max_budget = 1000, budget_duration = "30d" });
+        using var client = Client(secret);
+        var tag = "release-" + Guid.NewGuid().ToString("N")[..8];
+        _gateway.Provider.Behavior = request => request.LastUserMessage switch
+        {
+            { } m when m.Contains(tag + " question 0", StringComparison.Ordinal) => FakeProviderServer.DefaultBehavior(request) with { Status = 400 },
+            { } m when m.Contains(tag + "-slow", StringComparison.Ordinal) => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(30) },
+            _ => FakeProviderServer.DefaultBehavior(request),
+        };
+        try
+        {
+            // The first task fails at the provider: its slot comes back, so the other two (one slot between them) run.
+            var failing = await SubmitAsync(client, Job(tag, 3));
+            var done = await WaitForJobAsync(client, failing, j => j.GetProperty("status").GetString() == "completed", "completed");
+            Assert.Equal((2, 1), (done.GetProperty("completed_count").GetInt32(), done.GetProperty("failed_count").GetInt32()));
+            var tokens = done.GetProperty("usage").GetProperty("total_tokens").GetInt64();
+
+            // A job cancelled while its task is at the provider: the task's reservation is released too.
+            var slow = await SubmitAsync(client, Job(tag + "-slow", 1));
+            await Eventually.UntilAsync(() => ProviderCallsWith(tag + "-slow") == 1, "the slow task to reach the provider", TimeSpan.FromSeconds(10));
+            using (var cancelled = await client.PostAsync($"/v1/batch/{slow}/cancel", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+            }
+
+            JsonElement key = default;
+            await Eventually.UntilAsync(async () => (key = await GatewayApplication.ReadJsonAsync(await _gateway.Http.GetAsync($"/admin/keys/{id}"))).GetProperty("in_flight").GetInt32() == 0,
+                "the cancelled task's slot to come back", TimeSpan.FromSeconds(10));
+            Assert.Equal(tokens, key.GetProperty("spend").GetDecimal());
+            var after = await SubmitAsync(client, Job(tag + "-after", 1));
+            var afterDone = await WaitForJobAsync(client, after, j => j.GetProperty("status").GetString() == "completed", "completed");
+            Assert.Equal(1, afterDone.GetProperty("completed_count").GetInt32());
+        }
+        finally
+        {
+            _gateway.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        }
+    }
+
+    [Fact]
     public async Task OpenAiClient_FilesAndBatchesOfAVirtualKey_AreItsOwn_AndAnotherKeysFileIsNotFound()
     {
         var (ownerId, ownerSecret) = await CreateKeyAsync(new { name = "openai-owner", models = new[] { "fake/fake-model" } });
