@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
+using OrleansGateway.Keys;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
@@ -37,7 +38,8 @@ public static class GatewayServiceCollectionExtensions
     /// Adds <see cref="AddGatewayOptions"/> and what runs provider calls: provider clients, the chat,
     /// stream and embedding executors, token estimates, provider grain moves and the stream drain.
     /// A silo needs all of it, and so does an embedded frontend (its in-process silo, and its
-    /// in-process dispatch); a cluster frontend needs none of it. Idempotent.
+    /// in-process dispatch); a cluster frontend needs none of it. Idempotent. With them the key check of batch
+    /// tasks (<see cref="BatchKeyGate"/>).
     /// </summary>
     public static IServiceCollection AddGatewayCore(this IServiceCollection services)
     {
@@ -57,6 +59,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SiloStreamDrain>();
         services.TryAddSingleton(static sp => new SiloDepartures(sp.GetRequiredService<Orleans.Runtime.IClusterMembershipService>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<EmbeddingExecutor>();
+        // A batch task of a virtual key's job passes the key's limits where it runs (this process's allowance of the key).
+        services.TryAddSingleton<KeyPrices>();
+        services.TryAddSingleton<KeyAllowances>();
+        services.TryAddSingleton<BatchKeyGate>();
         return services;
     }
 }

@@ -8,6 +8,7 @@
 # runtime's perf map for JIT-compiled code and W^X off so perf can read it, when perf is usable) and dotnet-trace (sampled thread
 # time). Prints where the CPU goes, grouped by area (Benchmarks/tools/*.py). ALLOC=1 adds a trace of the
 # runtime's allocation sampling, summed by type and allocating stack (Benchmarks/AllocationSummary).
+# KEY=1: the requests use a virtual key with every limit set (none refuses), to see what the key check costs.
 # Output in /tmp/gw-profile/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,15 +25,26 @@ dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
 
 fake_port=$(bench_free_port); gw_port=$(bench_free_port)
 bench_start_fake_provider "$fake_port" "$out/fake.log"
+admin="profile-admin-$RANDOM$RANDOM"
 bench_start_gateway "${DLL:-$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll}" "$gw_port" "$fake_port" "$out/gateway.log" \
-  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 SECRET_TOKEN="$admin" \
+  Gateway__Providers__fake__Prices__m__InputPerMillion=1 Gateway__Providers__fake__Prices__m__OutputPerMillion=2
 gw_pid=$bench_last_pid
 bench_wait_healthy "$gw_port"
+token=$admin
+if [[ "${KEY:-0}" == "1" ]]; then
+  key=$(curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    --data-binary '{"name":"profile","models":["fake/*"],"rpm_limit":100000000,"tpm_limit":1000000000000,"max_parallel_requests":1000,"max_budget":1000000000}' \
+    "http://127.0.0.1:$gw_port/admin/keys")
+  token=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["key"])' "$key")
+fi
 cat >"$out/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer TOKEN"
 wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32STREAM_FIELD}'
 LUA
+sed -i "s/TOKEN/$token/" "$out/post.lua"
 if [[ "${STREAM:-0}" == "1" ]]; then sed -i 's/STREAM_FIELD/,"stream":true/' "$out/post.lua"; else sed -i 's/STREAM_FIELD//' "$out/post.lua"; fi
 conns="${CONNECTIONS:-32}"
 threads=$(( conns < 2 ? 1 : 2 ))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansGateway.Frontend.Keys;
+using OrleansGateway.Keys;
 using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Frontend.Auth;

@@ -1,3 +1,5 @@
+using OrleansGateway.Keys;
+
 namespace OrleansGateway.Frontend.Keys;
 
 /// <summary>A request admitted for a virtual key: the key, the allowance and ticket to settle or release, and the gateway's estimate of its tokens.</summary>

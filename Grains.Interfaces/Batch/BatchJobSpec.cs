@@ -30,6 +30,9 @@ public sealed record BatchJobSpec(
     /// <summary>Tasks per task grain of the stored tasks (with <see cref="StoredTaskCount"/>).</summary>
     [Id(8)] public int StoredTasksPerGrain { get; init; }
 
+    /// <summary>The virtual key (its id) that created the job and pays for its tasks; null: an admin key.</summary>
+    [Id(9)] public string? KeyId { get; init; }
+
     /// <summary>The job's tasks, stored or inline.</summary>
     public int TaskCount => StoredTaskCount > 0 ? StoredTaskCount : Tasks.IsDefault ? 0 : Tasks.Length;
 }

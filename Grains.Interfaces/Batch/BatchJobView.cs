@@ -30,4 +30,7 @@ public sealed record BatchJobView(
 
     /// <summary>When the job's window closes (null: never).</summary>
     [Id(12)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The virtual key (its id) that created the job and pays for its tasks; null: an admin key.</summary>
+    [Id(13)] public string? KeyId { get; init; }
 }

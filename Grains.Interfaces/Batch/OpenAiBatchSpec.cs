@@ -29,4 +29,7 @@ public sealed record OpenAiBatchSpec(
 
     /// <summary>Tasks per task grain of the stored tasks.</summary>
     [Id(9)] public int StoredTasksPerGrain { get; init; }
+
+    /// <summary>The virtual key (its id) that created the batch and pays for its lines; null: an admin key.</summary>
+    [Id(10)] public string? KeyId { get; init; }
 }

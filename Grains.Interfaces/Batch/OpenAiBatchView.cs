@@ -44,4 +44,7 @@ public sealed record OpenAiBatchView(
     [Id(20)] public DateTimeOffset? CancellingAt { get; init; }
 
     [Id(21)] public DateTimeOffset? CancelledAt { get; init; }
+
+    /// <summary>The virtual key (its id) that created the batch and pays for its lines; null: an admin key.</summary>
+    [Id(22)] public string? KeyId { get; init; }
 }

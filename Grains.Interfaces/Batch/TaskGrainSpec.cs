@@ -27,6 +27,9 @@ public sealed record TaskGrainSpec(
     /// <summary>Where <see cref="Tasks"/> starts within the group (0 for the first piece or a whole group).</summary>
     [Id(8)] public int PieceOffset { get; init; }
 
+    /// <summary>The virtual key (its id) whose limits the tasks pass and which pays for them; null: an admin key.</summary>
+    [Id(9)] public string? KeyId { get; init; }
+
     /// <summary>The tasks of the whole group.</summary>
     public int GroupSize => GroupTaskCount > 0 ? GroupTaskCount : Tasks.Length;
 }

@@ -20,4 +20,7 @@ public sealed record FileRecord(
 
     /// <summary>With <see cref="BatchId"/>: the batch's error file (failed, cancelled, expired lines) rather than its output file.</summary>
     [Id(8)] public bool BatchErrors { get; init; }
+
+    /// <summary>The virtual key (its id) that uploaded the file, or whose batch wrote it; null: an admin key. Other virtual keys do not see it.</summary>
+    [Id(9)] public string? KeyId { get; init; }
 }

@@ -15,4 +15,12 @@ public interface IFileRegistryGrain : IGrainWithStringKey
     /// <summary>Up to <paramref name="limit"/> file ids of <paramref name="purpose"/> (any when null), newest first unless <paramref name="ascending"/>, after the file <paramref name="after"/>.</summary>
     [Alias("List")]
     Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending);
+
+    /// <summary>Adds a file owned by virtual key <paramref name="keyId"/> (null: an admin key); adding it again changes nothing.</summary>
+    [Alias("AddOwned")]
+    Task AddAsync(string fileId, string purpose, string? keyId);
+
+    /// <summary>As <see cref="ListAsync(string?, string?, int, bool)"/>, only the files of virtual key <paramref name="keyId"/> (every file when null).</summary>
+    [Alias("ListOwned")]
+    Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending, string? keyId);
 }

@@ -405,7 +405,7 @@ public sealed partial class BatchJobGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).AddAsync(JobId, state.State.SubmittedAt);
+            await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).AddAsync(JobId, state.State.SubmittedAt, state.State.KeyId);
             state.State.Listed = true;
         }
         catch (Exception exception)

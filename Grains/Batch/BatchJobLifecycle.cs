@@ -65,6 +65,7 @@ public static class BatchJobLifecycle
             Error = state.Error,
             MetadataJson = state.MetadataJson,
             ExpiresAt = state.ExpiresAt,
+            KeyId = state.KeyId,
         };
     }
 }

@@ -49,6 +49,9 @@ public sealed class BatchJobState
     /// <summary>When the job's window closes (an OpenAI batch's <c>completion_window</c>); null: never.</summary>
     [Id(18)] public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>The virtual key (its id) that created the job and pays for its tasks; null: an admin key.</summary>
+    [Id(19)] public string? KeyId { get; set; }
+
     /// <summary>
     /// The W3C traceparent of the span that submitted the job (null when nothing traced it): each task's span links to it.
     /// A high id, apart from the job's own fields.
@@ -68,5 +71,6 @@ public sealed class BatchJobState
         Status = BatchJobStatus.Queued,
         SubmittedAt = now,
         ExpiresAt = spec.ExpiresAt,
+        KeyId = spec.KeyId,
     };
 }

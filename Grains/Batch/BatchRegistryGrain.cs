@@ -22,7 +22,9 @@ public sealed class BatchRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task AddAsync(string jobId, DateTimeOffset submittedAt)
+    public Task AddAsync(string jobId, DateTimeOffset submittedAt) => AddAsync(jobId, submittedAt, null);
+
+    public async Task AddAsync(string jobId, DateTimeOffset submittedAt, string? keyId)
     {
         if (_positions.ContainsKey(jobId))
         {
@@ -30,7 +32,7 @@ public sealed class BatchRegistryGrain(
         }
 
         var jobs = state.State.Jobs;
-        var entry = new BatchRegistryEntry { JobId = jobId, SubmittedAt = submittedAt };
+        var entry = new BatchRegistryEntry { JobId = jobId, SubmittedAt = submittedAt, KeyId = keyId };
         if (jobs.Count == 0 || jobs[^1].SubmittedAt <= submittedAt)
         {
             jobs.Add(entry);
@@ -54,7 +56,9 @@ public sealed class BatchRegistryGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<BatchJobPage> ListAsync(string? after, int limit)
+    public Task<BatchJobPage> ListAsync(string? after, int limit) => ListAsync(after, limit, null);
+
+    public Task<BatchJobPage> ListAsync(string? after, int limit, string? keyId)
     {
         var jobs = state.State.Jobs;
         var start = jobs.Count - 1;
@@ -65,8 +69,18 @@ public sealed class BatchRegistryGrain(
 
         var ids = ImmutableArray.CreateBuilder<string>();
         var index = start;
-        for (; index >= 0 && ids.Count < limit; index--)
+        for (; index >= 0; index--)
         {
+            if (keyId is not null && jobs[index].KeyId != keyId)
+            {
+                continue;
+            }
+
+            if (ids.Count == limit)
+            {
+                break;
+            }
+
             ids.Add(jobs[index].JobId);
         }
 

@@ -48,6 +48,7 @@ public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId
         MaxTokens = spec.MaxTokens,
         Temperature = spec.Temperature,
         TopP = spec.TopP,
+        KeyId = spec.KeyId,
     };
 
     /// <summary>Discards groups 0 to <paramref name="groupCount"/> - 1 (their tasks, results and blobs), a bounded number at once.</summary>

@@ -37,6 +37,7 @@ public sealed class OpenAiBatchGrain(
                 ExpiresAt = now + options.Value.OpenAiCompletionWindow,
                 StoredTaskCount = spec.StoredTaskCount,
                 StoredTasksPerGrain = spec.StoredTasksPerGrain,
+                KeyId = spec.KeyId,
             });
         }
 
@@ -51,6 +52,7 @@ public sealed class OpenAiBatchGrain(
             LineCount = spec.LineCount,
             OutputFileId = NewFileId(),
             ErrorFileId = NewFileId(),
+            KeyId = spec.KeyId,
         };
         await state.WriteStateAsync();
         await TryEnsureListedAsync();
@@ -111,8 +113,9 @@ public sealed class OpenAiBatchGrain(
             {
                 BatchId = BatchId,
                 BatchErrors = errors,
+                KeyId = s.KeyId,
             });
-            await registry.AddAsync(fileId, "batch_output");
+            await registry.AddAsync(fileId, "batch_output", s.KeyId);
         }
 
         s.FilesRecorded = true;
@@ -128,7 +131,7 @@ public sealed class OpenAiBatchGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.OpenAiKey).AddAsync(BatchId, state.State.CreatedAt);
+            await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.OpenAiKey).AddAsync(BatchId, state.State.CreatedAt, state.State.KeyId);
         }
         catch (Exception)
         {
@@ -147,6 +150,7 @@ public sealed class OpenAiBatchGrain(
         {
             MetadataJson = s.MetadataJson,
             CancellingAt = s.CancellingAt,
+            KeyId = s.KeyId,
         };
         if (job is null)
         {

@@ -37,4 +37,7 @@ public sealed class OpenAiBatchState
 
     /// <summary>Whether the batch is known to be in the <c>GET /v1/batches</c> list.</summary>
     [Id(13)] public bool Listed { get; set; }
+
+    /// <summary>The virtual key (its id) that created the batch and pays for its lines; null: an admin key.</summary>
+    [Id(14)] public string? KeyId { get; set; }
 }

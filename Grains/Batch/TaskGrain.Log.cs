@@ -19,6 +19,9 @@ public sealed partial class TaskGrain
         [LoggerMessage(EventId = 1503, Level = LogLevel.Debug, Message = "Batch {JobId}: task {Index} waits {Wait} for its provider ({Kind})")]
         public static partial void WaitingForProvider(ILogger logger, string jobId, int index, GatewayErrorKind kind, TimeSpan wait);
 
+        [LoggerMessage(EventId = 1506, Level = LogLevel.Debug, Message = "Batch {JobId}: task {Index} waits {Wait} for the limits of its key {KeyId}")]
+        public static partial void WaitingForKey(ILogger logger, string jobId, int index, string keyId, TimeSpan wait);
+
         [LoggerMessage(EventId = 1504, Level = LogLevel.Error, Message = "Batch {JobId}: the result of task {Index} could not be stored after {Attempts} attempts; the task fails")]
         public static partial void ResultNotStored(ILogger logger, string jobId, int index, int attempts, Exception exception);
 

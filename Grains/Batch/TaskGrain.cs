@@ -7,7 +7,9 @@ using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
+using OrleansGateway.Keys;
 using OrleansGateway.Storage;
+using OrleansGateway.Streaming;
 using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Batch;
@@ -29,6 +31,8 @@ public sealed partial class TaskGrain(
     [PersistentState("batch-results", GatewayStorage.Name)] IPersistentState<TaskGrainResultState> results,
     ChatExecutor executor,
     EmbeddingExecutor embeddings,
+    BatchKeyGate keys,
+    TokenUsageEstimator estimator,
     IBlobStore blobs,
     Serializer serializer,
     IOptions<BatchOptions> options,
@@ -67,7 +71,7 @@ public sealed partial class TaskGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        _runner = new BatchTaskRunner(executor, embeddings);
+        _runner = new BatchTaskRunner(executor, embeddings, keys, estimator);
         _blobs = new TaskGroupBlobs(Key, blobs, serializer, settings, time);
         _refusals = new ProviderRefusals(settings.ProviderWaitLimit, time);
         // Embedded mode stopping: the runs end and nothing more is written (the in-memory storage goes with the process).
@@ -288,10 +292,11 @@ public sealed partial class TaskGrain(
     {
         TaskResultEntry result;
         GatewayError? error;
+        TimeSpan? keyWait;
         try
         {
             using var span = BatchTaskTelemetry.StartTask(input.State.JobId, input.State.FirstIndex + local, _submitter);
-            (result, error) = await _runner.RunAsync(input.State, local, cancellationToken);
+            (result, error, keyWait, _) = await _runner.RunAsync(input.State, local, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -305,6 +310,13 @@ public sealed partial class TaskGrain(
         {
             // Cancelled with its job: no result, the task stays pending.
             throw new OperationCanceledException(cancellationToken);
+        }
+
+        if (keyWait is { } wait)
+        {
+            // The job's key has used up its rate, parallel requests or budget: the task waits, however long (never a failure).
+            Log.WaitingForKey(logger, input.State.JobId, input.State.FirstIndex + local, input.State.KeyId!, wait);
+            return wait;
         }
 
         if (error is not null && _refusals.KeepsPending(local, error, out var retryAfter))

@@ -27,6 +27,9 @@ public sealed class TaskGrainInputState
     /// <summary>How many tasks the group holds (also when they are in <see cref="TasksBlob"/>).</summary>
     [Id(8)] public int TaskCount { get; set; }
 
+    /// <summary>The virtual key whose limits the tasks pass and which pays for them; null: an admin key.</summary>
+    [Id(9)] public string? KeyId { get; set; }
+
     /// <summary>The state of a group as submitted (<paramref name="tasks"/>: the whole group, when it came in pieces).</summary>
     public static TaskGrainInputState From(TaskGrainSpec spec, List<BatchTask>? tasks = null) => new()
     {
@@ -36,6 +39,7 @@ public sealed class TaskGrainInputState
         MaxTokens = spec.MaxTokens,
         Temperature = spec.Temperature,
         TopP = spec.TopP,
+        KeyId = spec.KeyId,
         Tasks = tasks ?? [.. spec.Tasks],
         TaskCount = tasks?.Count ?? spec.Tasks.Length,
     };

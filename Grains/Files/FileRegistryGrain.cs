@@ -20,14 +20,16 @@ public sealed class FileRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task AddAsync(string fileId, string purpose)
+    public Task AddAsync(string fileId, string purpose) => AddAsync(fileId, purpose, null);
+
+    public async Task AddAsync(string fileId, string purpose, string? keyId)
     {
         if (state.State.Files.Exists(f => f.FileId == fileId))
         {
             return;
         }
 
-        state.State.Files.Add(new FileRegistryEntry { FileId = fileId, Purpose = purpose });
+        state.State.Files.Add(new FileRegistryEntry { FileId = fileId, Purpose = purpose, KeyId = keyId });
         if (state.State.Files.Count > MaxListedFiles)
         {
             state.State.Files.RemoveRange(0, state.State.Files.Count - MaxListedFiles);
@@ -44,7 +46,9 @@ public sealed class FileRegistryGrain(
         }
     }
 
-    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending)
+    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending) => ListAsync(purpose, after, limit, ascending, null);
+
+    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending, string? keyId)
     {
         var files = state.State.Files;
         var step = ascending ? 1 : -1;
@@ -59,7 +63,7 @@ public sealed class FileRegistryGrain(
         var hasMore = false;
         for (; index >= 0 && index < files.Count; index += step)
         {
-            if (purpose is not null && files[index].Purpose != purpose)
+            if ((purpose is not null && files[index].Purpose != purpose) || (keyId is not null && files[index].KeyId != keyId))
             {
                 continue;
             }

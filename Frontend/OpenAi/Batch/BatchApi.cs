@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Auth;
 using OrleansGateway.Frontend.Chat;
+using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
@@ -29,8 +29,8 @@ public static partial class BatchApi
 
     public static RouteGroupBuilder MapBatchApi(this RouteGroupBuilder v1)
     {
-        // Admin keys only until batch jobs belong to the virtual key that created them (issue 19).
-        var batch = v1.MapGroup("/batch").RequireAdminKey();
+        // A job belongs to the key that submitted it (KeyOwnership): a virtual key sees and pays for its own only.
+        var batch = v1.MapGroup("/batch");
         batch.MapPost("/generate", SubmitAsync)
             .WithJsonBodyLimit(services => services.GetRequiredService<IOptions<BatchOptions>>().Value.MaxRequestBodyBytes);
         batch.MapGet("/", ListAsync);
@@ -42,12 +42,23 @@ public static partial class BatchApi
 
     /// <summary><c>POST /v1/batch/generate</c>: validates, records the job durably, answers <c>queued</c>.</summary>
     public static async Task<Results<FileContentHttpResult, ErrorResult>> SubmitAsync(
-        JsonBody<BatchGenerateRequest> body, ModelResolver models, IOptions<BatchOptions> options, BatchSubmitter submitter, IGrainFactory grains, ILoggerFactory loggers)
+        JsonBody<BatchGenerateRequest> body, HttpContext context, ModelResolver models, IOptions<BatchOptions> options, BatchSubmitter submitter, IGrainFactory grains, ILoggerFactory loggers)
     {
         var (spec, error) = BatchRequestMapper.ToSpec(body.Value, models, options.Value);
         if (spec is null)
         {
             return new ErrorResult(error!);
+        }
+
+        if (KeyOwnership.Caller(context) is { } key)
+        {
+            // The job's one model must be the key's to use; its tasks then pass the key's limits as they run.
+            if (KeyGate.Refusal(key, spec.Model, "model") is { } refused)
+            {
+                return new ErrorResult(refused);
+            }
+
+            spec = spec with { KeyId = key.Id };
         }
 
         if (submitter.Check(spec.Tasks) is { } tooLarge)
@@ -91,7 +102,7 @@ public static partial class BatchApi
 
         var job = grains.GetGrain<IBatchJobGrain>(jobId);
         var view = await job.GetAsync();
-        if (view is null)
+        if (view is null || !KeyOwnership.Sees(request.HttpContext, view.KeyId))
         {
             return NotFound(jobId);
         }
@@ -113,11 +124,11 @@ public static partial class BatchApi
     }
 
     /// <summary><c>GET /v1/batch/{job_id}/results</c>: every result, one JSON object per line, in task order.</summary>
-    public static async Task<Results<PushStreamHttpResult, ErrorResult>> StreamResultsAsync(string jobId, IGrainFactory grains, CancellationToken aborted)
+    public static async Task<Results<PushStreamHttpResult, ErrorResult>> StreamResultsAsync(string jobId, HttpContext context, IGrainFactory grains, CancellationToken aborted)
     {
         var job = grains.GetGrain<IBatchJobGrain>(jobId);
         var view = await job.GetAsync();
-        if (view is null)
+        if (view is null || !KeyOwnership.Sees(context, view.KeyId))
         {
             return NotFound(jobId);
         }
@@ -150,13 +161,19 @@ public static partial class BatchApi
     }
 
     /// <summary><c>POST /v1/batch/{job_id}/cancel</c>.</summary>
-    public static async Task<Results<FileContentHttpResult, ErrorResult>> CancelAsync(string jobId, IGrainFactory grains)
+    public static async Task<Results<FileContentHttpResult, ErrorResult>> CancelAsync(string jobId, HttpContext context, IGrainFactory grains)
     {
-        var view = await grains.GetGrain<IBatchJobGrain>(jobId).CancelAsync();
+        var job = grains.GetGrain<IBatchJobGrain>(jobId);
+        if (await job.GetAsync() is not { } current || !KeyOwnership.Sees(context, current.KeyId))
+        {
+            return NotFound(jobId);
+        }
+
+        var view = await job.CancelAsync();
         return view is null ? NotFound(jobId) : BufferedJson.Ok(ToResponse(view), GatewayJsonContext.Default.BatchJobResponse);
     }
 
-    /// <summary><c>GET /v1/batch</c>: jobs newest first; <c>limit</c> (1–100, default 20) and <c>after</c> (a job id) page them.</summary>
+    /// <summary><c>GET /v1/batch</c>: jobs newest first (a virtual key's own only); <c>limit</c> (1–100, default 20) and <c>after</c> (a job id) page them.</summary>
     public static async Task<Results<FileContentHttpResult, ErrorResult>> ListAsync(HttpRequest request, IGrainFactory grains)
     {
         if (!TryReadInt(request, "limit", DefaultListLimit, 1, MaxListLimit, out var limit, out var error))
@@ -165,7 +182,7 @@ public static partial class BatchApi
         }
 
         var after = request.Query["after"].ToString();
-        var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).ListAsync(string.IsNullOrEmpty(after) ? null : after, limit);
+        var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).ListAsync(string.IsNullOrEmpty(after) ? null : after, limit, KeyOwnership.Caller(request.HttpContext)?.Id);
         var views = await Task.WhenAll(page.JobIds.Select(id => grains.GetGrain<IBatchJobGrain>(id).GetAsync()));
         var data = views.OfType<BatchJobView>().Select(ToResponse).ToList();
         return BufferedJson.Ok(

@@ -56,7 +56,7 @@ public sealed class BatchSubmitter(
     /// <summary>Stores <paramref name="spec"/>'s tasks in job <paramref name="jobId"/>'s task grains, then submits the job (no tasks, their count).</summary>
     public Task<BatchJobView> SubmitAsync(string jobId, BatchJobSpec spec)
     {
-        var template = new TaskGrainSpec(jobId, spec.Model, 0, []) { MaxTokens = spec.MaxTokens, Temperature = spec.Temperature, TopP = spec.TopP };
+        var template = new TaskGrainSpec(jobId, spec.Model, 0, []) { MaxTokens = spec.MaxTokens, Temperature = spec.Temperature, TopP = spec.TopP, KeyId = spec.KeyId };
         return StoreThenRecordAsync(jobId, template, spec.Tasks.Length, async stream =>
         {
             foreach (var task in spec.Tasks)

@@ -39,8 +39,10 @@ public sealed class BatchInputReader(ModelResolver models)
     /// <summary>
     /// The validation pass: reads and checks every line of <paramref name="content"/> for a batch of <paramref name="endpoint"/>
     /// without keeping the tasks (each is measured with <paramref name="sizeOf"/> and dropped), so it holds one line at a time.
+    /// <paramref name="check"/>, when given, is asked about each line that reads well (with its line number): an error it
+    /// answers is that line's error (a virtual key's model access).
     /// </summary>
-    public async Task<Result> ValidateAsync(Stream content, string endpoint, Func<BatchTask, long> sizeOf, CancellationToken cancellationToken)
+    public async Task<Result> ValidateAsync(Stream content, string endpoint, Func<BatchTask, long> sizeOf, CancellationToken cancellationToken, Func<BatchTask, int, BatchLineError?>? check = null)
     {
         var errors = ImmutableArray.CreateBuilder<BatchLineError>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -58,9 +60,9 @@ public sealed class BatchInputReader(ModelResolver models)
 
             requests++;
             var (task, error) = ReadLine(bytes, line, endpoint, ids);
-            if (error is not null)
+            if ((error ?? check?.Invoke(task!, line)) is { } refused)
             {
-                Report(error);
+                Report(refused);
                 return;
             }
 

@@ -5,6 +5,7 @@ using OrleansGateway.Batch;
 using OrleansGateway.Errors;
 using OrleansGateway.Files;
 using OrleansGateway.Frontend.Http;
+using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.OpenAi.Batch;
 using OrleansGateway.Storage;
@@ -55,7 +56,8 @@ public static partial class BatchesApi
             return new ErrorResult(error!);
         }
 
-        var file = await grains.GetGrain<IFileGrain>(body.InputFileId).GetAsync();
+        // The input file must be the caller's own (another key's is not found, as on /v1/files).
+        var file = await Files.FilesApi.FindAsync(body.InputFileId, context, grains);
         if (file is null || await OpenAsync(blobs, file, context.RequestAborted) is not { } content)
         {
             return NotFound($"No such File object: {body.InputFileId}", "input_file_id");
@@ -67,11 +69,12 @@ public static partial class BatchesApi
             return ErrorResult.Invalid($"The file {body.InputFileId} has purpose '{file.Purpose}'; a batch's input file needs purpose 'batch'.", "input_file_id");
         }
 
+        var key = KeyOwnership.Caller(context);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         BatchInputReader.Result read;
         await using (content)
         {
-            read = await lines.ValidateAsync(content, body.Endpoint, submitter.Writer.SizeOf, context.RequestAborted);
+            read = await lines.ValidateAsync(content, body.Endpoint, submitter.Writer.SizeOf, context.RequestAborted, key is null ? null : (task, line) => ModelRefusal(key, task, line));
         }
 
         if (read.LineCount == 0)
@@ -97,6 +100,7 @@ public static partial class BatchesApi
             MetadataJson = body.MetadataJson,
             LineCount = read.LineCount,
             Model = read.FirstModel,
+            KeyId = key?.Id,
         };
         var logger = loggers.CreateLogger(typeof(BatchesApi));
         var checkedIn = clock.Elapsed;
@@ -104,7 +108,7 @@ public static partial class BatchesApi
         {
             var storedIn = TimeSpan.Zero;
             var batch = errors.IsEmpty
-                ? await submitter.StoreThenRecordAsync(batchId, new TaskGrainSpec(batchId, spec.Model, 0, []), read.LineCount,
+                ? await submitter.StoreThenRecordAsync(batchId, new TaskGrainSpec(batchId, spec.Model, 0, []) { KeyId = spec.KeyId }, read.LineCount,
                     tasks => StoreTasksAsync(tasks, spec, file, blobs, lines, context.RequestAborted),
                     stored =>
                     {
@@ -137,17 +141,54 @@ public static partial class BatchesApi
     private static Task<Stream?> OpenAsync(IBlobStore blobs, FileRecord file, CancellationToken cancellationToken) =>
         blobs.OpenReadAsync(file.BlobName is { Length: > 0 } name ? name : "files/missing", cancellationToken);
 
-    /// <summary><c>GET /v1/batches/{batch_id}</c>.</summary>
-    public static async Task<Results<FileContentHttpResult, ErrorResult>> GetAsync(string batchId, IGrainFactory grains)
+    /// <summary>
+    /// A line's error when virtual key <paramref name="key"/> may not use its model or one of its fallbacks: the line fails
+    /// the batch's validation (<c>model_not_allowed</c>), as any other bad line does, so nothing of the batch runs.
+    /// </summary>
+    private static BatchLineError? ModelRefusal(VirtualKeyCaller key, BatchTask task, int line)
     {
-        var batch = await grains.GetGrain<IOpenAiBatchGrain>(batchId).GetAsync();
+        string model;
+        System.Collections.Immutable.ImmutableArray<string> fallbacks;
+        if (task.Chat is { } chat)
+        {
+            (model, fallbacks) = (chat.Model, chat.Fallbacks);
+        }
+        else if (task.Embedding is { } embedding)
+        {
+            (model, fallbacks) = (embedding.Model, embedding.Fallbacks);
+        }
+        else
+        {
+            return null;
+        }
+
+        if (KeyGate.Refusal(key, model, "body.model") is { } refused)
+        {
+            return new BatchLineError(refused.Code!, $"Line {line}: {refused.Message}", refused.Param, line);
+        }
+
+        for (var i = 0; i < fallbacks.Length; i++)
+        {
+            if (KeyGate.Refusal(key, fallbacks[i], $"body.fallbacks[{i}]") is { } fallback)
+            {
+                return new BatchLineError(fallback.Code!, $"Line {line}: {fallback.Message}", fallback.Param, line);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>GET /v1/batches/{batch_id}</c>.</summary>
+    public static async Task<Results<FileContentHttpResult, ErrorResult>> GetAsync(string batchId, HttpContext context, IGrainFactory grains)
+    {
+        var batch = await FindAsync(batchId, context, grains);
         return batch is null ? NotFound($"No batch found with id '{batchId}'.", "batch_id") : Json(writer => BatchObjectWriter.Write(writer, batch));
     }
 
     /// <summary><c>POST /v1/batches/{batch_id}/cancel</c>: stops the lines not yet run; finished ones are kept.</summary>
-    public static async Task<Results<FileContentHttpResult, ErrorResult>> CancelAsync(string batchId, IGrainFactory grains)
+    public static async Task<Results<FileContentHttpResult, ErrorResult>> CancelAsync(string batchId, HttpContext context, IGrainFactory grains)
     {
-        var batch = await grains.GetGrain<IOpenAiBatchGrain>(batchId).CancelAsync();
+        var batch = await FindAsync(batchId, context, grains) is null ? null : await grains.GetGrain<IOpenAiBatchGrain>(batchId).CancelAsync();
         return batch is null ? NotFound($"No batch found with id '{batchId}'.", "batch_id") : Json(writer => BatchObjectWriter.Write(writer, batch));
     }
 
@@ -162,11 +203,15 @@ public static partial class BatchesApi
         }
 
         var after = request.Query["after"] is { Count: > 0 } a ? a.ToString() : null;
-        var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.OpenAiKey).ListAsync(after, limit);
+        var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.OpenAiKey).ListAsync(after, limit, KeyOwnership.Caller(request.HttpContext)?.Id);
         var batches = await Task.WhenAll(page.JobIds.Select(id => grains.GetGrain<IOpenAiBatchGrain>(id).GetAsync()));
         var data = batches.OfType<OpenAiBatchView>().ToList();
         return Json(writer => BatchObjectWriter.WriteList(writer, data, page.HasMore));
     }
+
+    /// <summary>The batch when it exists and the caller may see it (its own, or any for an admin key); otherwise null (a 404).</summary>
+    private static async Task<OpenAiBatchView?> FindAsync(string batchId, HttpContext context, IGrainFactory grains) =>
+        await grains.GetGrain<IOpenAiBatchGrain>(batchId).GetAsync() is { } batch && KeyOwnership.Sees(context, batch.KeyId) ? batch : null;
 
     private static FileContentHttpResult Json(Action<System.Text.Json.Utf8JsonWriter> write) =>
         TypedResults.Bytes(BatchObjectWriter.ToBytes(write), "application/json");

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrleansGateway.Errors;
 using OrleansGateway.Files;
-using OrleansGateway.Frontend.Auth;
+using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.OpenAi.Files;
@@ -31,8 +31,8 @@ public static class FilesApi
 
     public static RouteGroupBuilder MapFilesApi(this RouteGroupBuilder v1)
     {
-        // Admin keys only until files belong to the virtual key that uploaded them (issue 19).
-        var files = v1.MapGroup("/files").RequireAdminKey();
+        // A file belongs to the key that uploaded it, or whose batch wrote it (KeyOwnership): a virtual key sees its own only.
+        var files = v1.MapGroup("/files");
         files.MapPost("/", UploadAsync).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery();
         files.MapGet("/", ListAsync);
         files.MapGet("/{fileId}", GetAsync);
@@ -125,9 +125,10 @@ public static class FilesApi
             return ErrorResult.Invalid(refusal, refusal.StartsWith("The part 'file'", StringComparison.Ordinal) ? "file" : "purpose");
         }
 
-        var record = new FileRecord(fileId, filename!, BatchPurpose, bytes, time.GetUtcNow(), lines, blobName);
+        var owner = KeyOwnership.Caller(context)?.Id;
+        var record = new FileRecord(fileId, filename!, BatchPurpose, bytes, time.GetUtcNow(), lines, blobName) { KeyId = owner };
         await grains.GetGrain<IFileGrain>(fileId).CreateAsync(record);
-        await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).AddAsync(fileId, record.Purpose);
+        await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).AddAsync(fileId, record.Purpose, owner);
         return TypedResults.Json(ToObject(record), GatewayJsonContext.Default.FileObject);
     }
 
@@ -149,7 +150,7 @@ public static class FilesApi
 
         var purpose = request.Query["purpose"] is { Count: > 0 } p ? p.ToString() : null;
         var after = request.Query["after"] is { Count: > 0 } a ? a.ToString() : null;
-        var page = await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).ListAsync(purpose, after, limit, order == "asc");
+        var page = await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).ListAsync(purpose, after, limit, order == "asc", KeyOwnership.Caller(request.HttpContext)?.Id);
         var records = await Task.WhenAll(page.FileIds.Select(async id => await grains.GetGrain<IFileGrain>(id).GetAsync() is { } record
             ? await WithBytesAsync(record, grains, request.HttpContext.RequestAborted)
             : null));
@@ -159,9 +160,9 @@ public static class FilesApi
     }
 
     /// <summary><c>GET /v1/files/{file_id}</c>.</summary>
-    public static async Task<Results<JsonHttpResult<FileObject>, ErrorResult>> GetAsync(string fileId, IGrainFactory grains, CancellationToken cancellationToken)
+    public static async Task<Results<JsonHttpResult<FileObject>, ErrorResult>> GetAsync(string fileId, HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var record = await grains.GetGrain<IFileGrain>(fileId).GetAsync();
+        var record = await FindAsync(fileId, context, grains);
         return record is null ? NotFound(fileId) : TypedResults.Json(ToObject(await WithBytesAsync(record, grains, cancellationToken)), GatewayJsonContext.Default.FileObject);
     }
 
@@ -182,9 +183,9 @@ public static class FilesApi
     }
 
     /// <summary><c>GET /v1/files/{file_id}/content</c>: the bytes, streamed from the blob store.</summary>
-    public static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ErrorResult>> ContentAsync(string fileId, IGrainFactory grains, IBlobStore blobs, CancellationToken cancellationToken)
+    public static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ErrorResult>> ContentAsync(string fileId, HttpContext context, IGrainFactory grains, IBlobStore blobs, CancellationToken cancellationToken)
     {
-        var record = await grains.GetGrain<IFileGrain>(fileId).GetAsync();
+        var record = await FindAsync(fileId, context, grains);
         if (record?.BatchId is { } batchId)
         {
             // A batch's output or error file: written from the batch's stored results as it is read.
@@ -200,8 +201,13 @@ public static class FilesApi
     }
 
     /// <summary><c>DELETE /v1/files/{file_id}</c>: forgets the file, then deletes its bytes.</summary>
-    public static async Task<Results<JsonHttpResult<FileDeletedResponse>, ErrorResult>> DeleteAsync(string fileId, IGrainFactory grains, IBlobStore blobs)
+    public static async Task<Results<JsonHttpResult<FileDeletedResponse>, ErrorResult>> DeleteAsync(string fileId, HttpContext context, IGrainFactory grains, IBlobStore blobs)
     {
+        if (await FindAsync(fileId, context, grains) is null)
+        {
+            return NotFound(fileId);
+        }
+
         var record = await grains.GetGrain<IFileGrain>(fileId).DeleteAsync();
         if (record is null)
         {
@@ -216,6 +222,10 @@ public static class FilesApi
         }
         return TypedResults.Json(new FileDeletedResponse(fileId, "file", true), GatewayJsonContext.Default.FileDeletedResponse);
     }
+
+    /// <summary>The file when it exists and the caller may see it (its own, or any for an admin key); otherwise null (a 404).</summary>
+    public static async Task<FileRecord?> FindAsync(string fileId, HttpContext context, IGrainFactory grains) =>
+        await grains.GetGrain<IFileGrain>(fileId).GetAsync() is { } record && KeyOwnership.Sees(context, record.KeyId) ? record : null;
 
     /// <summary>OpenAI's file object for a record.</summary>
     public static FileObject ToObject(FileRecord record) =>

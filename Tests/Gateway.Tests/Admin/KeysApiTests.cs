@@ -234,4 +234,47 @@ public sealed class KeysApiTests(KestrelGatewayFixture fixture) : IClassFixture<
         Assert.Equal(id, own.GetProperty("key_id").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/chat/completions", Chat())).StatusCode);
     }
+
+    [Fact]
+    public async Task VirtualKey_ProviderFailsOrClientLeaves_TheReservationIsReleased()
+    {
+        var (id, secret) = await CreateKeyAsync(new { name = "release", max_parallel_requests = 1, max_budget = 1000, budget_duration = "30d" });
+        using var client = Client(secret);
+        fixture.Provider.Behavior = request => request.LastUserMessage switch
+        {
+            "fail" => FakeReply.Error(400, "bad request"),
+            "slow" => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(30) },
+            _ => FakeProviderServer.DefaultBehavior(request),
+        };
+
+        static object Prompt(string text) => new { model = "fake/fake-model", max_tokens = 10, messages = new[] { new { role = "user", content = text } } };
+        using (var failed = await client.PostAsJsonAsync("/v1/chat/completions", Prompt("fail")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
+        }
+
+        // The client leaves while the provider is still answering.
+        using (var leave = new CancellationTokenSource())
+        {
+            var slow = client.PostAsJsonAsync("/v1/chat/completions", Prompt("slow"), leave.Token);
+            await Eventually.UntilAsync(() => fixture.Provider.InFlight > 0, "the slow request to reach the provider", TimeSpan.FromSeconds(10));
+            leave.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow);
+        }
+
+        // max_parallel_requests 1: the next request runs only if both reservations were released.
+        await Eventually.UntilAsync(async () =>
+        {
+            using var next = await client.PostAsJsonAsync("/v1/chat/completions", Prompt("after"));
+            return next.StatusCode == HttpStatusCode.OK;
+        }, "a request after the failed and the abandoned one", TimeSpan.FromSeconds(10));
+
+        using var admin = Client();
+        JsonElement key = default;
+        await Eventually.UntilAsync(async () => (key = await GatewayApplication.ReadJsonAsync(await admin.GetAsync($"/admin/keys/{id}"))).GetProperty("in_flight").GetInt32() == 0,
+            "no request in flight", TimeSpan.FromSeconds(5));
+        var day = Assert.Single((await GatewayApplication.ReadJsonAsync(await admin.GetAsync($"/admin/keys/{id}/usage"))).GetProperty("data").EnumerateArray());
+        Assert.Equal(1, day.GetProperty("requests").GetInt64());
+        Assert.Equal(day.GetProperty("spend").GetDecimal(), key.GetProperty("spend").GetDecimal());
+    }
 }

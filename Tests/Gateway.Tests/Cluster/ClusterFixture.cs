@@ -109,6 +109,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Gateway__Providers__fake__CircuitFailureThreshold"] = "1000",
         ["Gateway__Hosting__ShutdownTimeoutSeconds"] = "15",
 
+        // 1 USD a token of fake/fake-model, so a virtual key's spend is its token count (ClusterKeyLimitTests).
+        ["Gateway__Providers__fake__Prices__fake-model__InputPerMillion"] = "1000000",
+        ["Gateway__Providers__fake__Prices__fake-model__OutputPerMillion"] = "1000000",
+
         // A batch job whose silo dies is resumed by its reminder within seconds rather than the default minute.
         ["Gateway__Batch__ResumeReminderPeriod"] = ResumeReminderPeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
@@ -236,27 +240,46 @@ public sealed class ClusterFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, Silos[0].Process!.BaseUrl + "/dashboard/DashboardCounters");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + SecretToken)));
-            using var response = await Http.SendAsync(request);
-            last = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.OK)
+            (var activations, last) = await ActivationsAsync(".ProviderGrain");
+            var hosts = activations?.Where(a => a.Value > 0).Select(a => a.Key).ToList();
+            if (hosts is { Count: 1 })
             {
-                using var counters = JsonDocument.Parse(last);
-                var hosts = counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
-                    .Where(g => g.GetProperty("grainType").GetString()!.EndsWith(".ProviderGrain", StringComparison.Ordinal) && g.GetProperty("activationCount").GetInt32() > 0)
-                    .Select(g => g.GetProperty("siloAddress").GetString()!)
-                    .ToList();
-                if (hosts.Count == 1 && Silos.SingleOrDefault(s => s.IsAddress(hosts[0])) is { } slot)
-                {
-                    return slot;
-                }
+                return hosts[0];
             }
 
             await Task.Delay(500);
         }
 
         throw new Xunit.Sdk.XunitException($"The dashboard never reported exactly one activation of provider '{provider}''s grain; last counters: {last[..Math.Min(last.Length, 2000)]}");
+    }
+
+    /// <summary>
+    /// The activations of the grain type whose name ends in <paramref name="grainTypeSuffix"/> per silo, as the dashboard's
+    /// counters report them (refreshed every second), and the counters' text; null activations when the dashboard did not answer.
+    /// </summary>
+    public async Task<(Dictionary<SiloSlot, int>? Activations, string Counters)> ActivationsAsync(string grainTypeSuffix)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Silos.First(s => s.Process is { HasExited: false }).Process!.BaseUrl + "/dashboard/DashboardCounters");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + SecretToken)));
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return (null, text);
+        }
+
+        using var counters = JsonDocument.Parse(text);
+        var activations = Silos.ToDictionary(s => s, _ => 0);
+        foreach (var grain in counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray()
+            .Where(g => g.GetProperty("grainType").GetString()!.EndsWith(grainTypeSuffix, StringComparison.Ordinal)))
+        {
+            if (Silos.SingleOrDefault(s => s.IsAddress(grain.GetProperty("siloAddress").GetString()!)) is { } slot)
+            {
+                activations[slot] += grain.GetProperty("activationCount").GetInt32();
+            }
+        }
+
+        return (activations, text);
     }
 
     /// <summary>The tails of every host's output, for failure messages.</summary>

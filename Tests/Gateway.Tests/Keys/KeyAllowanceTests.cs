@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Keys;
 using OrleansGateway.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
-using OrleansGateway.Keys;
+using Microsoft.Extensions.Logging;
 
-namespace OrleansGateway.Frontend.Keys;
+namespace OrleansGateway.Keys;
 
 /// <summary>
 /// This frontend's share of one virtual key's limits: the allowance its grain granted (requests and tokens

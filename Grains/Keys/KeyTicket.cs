@@ -1,4 +1,4 @@
-namespace OrleansGateway.Frontend.Keys;
+namespace OrleansGateway.Keys;
 
 /// <summary>
 /// One request admitted under a <see cref="KeyAllowance"/>: the allowance it used (<see cref="GrantId"/>),

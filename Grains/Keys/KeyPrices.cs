@@ -1,6 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
-namespace OrleansGateway.Frontend.Keys;
+namespace OrleansGateway.Keys;
 
 /// <summary>
 /// Per-model prices in USD per million tokens, from <c>Gateway:Providers:&lt;name&gt;:Prices:&lt;model&gt;:InputPerMillion</c>

@@ -1,4 +1,6 @@
-namespace OrleansGateway.Frontend.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansGateway.Keys;
 
 public sealed partial class KeyAllowance
 {

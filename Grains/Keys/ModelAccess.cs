@@ -1,4 +1,4 @@
-namespace OrleansGateway.Frontend.Keys;
+namespace OrleansGateway.Keys;
 
 /// <summary>Whether a key's <c>models</c> allow a <c>provider/model</c>: empty allows all; an entry is a name, <c>provider/*</c> or <c>*</c>.</summary>
 public static class ModelAccess

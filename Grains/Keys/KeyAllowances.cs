@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using OrleansGateway.Keys;
+using Microsoft.Extensions.Logging;
 
-namespace OrleansGateway.Frontend.Keys;
+namespace OrleansGateway.Keys;
 
 /// <summary>
 /// This frontend's <see cref="KeyAllowance"/> per virtual key, created on first use, under one holder name
