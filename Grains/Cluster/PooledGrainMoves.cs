@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using OrleansGateway.Providers;
 
 namespace OrleansGateway.Cluster;
 
@@ -10,8 +11,11 @@ namespace OrleansGateway.Cluster;
 /// in it end, and calls that reach it meanwhile (repeats sent through another gateway among them) are forwarded to
 /// its new activation, instead of waiting here for a silo that is about to exit and may never answer them.
 /// </summary>
-public sealed partial class PooledGrainMoves(ILogger<PooledGrainMoves> logger) : ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class PooledGrainMoves(ProviderGrainMoves providerMoves, ILogger<PooledGrainMoves> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>How long the pooled grains wait for the provider grains to leave first.</summary>
+    private static readonly TimeSpan s_providersFirst = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<GrainId, IPooledCallGrain> _active = new();
     private volatile bool _stopping;
 
@@ -40,15 +44,18 @@ public sealed partial class PooledGrainMoves(ILogger<PooledGrainMoves> logger) :
     private async Task MoveAllAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        var grains = _active.Values.ToArray();
-        if (grains.Length == 0)
+        if (_active.IsEmpty)
         {
             return;
         }
 
-        LogMoving(logger, grains.Length);
         try
         {
+            // Orleans sends the grains migrating to one silo in batches, each waiting for the last to be activated
+            // there: the provider grains, which every request waits for, go first, ahead of these.
+            await providerMoves.WaitUntilNoneActiveAsync(s_providersFirst, cancellationToken);
+            var grains = _active.Values.ToArray();
+            LogMoving(logger, grains.Length);
             await Task.WhenAll(grains.Select(g => g.MoveAwayAsync())).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

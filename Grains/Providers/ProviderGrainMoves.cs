@@ -37,6 +37,16 @@ public sealed partial class ProviderGrainMoves : ILifecycleParticipant<ISiloLife
     /// <summary>Forgets it when it deactivates.</summary>
     public void Deactivated(string name) => _active.TryRemove(name, out _);
 
+    /// <summary>Waits until no provider grain is active in this silo (they have moved), for at most <paramref name="limit"/>.</summary>
+    public async Task WaitUntilNoneActiveAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var until = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (!_active.IsEmpty && Environment.TickCount64 < until)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ProviderGrainMoves), ServiceLifecycleStage.Active, _ => Task.CompletedTask, PrepareAllToMoveAsync);
 
