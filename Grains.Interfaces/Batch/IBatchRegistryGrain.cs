@@ -1,3 +1,5 @@
+using OrleansGateway.Paging;
+
 namespace OrleansGateway.Batch;
 
 /// <summary>The list of batch jobs (a single grain, key <see cref="BatchRegistry.Key"/>), for <c>GET /v1/batch</c>.</summary>
@@ -10,5 +12,5 @@ public interface IBatchRegistryGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="limit"/> job ids, newest first, after the job <paramref name="after"/> (from the newest when null).</summary>
     [Alias("List")]
-    Task<BatchJobPage> ListAsync(string? after, int limit);
+    Task<IdPage> ListAsync(string? after, int limit);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using OrleansGateway.Paging;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Files;
@@ -44,7 +45,7 @@ public sealed class FileRegistryGrain(
         }
     }
 
-    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending)
+    public Task<IdPage> ListAsync(string? purpose, string? after, int limit, bool ascending)
     {
         var files = state.State.Files;
         var step = ascending ? 1 : -1;
@@ -73,6 +74,6 @@ public sealed class FileRegistryGrain(
             ids.Add(files[index].FileId);
         }
 
-        return Task.FromResult(new FilePage(ids.ToImmutable(), hasMore));
+        return Task.FromResult(new IdPage(ids.ToImmutable(), hasMore));
     }
 }
