@@ -10,6 +10,8 @@ import re
 import sys
 from collections import Counter
 
+from shares import print_shares
+
 AREAS = [
     ("GC", ("gc_heap", "WKS::", "SVR::", "GCHeap", "memset_repmovs", "GCToEEInterface", "mark_object", "plan_phase", "Allocate")),
     ("JSON (System.Text.Json)", ("System.Text.Json",)),
@@ -67,14 +69,11 @@ def main():
         print("no samples")
         return
     print(f"{total} samples; by area of the deepest frame that names one (adds up to 100%):")
-    for name, n in areas.most_common():
-        print(f"  {100 * n / total:5.1f}%  {name}")
+    print_shares(areas, total)
     print("inclusive (samples with the area anywhere on the stack):")
-    for name, n in inclusive.most_common():
-        print(f"  {100 * n / total:5.1f}%  {name}")
+    print_shares(inclusive, total)
     print(f"top {top} leaf symbols:")
-    for sym, n in leaves.most_common(top):
-        print(f"  {100 * n / total:5.1f}%  {sym}")
+    print_shares(leaves, total, top)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import json
 import sys
 from collections import Counter
 
+from shares import print_shares
+
 AREAS = [
     ("JSON (System.Text.Json)", ("System.Text.Json",)),
     ("OpenAI package / System.ClientModel", ("OpenAI.", "System.ClientModel")),
@@ -74,11 +76,9 @@ def main():
                 stack.pop()
     print(f"managed CPU time {busy:.0f} ms (native or waiting, left out: {waiting:.0f} ms)")
     print("\nby area (deepest matching frame):")
-    for area, span in areas.most_common():
-        print(f"  {100 * span / busy:5.1f}%  {area}")
+    print_shares(areas, busy)
     print(f"\ntop {top} leaf frames:")
-    for leaf, span in leaves.most_common(top):
-        print(f"  {100 * span / busy:5.1f}%  {leaf[:150]}")
+    print_shares(leaves, busy, top, width=150)
 
 
 if __name__ == "__main__":

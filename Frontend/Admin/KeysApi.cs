@@ -59,7 +59,7 @@ public static class KeysApi
 
         var after = request.Query["after"] is { Count: > 0 } a ? a.ToString() : null;
         var page = await grains.GetGrain<IKeyRegistryGrain>(KeyRegistry.Key).ListAsync(after, limit);
-        var views = await Task.WhenAll(page.KeyIds.Select(id => grains.GetGrain<IKeyGrain>(id).GetAsync()));
+        var views = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IKeyGrain>(id).GetAsync()));
         var data = views.OfType<VirtualKeyView>().Select(ToObject).ToList();
         return TypedResults.Json(new KeyListResponse("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, page.HasMore),
             GatewayJsonContext.Default.KeyListResponse);

@@ -63,48 +63,16 @@ public sealed partial class ChatDispatcher
     /// </summary>
     public Task<ChatOutcome> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
     {
-        var run = VirtualKeyScope.Current is { } key ? CompleteWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
-        return GatewayRequestTelemetry.Current is { } telemetry ? ReportAsync(telemetry, request, run) : run;
+        var run = VirtualKeyScope.Current is { } key
+            ? DispatchSteps.AdmittedAsync(_keys, _keys.AdmitAsync(key, request), () => RunAsync(request, cancellationToken), ChatOutcome.Failure, Answered)
+            : RunAsync(request, cancellationToken);
+        return GatewayRequestTelemetry.Current is { } telemetry
+            ? DispatchSteps.ReportedAsync<ChatOutcome>(telemetry, request.Model, run, outcome => Answered(outcome))
+            : run;
     }
 
-    private static async Task<ChatOutcome> ReportAsync(GatewayRequestTelemetry telemetry, ChatRequest request, Task<ChatOutcome> run)
-    {
-        telemetry.Requested(request.Model);
-        var outcome = await run;
-        if (outcome.Succeeded)
-        {
-            telemetry.Answered(outcome.Result.Model, outcome.Result.Usage);
-        }
-
-        return outcome;
-    }
-
-    private async Task<ChatOutcome> CompleteWithKeyAsync(VirtualKeyCaller key, ChatRequest request, CancellationToken cancellationToken)
-    {
-        var (reservation, refused) = await _keys.AdmitAsync(key, request);
-        if (reservation is null)
-        {
-            return ChatOutcome.Failure(refused!);
-        }
-
-        ChatOutcome? outcome = null;
-        try
-        {
-            outcome = await RunAsync(request, cancellationToken);
-            return outcome;
-        }
-        finally
-        {
-            if (outcome is { Succeeded: true })
-            {
-                await _keys.SettleAsync(reservation, outcome.Result.Model, outcome.Result.Usage);
-            }
-            else
-            {
-                await _keys.ReleaseAsync(reservation);
-            }
-        }
-    }
+    private static (string Model, TokenUsage Usage)? Answered(ChatOutcome outcome) =>
+        outcome.Succeeded ? (outcome.Result.Model, outcome.Result.Usage) : null;
 
     /// <summary>
     /// How many <see cref="IChatGrain"/>s the frontend spreads completions over: enough that the silos share them
@@ -117,32 +85,12 @@ public sealed partial class ChatDispatcher
     /// <see cref="SiloLossPolicy.RequestRepeats"/> times) on the same grain with the same call id: if the first run is still going there (only its answer's way back
     /// was lost), the repeat joins it, so the provider is not called twice.
     /// </summary>
-    private async Task<ChatOutcome> RunAsync(ChatRequest request, CancellationToken cancellationToken)
+    private Task<ChatOutcome> RunAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var grain = _localChat is null ? _chatGrains.Next() : null;
-        var callId = Guid.NewGuid();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return _localChat is { } local
-                    ? await local.CompleteAsync(request, cancellationToken)
-                    : await grain!.CompleteAsync(callId, request, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
-            }
-            catch (Exception exception) when (attempt < SiloLossPolicy.RequestRepeats && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
-            {
-                LogRetry(_logger, exception.GetType().Name);
-            }
-            catch (Exception exception)
-            {
-                LogGrainCallFailed(_logger, exception);
-                return ChatOutcome.Failure(new GatewayError(GatewayErrorKind.Internal, "The gateway's cluster could not run the request; try again."));
-            }
-        }
+        return DispatchSteps.RetriedAsync(
+            callId => _localChat is { } local ? local.CompleteAsync(request, cancellationToken) : grain!.CompleteAsync(callId, request, cancellationToken),
+            ChatOutcome.Failure, _logger, LogRetry, LogGrainCallFailed, cancellationToken);
     }
 
     /// <summary>

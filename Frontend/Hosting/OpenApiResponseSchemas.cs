@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using OrleansGateway.Frontend.Admin;
-using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.Llm.Classification;
 using OrleansGateway.Frontend.Llm.Summarization;
@@ -12,6 +11,7 @@ using OrleansGateway.Frontend.OpenAi.Chat;
 using OrleansGateway.Frontend.OpenAi.Files;
 using OrleansGateway.Frontend.OpenAi.Models;
 using OrleansGateway.Frontend.Operations;
+using OrleansGateway.Hosting.Health;
 
 namespace OrleansGateway.Frontend.Hosting;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using OrleansGateway.Frontend.Admin;
-using OrleansGateway.Frontend.Health;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.Llm.Classification;
 using OrleansGateway.Frontend.Llm.Streaming;
@@ -13,6 +12,7 @@ using OrleansGateway.Frontend.OpenAi.Files;
 using OrleansGateway.Frontend.OpenAi.Models;
 using OrleansGateway.Frontend.OpenAi.Streaming;
 using OrleansGateway.Frontend.Operations;
+using OrleansGateway.Hosting.Health;
 
 namespace OrleansGateway.Frontend.Http;
 

@@ -109,6 +109,26 @@ public sealed class RequestBodyReader(IOptions<ProvidersOptions> options)
         }
     }
 
+    /// <summary>
+    /// Reads a body already in memory (a batch line's <c>body</c>) as <typeparamref name="T"/>: malformed JSON or a JSON
+    /// null is an invalid request. <paramref name="what"/> names the body in the message; <paramref name="param"/> is the
+    /// error's <c>param</c> where the JSON path gives none.
+    /// </summary>
+    public static BodyReadResult<T> ReadBytes<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string what, string? param = null)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, typeInfo) is { } value
+                ? new BodyReadResult<T>(value, null)
+                : Invalid<T>("The request body must be a JSON object, not null.", param);
+        }
+        catch (JsonException exception)
+        {
+            return Invalid<T>($"The request body is not valid JSON for {what}: {exception.Message}", exception.Path?.TrimStart('$', '.') ?? param);
+        }
+    }
+
     private static int InitialBufferBytes(long? contentLength, long limit) =>
         contentLength is { } known and > 0
             ? (int)Math.Min(Math.Min(known, limit) + 1, Array.MaxLength)

@@ -35,6 +35,14 @@ public static class LlmRequestMapper
         return models.ValidateFallbacks(body.Fallbacks);
     }
 
+    /// <summary>
+    /// The common checks, then a <c>user_prompt</c> required: the text a task works on (to classify, to summarize);
+    /// <paramref name="missing"/> is the message when there is none.
+    /// </summary>
+    public static GatewayError? ValidateWithText(LlmGenerationRequest body, ModelResolver models, string missing) =>
+        ValidateCommon(body, models)
+        ?? (string.IsNullOrWhiteSpace(body.UserPrompt) ? GatewayError.Invalid(missing, "user_prompt") : null);
+
     /// <summary>A generation: the system prompt and the user prompt as messages.</summary>
     public static (ChatRequest? Request, GatewayError? Error) ToGeneration(LlmGenerationRequest body, ModelResolver models)
     {

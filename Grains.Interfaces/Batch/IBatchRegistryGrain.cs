@@ -1,3 +1,5 @@
+using OrleansGateway.Paging;
+
 namespace OrleansGateway.Batch;
 
 /// <summary>The list of batch jobs (a single grain, key <see cref="BatchRegistry.Key"/>), for <c>GET /v1/batch</c>.</summary>
@@ -10,7 +12,7 @@ public interface IBatchRegistryGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="limit"/> job ids, newest first, after the job <paramref name="after"/> (from the newest when null).</summary>
     [Alias("List")]
-    Task<BatchJobPage> ListAsync(string? after, int limit);
+    Task<IdPage> ListAsync(string? after, int limit);
 
     /// <summary>Adds a job created by virtual key <paramref name="keyId"/> (null: an admin key); adding it again changes nothing.</summary>
     [Alias("AddOwned")]
@@ -18,5 +20,5 @@ public interface IBatchRegistryGrain : IGrainWithStringKey
 
     /// <summary>As <see cref="ListAsync(string?, int)"/>, only the jobs of virtual key <paramref name="keyId"/> (every job when null).</summary>
     [Alias("ListOwned")]
-    Task<BatchJobPage> ListAsync(string? after, int limit, string? keyId);
+    Task<IdPage> ListAsync(string? after, int limit, string? keyId);
 }

@@ -1,3 +1,5 @@
+using OrleansGateway.Paging;
+
 namespace OrleansGateway.Files;
 
 /// <summary>The list of files (a single grain, key <see cref="FileRegistry.Key"/>), for <c>GET /v1/files</c>.</summary>
@@ -14,7 +16,7 @@ public interface IFileRegistryGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="limit"/> file ids of <paramref name="purpose"/> (any when null), newest first unless <paramref name="ascending"/>, after the file <paramref name="after"/>.</summary>
     [Alias("List")]
-    Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending);
+    Task<IdPage> ListAsync(string? purpose, string? after, int limit, bool ascending);
 
     /// <summary>Adds a file owned by virtual key <paramref name="keyId"/> (null: an admin key); adding it again changes nothing.</summary>
     [Alias("AddOwned")]
@@ -22,5 +24,5 @@ public interface IFileRegistryGrain : IGrainWithStringKey
 
     /// <summary>As <see cref="ListAsync(string?, string?, int, bool)"/>, only the files of virtual key <paramref name="keyId"/> (every file when null).</summary>
     [Alias("ListOwned")]
-    Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending, string? keyId);
+    Task<IdPage> ListAsync(string? purpose, string? after, int limit, bool ascending, string? keyId);
 }

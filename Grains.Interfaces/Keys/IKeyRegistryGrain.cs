@@ -1,3 +1,5 @@
+using OrleansGateway.Paging;
+
 namespace OrleansGateway.Keys;
 
 /// <summary>Every virtual key in creation order, and the index from a secret's SHA-256 (hex) to its key id.</summary>
@@ -14,5 +16,5 @@ public interface IKeyRegistryGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="limit"/> key ids after <paramref name="after"/> (oldest first).</summary>
     [Alias("List")]
-    Task<KeyPage> ListAsync(string? after, int limit);
+    Task<IdPage> ListAsync(string? after, int limit);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using OrleansGateway.Paging;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Batch;
@@ -56,9 +57,9 @@ public sealed class BatchRegistryGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<BatchJobPage> ListAsync(string? after, int limit) => ListAsync(after, limit, null);
+    public Task<IdPage> ListAsync(string? after, int limit) => ListAsync(after, limit, null);
 
-    public Task<BatchJobPage> ListAsync(string? after, int limit, string? keyId)
+    public Task<IdPage> ListAsync(string? after, int limit, string? keyId)
     {
         var jobs = state.State.Jobs;
         var start = jobs.Count - 1;
@@ -84,7 +85,7 @@ public sealed class BatchRegistryGrain(
             ids.Add(jobs[index].JobId);
         }
 
-        return Task.FromResult(new BatchJobPage(ids.ToImmutable(), index >= 0));
+        return Task.FromResult(new IdPage(ids.ToImmutable(), index >= 0));
     }
 
     private void Reindex()

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using OrleansGateway.Paging;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Files;
@@ -46,9 +47,9 @@ public sealed class FileRegistryGrain(
         }
     }
 
-    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending) => ListAsync(purpose, after, limit, ascending, null);
+    public Task<IdPage> ListAsync(string? purpose, string? after, int limit, bool ascending) => ListAsync(purpose, after, limit, ascending, null);
 
-    public Task<FilePage> ListAsync(string? purpose, string? after, int limit, bool ascending, string? keyId)
+    public Task<IdPage> ListAsync(string? purpose, string? after, int limit, bool ascending, string? keyId)
     {
         var files = state.State.Files;
         var step = ascending ? 1 : -1;
@@ -77,6 +78,6 @@ public sealed class FileRegistryGrain(
             ids.Add(files[index].FileId);
         }
 
-        return Task.FromResult(new FilePage(ids.ToImmutable(), hasMore));
+        return Task.FromResult(new IdPage(ids.ToImmutable(), hasMore));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using OrleansGateway.Paging;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Keys;
@@ -29,11 +30,11 @@ public sealed class KeyRegistryGrain(
     public Task<string?> FindAsync(string secretHashHex) =>
         Task.FromResult(state.State.IdsByHash.TryGetValue(secretHashHex, out var id) ? id : null);
 
-    public Task<KeyPage> ListAsync(string? after, int limit)
+    public Task<IdPage> ListAsync(string? after, int limit)
     {
         var ids = state.State.KeyIds;
         var start = after is null ? 0 : ids.IndexOf(after) is var index and >= 0 ? index + 1 : ids.Count;
         var page = ids.Skip(start).Take(limit).ToImmutableArray();
-        return Task.FromResult(new KeyPage(page, start + page.Length < ids.Count));
+        return Task.FromResult(new IdPage(page, start + page.Length < ids.Count));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
+using OrleansGateway.Paging;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Operations;
@@ -70,7 +71,7 @@ public sealed class OperationsStatusReader(IGrainFactory grains, IOptions<Provid
 
     private async Task<IReadOnlyList<OperationsBatchJob>> ReadJobsAsync(List<string> errors, CancellationToken cancellationToken)
     {
-        BatchJobPage page;
+        IdPage page;
         try
         {
             page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).ListAsync(null, JobLimit).WaitAsync(PartTimeout, time, cancellationToken);
@@ -81,7 +82,7 @@ public sealed class OperationsStatusReader(IGrainFactory grains, IOptions<Provid
             return [];
         }
 
-        var views = await Task.WhenAll(page.JobIds.Select(async id =>
+        var views = await Task.WhenAll(page.Ids.Select(async id =>
         {
             try
             {

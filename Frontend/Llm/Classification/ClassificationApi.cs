@@ -24,14 +24,9 @@ public static class ClassificationApi
         JsonBody<LlmGenerationRequest> body, ModelResolver models, ChatDispatcher dispatcher, CancellationToken cancellationToken)
     {
         var input = body.Value;
-        if (LlmRequestMapper.ValidateCommon(input, models) is { } commonError)
+        if (LlmRequestMapper.ValidateWithText(input, models, "Missing 'user_prompt': give the text to classify.") is { } inputError)
         {
-            return new ErrorResult(commonError);
-        }
-
-        if (string.IsNullOrWhiteSpace(input.UserPrompt))
-        {
-            return new ErrorResult(GatewayError.Invalid("Missing 'user_prompt': give the text to classify.", "user_prompt"));
+            return new ErrorResult(inputError);
         }
 
         var (classes, classesError) = ClassesReader.Read(input.Classes);
@@ -40,7 +35,7 @@ public static class ClassificationApi
             return new ErrorResult(classesError!);
         }
 
-        var messages = ClassificationPrompt.Messages(input.Prompt, input.UserPrompt, classes);
+        var messages = ClassificationPrompt.Messages(input.Prompt, input.UserPrompt!, classes);
         var request = LlmRequestMapper.Build(input, messages) with
         {
             ResponseFormat = SupportsJsonSchema(input.Model!, models) ? ClassificationPrompt.Schema(classes) : null,

@@ -1,4 +1,3 @@
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
 
 namespace OrleansGateway.Frontend.Llm.Summarization;
@@ -16,14 +15,9 @@ public static class SummarizationApi
         JsonBody<LlmGenerationRequest> body, ModelResolver models, Summarizer summarizer, CancellationToken cancellationToken)
     {
         var input = body.Value;
-        if (LlmRequestMapper.ValidateCommon(input, models) is { } commonError)
+        if (LlmRequestMapper.ValidateWithText(input, models, "Missing 'user_prompt': give the text to summarize (and optionally instructions in 'prompt').") is { } inputError)
         {
-            return new ErrorResult(commonError);
-        }
-
-        if (string.IsNullOrWhiteSpace(input.UserPrompt))
-        {
-            return new ErrorResult(GatewayError.Invalid("Missing 'user_prompt': give the text to summarize (and optionally instructions in 'prompt').", "user_prompt"));
+            return new ErrorResult(inputError);
         }
 
         var (summary, usage, error) = await summarizer.SummarizeAsync(input, cancellationToken);

@@ -183,7 +183,7 @@ public static partial class BatchApi
 
         var after = request.Query["after"].ToString();
         var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).ListAsync(string.IsNullOrEmpty(after) ? null : after, limit, KeyOwnership.Caller(request.HttpContext)?.Id);
-        var views = await Task.WhenAll(page.JobIds.Select(id => grains.GetGrain<IBatchJobGrain>(id).GetAsync()));
+        var views = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IBatchJobGrain>(id).GetAsync()));
         var data = views.OfType<BatchJobView>().Select(ToResponse).ToList();
         return BufferedJson.Ok(
             new BatchListResponse("list", data, data.FirstOrDefault()?.JobId, data.LastOrDefault()?.JobId, page.HasMore),

@@ -204,7 +204,7 @@ public static partial class BatchesApi
 
         var after = request.Query["after"] is { Count: > 0 } a ? a.ToString() : null;
         var page = await grains.GetGrain<IBatchRegistryGrain>(BatchRegistry.OpenAiKey).ListAsync(after, limit, KeyOwnership.Caller(request.HttpContext)?.Id);
-        var batches = await Task.WhenAll(page.JobIds.Select(id => grains.GetGrain<IOpenAiBatchGrain>(id).GetAsync()));
+        var batches = await Task.WhenAll(page.Ids.Select(id => grains.GetGrain<IOpenAiBatchGrain>(id).GetAsync()));
         var data = batches.OfType<OpenAiBatchView>().ToList();
         return Json(writer => BatchObjectWriter.WriteList(writer, data, page.HasMore));
     }

@@ -97,19 +97,8 @@ public static class ChatCompletionMapper
     /// </summary>
     public static (ChatRequest? Request, GatewayError? Error) FromJson(ReadOnlySpan<byte> json, ModelResolver models)
     {
-        ChatCompletionRequest? body;
-        try
-        {
-            body = JsonSerializer.Deserialize(json, GatewayJsonContext.Default.ChatCompletionRequest);
-        }
-        catch (JsonException exception)
-        {
-            return (null, GatewayError.Invalid($"The request body is not valid JSON for a chat completion: {exception.Message}", exception.Path?.TrimStart('$', '.')));
-        }
-
-        return body is null
-            ? (null, GatewayError.Invalid("The request body must be a JSON object, not null."))
-            : ToChatRequest(body, models);
+        var body = RequestBodyReader.ReadBytes(json, GatewayJsonContext.Default.ChatCompletionRequest, "a chat completion");
+        return body.Value is null ? (null, body.Error) : ToChatRequest(body.Value, models);
     }
 
     /// <summary>The fields forwarded unchanged: all a typed request body did not read (its extension data).</summary>

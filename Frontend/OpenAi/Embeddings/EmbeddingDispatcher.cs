@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
@@ -44,77 +45,28 @@ public sealed partial class EmbeddingDispatcher
     /// </summary>
     public Task<EmbeddingOutcome> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
-        var run = VirtualKeyScope.Current is { } key ? EmbedWithKeyAsync(key, request, cancellationToken) : RunAsync(request, cancellationToken);
-        return GatewayRequestTelemetry.Current is { } telemetry ? ReportAsync(telemetry, request, run) : run;
+        var run = VirtualKeyScope.Current is { } key
+            ? DispatchSteps.AdmittedAsync(
+                _keys,
+                _keys.AdmitAsync(key, request.Model, request.Fallbacks, 0, 0),
+                () => RunAsync(request, cancellationToken),
+                EmbeddingOutcome.Failure,
+                outcome => outcome is { Error: null, Model: { } model } ? (model, TokenUsage.Zero) : null)
+            : RunAsync(request, cancellationToken);
+
+        // The request line is told which model answered; its tokens are not read from the body.
+        return GatewayRequestTelemetry.Current is { } telemetry
+            ? DispatchSteps.ReportedAsync(telemetry, request.Model, run, outcome => outcome.Succeeded ? (outcome.Model, (TokenUsage?)null) : null)
+            : run;
     }
 
-    /// <summary>Tells the request line which model answered (its tokens are not read from the body).</summary>
-    private static async Task<EmbeddingOutcome> ReportAsync(GatewayRequestTelemetry telemetry, EmbeddingRequest request, Task<EmbeddingOutcome> run)
-    {
-        telemetry.Requested(request.Model);
-        var outcome = await run;
-        if (outcome.Succeeded)
-        {
-            telemetry.Answered(outcome.Model, null);
-        }
-
-        return outcome;
-    }
-
-    private async Task<EmbeddingOutcome> EmbedWithKeyAsync(VirtualKeyCaller key, EmbeddingRequest request, CancellationToken cancellationToken)
-    {
-        var (reservation, refused) = await _keys.AdmitAsync(key, request.Model, request.Fallbacks, 0, 0);
-        if (reservation is null)
-        {
-            return EmbeddingOutcome.Failure(refused!);
-        }
-
-        EmbeddingOutcome? outcome = null;
-        try
-        {
-            outcome = await RunAsync(request, cancellationToken);
-            return outcome;
-        }
-        finally
-        {
-            if (outcome is { Error: null, Model: { } model })
-            {
-                await _keys.SettleAsync(reservation, model, OrleansGateway.Chat.TokenUsage.Zero);
-            }
-            else
-            {
-                await _keys.ReleaseAsync(reservation);
-            }
-        }
-    }
-
-    /// <summary>Runs on the next grain of the pool; a call lost with its silo is repeated (up to <see cref="SiloLossPolicy.RequestRepeats"/> times) on the same grain with the same call id, so it joins a run still going.</summary>
-    private async Task<EmbeddingOutcome> RunAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    /// <summary>Runs on the next grain of the pool; a call lost with its silo is repeated once on the same grain with the same call id, so it joins a run still going.</summary>
+    private Task<EmbeddingOutcome> RunAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
         var grain = _local is null ? _pool.Next() : null;
-        var callId = Guid.NewGuid();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return _local is { } local
-                    ? await local.EmbedAsync(request, cancellationToken)
-                    : await grain!.EmbedAsync(callId, request, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return EmbeddingOutcome.Failure(new GatewayError(GatewayErrorKind.Cancelled, "The client closed the request."));
-            }
-            catch (Exception exception) when (attempt < SiloLossPolicy.RequestRepeats && SiloLossPolicy.IsLostWithSilo(exception, cancellationToken))
-            {
-                LogRetry(_logger, exception.GetType().Name);
-            }
-            catch (Exception exception)
-            {
-                LogGrainCallFailed(_logger, exception);
-                return EmbeddingOutcome.Failure(new GatewayError(GatewayErrorKind.Internal, "The gateway's cluster could not run the request; try again."));
-            }
-        }
+        return DispatchSteps.RetriedAsync(
+            callId => _local is { } local ? local.EmbedAsync(request, cancellationToken) : grain!.EmbedAsync(callId, request, cancellationToken),
+            EmbeddingOutcome.Failure, _logger, LogRetry, LogGrainCallFailed, cancellationToken);
     }
 
     [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "An embedding grain call was lost with its silo ({Exception}); retrying")]

@@ -69,17 +69,8 @@ public static class EmbeddingsMapper
     /// <summary>Reads a raw <c>/v1/embeddings</c> body (UTF-8 JSON) into the request the gateway runs, with the endpoint's validation errors.</summary>
     public static (EmbeddingRequest? Request, GatewayError? Error) FromJson(ReadOnlySpan<byte> json, ModelResolver models)
     {
-        EmbeddingsCreateRequest? body;
-        try
-        {
-            body = JsonSerializer.Deserialize(json, GatewayJsonContext.Default.EmbeddingsCreateRequest);
-        }
-        catch (JsonException exception)
-        {
-            return Fail($"The request body is not valid JSON for an embeddings request: {exception.Message}", exception.Path?.TrimStart('$', '.') ?? "input");
-        }
-
-        return body is null ? Fail("The request body must be a JSON object, not null.", "input") : ToRequest(body, models);
+        var body = RequestBodyReader.ReadBytes(json, GatewayJsonContext.Default.EmbeddingsCreateRequest, "an embeddings request", "input");
+        return body.Value is null ? (null, body.Error) : ToRequest(body.Value, models);
     }
 
     /// <summary>The response body: the provider's, with <c>model</c> rewritten to the <c>provider/model</c> that answered.</summary>

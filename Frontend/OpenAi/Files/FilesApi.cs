@@ -151,7 +151,7 @@ public static class FilesApi
         var purpose = request.Query["purpose"] is { Count: > 0 } p ? p.ToString() : null;
         var after = request.Query["after"] is { Count: > 0 } a ? a.ToString() : null;
         var page = await grains.GetGrain<IFileRegistryGrain>(FileRegistry.Key).ListAsync(purpose, after, limit, order == "asc", KeyOwnership.Caller(request.HttpContext)?.Id);
-        var records = await Task.WhenAll(page.FileIds.Select(async id => await grains.GetGrain<IFileGrain>(id).GetAsync() is { } record
+        var records = await Task.WhenAll(page.Ids.Select(async id => await grains.GetGrain<IFileGrain>(id).GetAsync() is { } record
             ? await WithBytesAsync(record, grains, request.HttpContext.RequestAborted)
             : null));
         var data = records.OfType<FileRecord>().Select(ToObject).ToImmutableArray();

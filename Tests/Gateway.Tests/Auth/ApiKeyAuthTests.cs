@@ -5,26 +5,12 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Auth;
 
-public sealed class ApiKeyAuthTests : IAsyncLifetime
+public sealed class ApiKeyAuthTests() : GatewayAppTest(new Dictionary<string, string?>
 {
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["SECRET_TOKEN"] = "s3cret",
-            ["API_KEYS"] = "team-a, team-b",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+    ["SECRET_TOKEN"] = "s3cret",
+    ["API_KEYS"] = "team-a, team-b",
+})
+{
 
     private async Task<HttpResponseMessage> GetAsync(string path, string? apiKey = null, string? bearer = null)
     {
@@ -39,7 +25,7 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
-        return await _app.CreateClient().SendAsync(request);
+        return await App.CreateClient().SendAsync(request);
     }
 
     [Theory]
@@ -83,9 +69,9 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
     [Fact]
     public async Task Generation_WrongKey_NeverReachesProvider()
     {
-        var response = await _app.PostAsync("/llm/generation", new { model = "fake/fake-model", user_prompt = "hi" }, r => r.Headers.Add("X-API-Key", "nope"));
+        var response = await App.PostAsync("/llm/generation", new { model = "fake/fake-model", user_prompt = "hi" }, r => r.Headers.Add("X-API-Key", "nope"));
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.Unauthorized);
-        Assert.Empty(_provider.Requests);
+        Assert.Empty(Provider.Requests);
     }
 
     [Fact]

@@ -4,14 +4,8 @@ using OrleansGateway.Tests.Infrastructure;
 namespace OrleansGateway.Tests.Auth;
 
 /// <summary>A gateway key setting that is present but blank stops the start, naming the setting, instead of serving openly.</summary>
-public sealed class BlankKeySettingTests : IAsyncLifetime
+public sealed class BlankKeySettingTests : FakeProviderTest
 {
-    private FakeProviderServer _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProviderServer.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Theory]
     [InlineData("SECRET_TOKEN", " ")]
     [InlineData("SECRET_TOKEN", "\t")]
@@ -19,7 +13,7 @@ public sealed class BlankKeySettingTests : IAsyncLifetime
     [InlineData("API_KEYS", " ")]
     public async Task Start_BlankKeySetting_FailsNamingTheSetting(string key, string value)
     {
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { [key] = value });
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { [key] = value });
         var exception = Assert.ThrowsAny<Exception>(() => app.Server);
         var failure = exception as InvalidOperationException ?? exception.InnerException as InvalidOperationException;
         Assert.True(failure is not null, $"Expected an InvalidOperationException naming {key}, got {exception}");
@@ -29,7 +23,7 @@ public sealed class BlankKeySettingTests : IAsyncLifetime
     [Fact]
     public async Task Start_KeysWithStrayCommas_UsesTheKeys()
     {
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["API_KEYS"] = " ,team-a,," });
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { ["API_KEYS"] = " ,team-a,," });
         var open = await app.CreateClient().GetAsync("/v1/models");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, open.StatusCode);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models");

@@ -4,36 +4,22 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Batch;
 
-public sealed class BatchAuthTests : IAsyncLifetime
+public sealed class BatchAuthTests() : GatewayAppTest(new Dictionary<string, string?> { ["API_KEYS"] = "batch-key" })
 {
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["API_KEYS"] = "batch-key" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task Generate_WithoutApiKey_Returns401AndRecordsNothing()
     {
-        var response = await _app.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = new[] { new { prompt = "hi" } } });
+        var response = await App.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = new[] { new { prompt = "hi" } } });
 
         await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.Unauthorized);
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     [Fact]
     public async Task Generate_WithApiKey_Accepted()
     {
-        var response = await _app.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = new[] { new { prompt = "hi" } } },
+        var response = await App.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = new[] { new { prompt = "hi" } } },
             request => request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "batch-key"));
 
         var body = await GatewayApplication.ReadJsonAsync(response);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -7,7 +6,6 @@ using Orleans.TestingHost;
 using OrleansGateway.Batch;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
-using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 using OrleansGateway.Tests.Infrastructure;
 
@@ -35,25 +33,11 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
         _provider.Behavior = request => FakeReply.Text(Answer(request.LastUserMessage));
         var settings = new Dictionary<string, string?>
         {
-            ["Gateway:Providers:fake:BaseUrl"] = _provider.BaseUrl,
-            ["Gateway:Providers:fake:ApiKey"] = "fake-key",
             ["Gateway:Providers:fake:MaxConcurrency"] = "4",
-            ["Gateway:Providers:fake:TimeoutSeconds"] = "10",
-            ["Gateway:Providers:fake:RetryBaseDelayMilliseconds"] = "1",
             ["Gateway:Providers:fake:MaxRetries"] = "0",
             ["Gateway:Providers:fake:CircuitFailureThreshold"] = "1000",
-            ["Logging:LogLevel:Default"] = "Warning",
         };
-
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Services.AddGatewayCore();
-            host.Services.AddGatewayBatch();
-            host.Services.AddSingleton<IBlobStore>(_blobs);
-        });
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await BatchTestCluster.StartAsync(1, _provider, settings, _blobs, silo =>
         {
             silo.AddReminders();
             silo.Services.AddSingleton<IReminderTable>(_reminders);
@@ -63,8 +47,6 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
                 return _storage;
             });
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     public async Task DisposeAsync()

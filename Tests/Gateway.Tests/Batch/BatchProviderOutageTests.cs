@@ -5,43 +5,34 @@ using OrleansGateway.Tests.Infrastructure;
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>A provider that fails its first two requests, opening its circuit (threshold 2, cooldown 1 s), then recovers.</summary>
-public sealed class BatchProviderOutageTests : IAsyncLifetime
+public sealed class BatchProviderOutageTests() : GatewayAppTest(new Dictionary<string, string?>
 {
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
+    ["Gateway:Providers:fake:MaxConcurrency"] = "1",
+    ["Gateway:Providers:fake:MaxRetries"] = "0",
+    ["Gateway:Providers:fake:CircuitFailureThreshold"] = "2",
+    ["Gateway:Providers:fake:CircuitCooldownSeconds"] = "1",
+})
+{
     private int _requests;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _provider.Behavior = request => Interlocked.Increment(ref _requests) <= 2
+        await base.InitializeAsync();
+        Provider.Behavior = request => Interlocked.Increment(ref _requests) <= 2
             ? FakeReply.Error(500, "provider down")
             : FakeReply.Text("echo: " + request.LastUserMessage);
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["Gateway:Providers:fake:MaxConcurrency"] = "1",
-            ["Gateway:Providers:fake:MaxRetries"] = "0",
-            ["Gateway:Providers:fake:CircuitFailureThreshold"] = "2",
-            ["Gateway:Providers:fake:CircuitCooldownSeconds"] = "1",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
     }
 
     [Fact]
     public async Task Run_ProviderCircuitOpens_LaterTasksWaitForItInsteadOfFailing()
     {
-        var response = await _app.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = Enumerable.Range(0, 6).Select(i => new { prompt = $"outage {i}" }).ToArray() });
+        var response = await App.PostAsync("/v1/batch/generate", new { model = "fake/fake-model", tasks = Enumerable.Range(0, 6).Select(i => new { prompt = $"outage {i}" }).ToArray() });
         var submitted = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {submitted}");
         var jobId = submitted.GetProperty("job_id").GetString()!;
 
         var job = await BatchPolling.UntilAsync(
-            async () => await GatewayApplication.ReadJsonAsync(await _app.CreateClient().GetAsync($"/v1/batch/{jobId}")),
+            async () => await GatewayApplication.ReadJsonAsync(await App.CreateClient().GetAsync($"/v1/batch/{jobId}")),
             job => job.GetProperty("status").GetString() == "completed",
             last => $"The job did not complete in time: {last}",
             TimeSpan.FromSeconds(30));

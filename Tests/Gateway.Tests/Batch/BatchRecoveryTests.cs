@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -8,7 +7,6 @@ using Orleans.TestingHost;
 using OrleansGateway.Batch;
 using OrleansGateway.Chat;
 using OrleansGateway.FakeProvider;
-using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
@@ -32,28 +30,14 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
         _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(100) };
         var settings = new Dictionary<string, string?>
         {
-            ["Gateway:Providers:fake:BaseUrl"] = _provider.BaseUrl,
-            ["Gateway:Providers:fake:ApiKey"] = "fake-key",
             ["Gateway:Providers:fake:MaxConcurrency"] = "4",
-            ["Gateway:Providers:fake:TimeoutSeconds"] = "10",
-            ["Gateway:Providers:fake:RetryBaseDelayMilliseconds"] = "1",
             ["Gateway:Providers:fake:MaxRetries"] = "2",
             ["Gateway:Providers:fake:CircuitFailureThreshold"] = "1000",
             ["Gateway:Providers:fake:LeaseTtlSeconds"] = "2",
             ["Gateway:Batch:TasksPerGrain"] = "5",
             ["Gateway:Batch:ResumeReminderPeriod"] = "00:00:02",
-            ["Logging:LogLevel:Default"] = "Warning",
         };
-
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(settings);
-            host.Services.AddGatewayCore();
-            host.Services.AddGatewayBatch();
-            host.Services.AddSingleton<IBlobStore>(_blobs);
-        });
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await BatchTestCluster.StartAsync(2, _provider, settings, _blobs, silo =>
         {
             silo.AddReminders();
             silo.Services.AddSingleton<IReminderTable>(_reminders);
@@ -67,8 +51,6 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
                 options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
             });
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     public async Task DisposeAsync()

@@ -49,19 +49,19 @@ public sealed class BatchRegistryTests : IAsyncLifetime
         }
 
         var page = await registry.ListAsync(null, 10);
-        Assert.Equal<string>(["job-5", "job-4", "job-3"], page.JobIds);
+        Assert.Equal<string>(["job-5", "job-4", "job-3"], page.Ids);
         Assert.False(page.HasMore);
 
         var second = await registry.ListAsync("job-4", 10);
-        Assert.Equal<string>(["job-3"], second.JobIds);
+        Assert.Equal<string>(["job-3"], second.Ids);
 
         // A late registration older than every listed job is not listed; a newer one pushes out the oldest.
         await registry.AddAsync("job-0", s_start);
-        Assert.Equal<string>(["job-5", "job-4", "job-3"], (await registry.ListAsync(null, 10)).JobIds);
+        Assert.Equal<string>(["job-5", "job-4", "job-3"], (await registry.ListAsync(null, 10)).Ids);
         await registry.AddAsync("job-6", s_start.AddMinutes(6));
         var after = await registry.ListAsync(null, 2);
-        Assert.Equal<string>(["job-6", "job-5"], after.JobIds);
+        Assert.Equal<string>(["job-6", "job-5"], after.Ids);
         Assert.True(after.HasMore);
-        Assert.Equal<string>(["job-4"], (await registry.ListAsync("job-5", 10)).JobIds);
+        Assert.Equal<string>(["job-4"], (await registry.ListAsync("job-5", 10)).Ids);
     }
 }

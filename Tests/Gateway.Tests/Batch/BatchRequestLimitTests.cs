@@ -10,29 +10,12 @@ namespace OrleansGateway.Tests.Batch;
 /// On real Kestrel: the batch endpoint takes bodies up to <c>Gateway:Batch:MaxRequestBodyBytes</c>
 /// (here 1 MiB) although the gateway-wide limit is smaller (here 64 KiB).
 /// </summary>
-public sealed class BatchRequestLimitTests : IAsyncLifetime
+public sealed class BatchRequestLimitTests() : GatewayAppTest(new Dictionary<string, string?>
 {
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["Gateway:MaxRequestBodyBytes"] = (64 * 1024).ToString(),
-            ["Gateway:Batch:MaxRequestBodyBytes"] = (1024 * 1024).ToString(),
-        });
-        _http = new HttpClient { BaseAddress = _app.StartKestrel() };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+    ["Gateway:MaxRequestBodyBytes"] = (64 * 1024).ToString(),
+    ["Gateway:Batch:MaxRequestBodyBytes"] = (1024 * 1024).ToString(),
+})
+{
 
     [Fact]
     public async Task Generate_BodyAboveGatewayLimitWithinBatchLimit_Accepted()
@@ -40,14 +23,14 @@ public sealed class BatchRequestLimitTests : IAsyncLifetime
         var body = Body(tasks: 20, promptBytes: 10_000);
         Assert.True(body.Length > 64 * 1024, "the body must exceed the gateway-wide limit");
 
-        var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var json = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");
         Assert.Equal(20, json.GetProperty("task_count").GetInt32());
         var jobId = json.GetProperty("job_id").GetString();
         var job = await BatchPolling.UntilAsync(
-            async () => await GatewayApplication.ReadJsonAsync(await _http.GetAsync($"/v1/batch/{jobId}?include_results=false")),
+            async () => await GatewayApplication.ReadJsonAsync(await Kestrel.GetAsync($"/v1/batch/{jobId}?include_results=false")),
             job => job.GetProperty("status").GetString() == "completed",
             last => $"the job should complete: {last}",
             TimeSpan.FromSeconds(30));
@@ -61,11 +44,11 @@ public sealed class BatchRequestLimitTests : IAsyncLifetime
         var body = Body(tasks: 150, promptBytes: 10_000);
         Assert.True(body.Length > 1024 * 1024, "the body must exceed the batch limit");
 
-        var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "larger than the limit of 1048576 bytes");
         Assert.Equal("request_too_large", error.GetProperty("code").GetString());
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     private static string Body(int tasks, int promptBytes) => JsonSerializer.Serialize(new

@@ -13,36 +13,21 @@ namespace OrleansGateway.Tests.Batch;
 /// 100 MiB by default) is stored in pieces that each fit one message, and runs; only a single task larger
 /// than one message is refused: a 413 naming the limit, before anything is recorded, never a 500.
 /// </summary>
-public sealed class BatchSubmitSizeLimitTests : IAsyncLifetime
+public sealed class BatchSubmitSizeLimitTests : GatewayAppTest
 {
     private const int MessageLimit = 1024 * 1024;
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
+    protected override GatewayApplication CreateApp() => new(Provider, new Dictionary<string, string?>
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["Gateway:Batch:MaxRequestBodyBytes"] = (8 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
-        {
-            ConfigureServices = services =>
-            {
-                services.Configure<SiloMessagingOptions>(options => options.MaxMessageBodySize = MessageLimit);
-                services.Configure<ClientMessagingOptions>(options => options.MaxMessageBodySize = MessageLimit);
-            },
-        };
-        _http = new HttpClient { BaseAddress = _app.StartKestrel() };
-    }
-
-    public async Task DisposeAsync()
+        ["Gateway:Batch:MaxRequestBodyBytes"] = (8 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    })
     {
-        _http.Dispose();
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+        ConfigureServices = services =>
+        {
+            services.Configure<SiloMessagingOptions>(options => options.MaxMessageBodySize = MessageLimit);
+            services.Configure<ClientMessagingOptions>(options => options.MaxMessageBodySize = MessageLimit);
+        },
+    };
 
     [Fact]
     public async Task Generate_JobLargerThanOneClusterMessage_StoredInPiecesAndCompletes()
@@ -50,19 +35,19 @@ public sealed class BatchSubmitSizeLimitTests : IAsyncLifetime
         var body = Body(tasks: 60, promptBytes: 50_000);
         Assert.True(body.Length is > 2 * MessageLimit and < 8 * 1024 * 1024, "the body must be within the batch body limit and over the message limit");
 
-        using var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var json = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");
         Assert.Equal(60, json.GetProperty("task_count").GetInt32());
         var jobId = json.GetProperty("job_id").GetString();
         var job = await BatchPolling.UntilAsync(
-            async () => await GatewayApplication.ReadJsonAsync(await _http.GetAsync($"/v1/batch/{jobId}?include_results=false")),
+            async () => await GatewayApplication.ReadJsonAsync(await Kestrel.GetAsync($"/v1/batch/{jobId}?include_results=false")),
             j => j.GetProperty("status").GetString() is "completed" or "failed",
             last => $"The job did not end; last: {last}", TimeSpan.FromSeconds(60));
         Assert.True(job.GetProperty("status").GetString() == "completed", $"{job}");
         Assert.Equal(60, job.GetProperty("completed_count").GetInt32());
-        Assert.Equal(60, _provider.TotalCount);
+        Assert.Equal(60, Provider.TotalCount);
     }
 
     [Fact]
@@ -74,18 +59,18 @@ public sealed class BatchSubmitSizeLimitTests : IAsyncLifetime
             tasks = new[] { new { prompt = "small" }, new { prompt = new string('x', MessageLimit + 1024) } },
         });
 
-        using var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "MaxMessageBodySize");
         Assert.Equal("request_too_large", error.GetProperty("code").GetString());
         Assert.Contains($"limit of {MessageLimit - 64 * 1024} bytes", error.GetProperty("message").GetString());
         Assert.Equal("tasks[1]", error.GetProperty("param").GetString());
 
-        using var list = await _http.GetAsync("/v1/batch");
+        using var list = await Kestrel.GetAsync("/v1/batch");
         var jobs = await GatewayApplication.ReadJsonAsync(list);
         Assert.True(list.StatusCode == HttpStatusCode.OK, jobs.ToString());
         Assert.Equal(0, jobs.GetProperty("data").GetArrayLength());
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     [Fact]
@@ -93,7 +78,7 @@ public sealed class BatchSubmitSizeLimitTests : IAsyncLifetime
     {
         var body = Body(tasks: 10, promptBytes: 50_000);
 
-        using var response = await _http.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var json = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");

@@ -14,10 +14,9 @@ namespace OrleansGateway.Tests.Chat;
 /// reuse one slot without asking the provider's grain, a burst still never passes the limit, a failed call's
 /// slot goes straight back, and every kept slot is back at the grain, with its successes counted, soon after the traffic stops.
 /// </summary>
-public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(5);
-    private readonly KestrelGatewayFixture _fixture = fixture;
 
     /// <summary>A provider (limit 8) whose finished requests' slots the process keeps for 100 ms (the default).</summary>
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -27,24 +26,22 @@ public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : IClassFixtu
         ["Gateway:Providers:fake:MaxRetries"] = "0",
     };
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _fixture.StartAsync(s_settings);
-        _fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        _fixture.Provider.ResetCounters();
+        await base.InitializeAsync();
+        Fixture.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        Fixture.Provider.ResetCounters();
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    private ProviderSlotPool Pool => _fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
+    private ProviderSlotPool Pool => Fixture.Gateway.Services.GetRequiredService<ChatExecutor>().PoolOf("fake");
 
     [Fact]
     public async Task BackToBackRequests_ReuseOneSlot_ThenItGoesBackWithItsSuccessesCounted()
     {
-        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
-        var successesBefore = (await _fixture.ProviderStatusAsync()).RecentSuccesses;
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(s_settle));
+        var successesBefore = (await Fixture.ProviderStatusAsync()).RecentSuccesses;
         var reusedBefore = Pool.ReusedCount;
-        using var client = _fixture.CreateClient();
+        using var client = Fixture.CreateClient();
         for (var i = 0; i < 20; i++)
         {
             using var response = await client.PostAsync("/v1/chat/completions", Json($"n{i}"));
@@ -56,19 +53,19 @@ public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : IClassFixtu
         // Each request after the first finds the slot kept (a stall over 100 ms on a busy test machine may cost one).
         var reused = Pool.ReusedCount - reusedBefore;
         Assert.True(reused >= 15, $"expected nearly all of the 19 requests after the first to reuse the kept slot; {reused} did");
-        Assert.Equal(1, _fixture.Provider.PeakInFlight);
-        Assert.True((await _fixture.ProviderStatusAsync()).InFlight <= 1, "one slot served all twenty requests");
-        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
+        Assert.Equal(1, Fixture.Provider.PeakInFlight);
+        Assert.True((await Fixture.ProviderStatusAsync()).InFlight <= 1, "one slot served all twenty requests");
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(s_settle));
         Assert.Equal(0, Pool.KeptCount);
-        await Eventually.UntilAsync(async () => (await _fixture.ProviderStatusAsync()).RecentSuccesses == successesBefore + 20,
+        await Eventually.UntilAsync(async () => (await Fixture.ProviderStatusAsync()).RecentSuccesses == successesBefore + 20,
             "the grain counts all twenty successes", s_settle);
     }
 
     [Fact]
     public async Task Burst_NeverPassesTheLimit_AndLeavesNoSlotHeld()
     {
-        _fixture.Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(40) };
-        using var client = _fixture.CreateClient();
+        Fixture.Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(40) };
+        using var client = Fixture.CreateClient();
         for (var wave = 0; wave < 3; wave++)
         {
             var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async n =>
@@ -79,24 +76,24 @@ public sealed class LeaseReuseTests(KestrelGatewayFixture fixture) : IClassFixtu
             Assert.All(answers, a => Assert.True(a.StatusCode == HttpStatusCode.OK, a.Text));
         }
 
-        Assert.Equal(90, _fixture.Provider.CompletedCount);
-        Assert.True(_fixture.Provider.PeakInFlight <= 8, $"the limit is 8; the provider saw {_fixture.Provider.PeakInFlight} at once");
-        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
+        Assert.Equal(90, Fixture.Provider.CompletedCount);
+        Assert.True(Fixture.Provider.PeakInFlight <= 8, $"the limit is 8; the provider saw {Fixture.Provider.PeakInFlight} at once");
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(s_settle));
         Assert.Equal(0, Pool.KeptCount);
     }
 
     [Fact]
     public async Task FailedCall_IsNotKept_AndCountsAsAFailureAtOnce()
     {
-        Assert.Equal(0, await _fixture.WaitForNoSlotInUseAsync(s_settle));
-        var failuresBefore = (await _fixture.ProviderStatusAsync()).RecentFailures;
-        _fixture.Provider.Behavior = _ => FakeReply.Error(500);
-        using var client = _fixture.CreateClient();
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(s_settle));
+        var failuresBefore = (await Fixture.ProviderStatusAsync()).RecentFailures;
+        Fixture.Provider.Behavior = _ => FakeReply.Error(500);
+        using var client = Fixture.CreateClient();
         using var response = await client.PostAsync("/v1/chat/completions", Json("fails"));
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
 
         Assert.Equal(0, Pool.KeptCount);
-        await Eventually.UntilAsync(async () => (await _fixture.ProviderStatusAsync()) is { InFlight: 0 } status && status.RecentFailures == failuresBefore + 1,
+        await Eventually.UntilAsync(async () => (await Fixture.ProviderStatusAsync()) is { InFlight: 0 } status && status.RecentFailures == failuresBefore + 1,
             "the failed call's slot is back and its failure counted", s_settle);
     }
 

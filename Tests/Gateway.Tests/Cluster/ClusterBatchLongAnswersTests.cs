@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -17,17 +15,17 @@ namespace OrleansGateway.Tests.Cluster;
 /// provider answers each task exactly once.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOutputHelper output) : ClusterTest(cluster)
 {
     private const int TaskCount = 150;
     private const int PromptBytes = 30 * 1024;
     private const int AnswerBytes = 40 * 1024;
 
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
+    private readonly ClusterBatchApi _batches = new(cluster, output);
 
-    public Task DisposeAsync()
+    public override Task DisposeAsync()
     {
-        cluster.Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        Cluster.Provider.Behavior = FakeProviderServer.DefaultBehavior;
         return Task.CompletedTask;
     }
 
@@ -35,50 +33,50 @@ public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOu
     public async Task RestartEverySiloMidJob_40KbAnswers30KbPrompts_JobCompletesWithFullAnswersOneProviderCallPerTask()
     {
         var calls = new ConcurrentDictionary<int, int>();
-        cluster.Provider.Behavior = request =>
+        Cluster.Provider.Behavior = request =>
         {
             var index = TaskIndexOf(request.LastUserMessage);
             calls.AddOrUpdate(index, 1, (_, n) => n + 1);
             return FakeReply.Text(Answer(index)) with { Delay = TimeSpan.FromMilliseconds(150) };
         };
-        var callsBefore = cluster.Provider.TotalCount;
+        var callsBefore = Cluster.Provider.TotalCount;
 
-        var jobId = await SubmitAsync(cluster.Frontends[0]);
+        var jobId = await SubmitAsync(Cluster.Frontends[0]);
 
         // Mid-job: several tasks done (some groups' results already in blobs), most still to do.
-        var job = await WaitForJobAsync(cluster.Frontends[1], jobId, TimeSpan.FromSeconds(120), j => CompletedCount(j) >= 20, "20 tasks completed");
+        var job = await WaitForJobAsync(Cluster.Frontends[1], jobId, TimeSpan.FromSeconds(120), j => CompletedCount(j) >= 20, "20 tasks completed");
         Assert.True(CompletedCount(job) < TaskCount / 2, $"The job was nearly done ({CompletedCount(job)} of {TaskCount}) before the restart; it must be hit mid-run.");
-        output.WriteLine($"stopping every silo with {CompletedCount(job)} of {TaskCount} tasks completed, {cluster.Provider.TotalCount - callsBefore} provider calls so far");
+        output.WriteLine($"stopping every silo with {CompletedCount(job)} of {TaskCount} tasks completed, {Cluster.Provider.TotalCount - callsBefore} provider calls so far");
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
             await silo.Process!.StopAsync(TimeSpan.FromSeconds(30));
         }
 
-        var callsWhileDown = cluster.Provider.TotalCount - callsBefore;
-        foreach (var silo in cluster.Silos)
+        var callsWhileDown = Cluster.Provider.TotalCount - callsBefore;
+        foreach (var silo in Cluster.Silos)
         {
-            silo.StartProcess(cluster.StartSilo(silo));
+            silo.StartProcess(Cluster.StartSilo(silo));
         }
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
 
         output.WriteLine($"every silo restarted; {callsWhileDown} provider calls before the restart");
 
         // Only the job's resume reminder (or the reads below) can bring it back.
-        job = await WaitForJobAsync(cluster.Frontends[1], jobId, TimeSpan.FromSeconds(180), j => Status(j) is not ("queued" or "processing"), "finished");
+        job = await WaitForJobAsync(Cluster.Frontends[1], jobId, TimeSpan.FromSeconds(180), j => Status(j) is not ("queued" or "processing"), "finished");
         output.WriteLine($"finished: {job}");
-        Assert.True(Status(job) == "completed", $"Job status after the restart: {job}\n{cluster.Tails()}");
+        Assert.True(Status(job) == "completed", $"Job status after the restart: {job}\n{Cluster.Tails()}");
         Assert.True(CompletedCount(job) == TaskCount && job.GetProperty("failed_count").GetInt32() == 0, $"Counts after the restart: {job}");
         Assert.True(job.GetProperty("error").ValueKind == JsonValueKind.Null, $"A completed job has no error: {job}");
 
         // Every task's full 40 KB answer, read back from wherever it was stored, through both frontends.
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            var lines = (await ResultsTextAsync(frontend, jobId)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = (await _batches.ResultsTextAsync(frontend, jobId)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.True(lines.Length == TaskCount, $"{frontend.Name}: {lines.Length} result lines for {TaskCount} tasks.");
             for (var i = 0; i < lines.Length; i++)
             {
@@ -92,7 +90,7 @@ public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOu
 
         // The silos kept them in Azurite's blob service (one blob per result, one per group's inputs), not in table entities.
         var names = new List<string>();
-        await foreach (var blob in new BlobContainerClient(cluster.Tables, "gateway").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"batch/{jobId}/", CancellationToken.None))
+        await foreach (var blob in new BlobContainerClient(Cluster.Tables, "gateway").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"batch/{jobId}/", CancellationToken.None))
         {
             names.Add(blob.Name);
         }
@@ -105,73 +103,16 @@ public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOu
         var repeated = calls.Where(c => c.Value != 1).OrderBy(c => c.Key).ToList();
         Assert.True(repeated.Count == 0 && calls.Count == TaskCount,
             $"The provider answered {calls.Count} distinct tasks of {TaskCount}; tasks sent more than once: {string.Join(", ", repeated.Take(20).Select(c => $"{TaskId(c.Key)} x{c.Value}"))}.");
-        Assert.True(cluster.Provider.TotalCount - callsBefore == TaskCount,
-            $"The provider got {cluster.Provider.TotalCount - callsBefore} calls for {TaskCount} tasks.");
+        Assert.True(Cluster.Provider.TotalCount - callsBefore == TaskCount,
+            $"The provider got {Cluster.Provider.TotalCount - callsBefore} calls for {TaskCount} tasks.");
     }
 
-    private async Task<string> SubmitAsync(HostProcess frontend)
-    {
-        var body = JsonSerializer.Serialize(new
-        {
-            model = "fake/fake-model",
-            tasks = Enumerable.Range(0, TaskCount).Select(i => new { id = TaskId(i), prompt = Prompt(i) }),
-        });
-        using var request = Authorized(HttpMethod.Post, frontend.BaseUrl + "/v1/batch/generate");
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await cluster.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: POST /v1/batch/generate ({body.Length} bytes) answered {(int)response.StatusCode}: {text}\n{cluster.Tails()}");
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.GetProperty("job_id").GetString()!;
-    }
+    private async Task<string> SubmitAsync(HostProcess frontend) =>
+        (await _batches.SubmitAsync(frontend, Enumerable.Range(0, TaskCount).Select(i => new { id = TaskId(i), prompt = Prompt(i) })))
+            .GetProperty("job_id").GetString()!;
 
-    private async Task<JsonElement> WaitForJobAsync(HostProcess frontend, string jobId, TimeSpan timeout, Func<JsonElement, bool> condition, string what)
-    {
-        JsonElement? last = null;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var request = Authorized(HttpMethod.Get, $"{frontend.BaseUrl}/v1/batch/{jobId}?include_results=false");
-                using var response = await cluster.Http.SendAsync(request);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                    last = document.RootElement.Clone();
-                }
-            }
-            catch (HttpRequestException exception)
-            {
-                output.WriteLine($"{frontend.Name}: GET /v1/batch/{jobId} failed: {exception.Message}");
-            }
-
-            if (last is { } job && condition(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Job {jobId} was not {what} within {timeout.TotalSeconds} s; last: {last}\n{cluster.Tails()}");
-    }
-
-    private async Task<string> ResultsTextAsync(HostProcess frontend, string jobId)
-    {
-        using var request = Authorized(HttpMethod.Get, $"{frontend.BaseUrl}/v1/batch/{jobId}/results");
-        using var response = await cluster.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: GET /v1/batch/{jobId}/results answered {(int)response.StatusCode}: {text[..Math.Min(500, text.Length)]}");
-        return text;
-    }
-
-    private static HttpRequestMessage Authorized(HttpMethod method, string url)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClusterFixture.SecretToken);
-        return request;
-    }
+    private Task<JsonElement> WaitForJobAsync(HostProcess frontend, string jobId, TimeSpan timeout, Func<JsonElement, bool> condition, string what) =>
+        _batches.WaitForAsync(frontend, jobId, timeout, condition, what, TimeSpan.FromMilliseconds(200));
 
     private static string TaskId(int index) => "long" + index.ToString(CultureInfo.InvariantCulture);
 

@@ -1,30 +1,24 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterDashboardTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterDashboardTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Dashboard_WithAndWithoutTheSecretToken_Answers200OnlyWithIt()
     {
-        var url = cluster.Silos[0].Process!.BaseUrl + "/dashboard/";
-        using (var anonymous = await cluster.Http.GetAsync(url))
+        var url = Cluster.Silos[0].Process!.BaseUrl + "/dashboard/";
+        using (var anonymous = await Cluster.Http.GetAsync(url))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
             Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + ClusterFixture.SecretToken)));
-        using var response = await cluster.Http.SendAsync(request);
+        request.Headers.Authorization = ClusterFixture.DashboardAuthorization();
+        using var response = await Cluster.Http.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {html}");
         Assert.Contains("<title>Orleans Dashboard</title>", html, StringComparison.Ordinal);
@@ -34,7 +28,7 @@ public sealed class ClusterDashboardTests(ClusterFixture cluster) : IAsyncLifeti
     public async Task Dashboard_RenderedInHeadlessChromium_ShowsBothSilosActive()
     {
         var chromium = ClusterServices.Chromium;
-        var port = new Uri(cluster.Silos[1].Process!.BaseUrl).Port;
+        var port = new Uri(Cluster.Silos[1].Process!.BaseUrl).Port;
         var url = $"http://admin:{ClusterFixture.SecretToken}@127.0.0.1:{port}/dashboard/#/silos";
         var profile = Directory.CreateTempSubdirectory("gateway-chromium-");
         try
@@ -44,14 +38,14 @@ public sealed class ClusterDashboardTests(ClusterFixture cluster) : IAsyncLifeti
             while (DateTime.UtcNow < deadline)
             {
                 dom = await DumpDomAsync(chromium, profile.FullName, url);
-                if (cluster.Silos.All(s => dom.Contains($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal)))
+                if (Cluster.Silos.All(s => dom.Contains($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal)))
                 {
                     break;
                 }
             }
 
             var text = System.Text.RegularExpressions.Regex.Replace(dom, "<[^>]+>", " ");
-            foreach (var silo in cluster.Silos)
+            foreach (var silo in Cluster.Silos)
             {
                 Assert.True(dom.Contains($"127.0.0.1:{silo.SiloPort}@", StringComparison.Ordinal),
                     $"The rendered dashboard does not show {silo.Name} (127.0.0.1:{silo.SiloPort}). Page text: {text[..Math.Min(text.Length, 3000)]}");

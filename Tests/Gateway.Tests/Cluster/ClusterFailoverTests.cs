@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -9,41 +8,35 @@ using Xunit.Abstractions;
 namespace OrleansGateway.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelper output) : ClusterTest(cluster)
 {
     /// <summary>How long after the kill requests are measured (the issue's figure is 30 s; scripts/kill-silo.sh measures that).</summary>
     private static readonly TimeSpan s_window = TimeSpan.FromSeconds(20);
 
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
+    private readonly ClusterBatchApi _batches = new(cluster, output);
 
     [Fact]
     public async Task KillNine_OneOfTwoSilos_RequestsKeepSucceedingAndMembershipFollows()
     {
-        cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(20) };
-        foreach (var frontend in cluster.Frontends)
+        Cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(20) };
+        foreach (var frontend in Cluster.Frontends)
         {
             for (var i = 0; i < 3; i++)
             {
-                using var warmUp = await cluster.GenerateAsync(frontend, "warm-up");
+                using var warmUp = await Cluster.GenerateAsync(frontend, "warm-up");
                 Assert.True(warmUp.StatusCode == HttpStatusCode.OK, $"{frontend.Name} before the kill: {await warmUp.Content.ReadAsStringAsync()}");
             }
         }
 
         // The worst case: the silo that holds the provider's grain (the cluster-wide limiter) dies with it.
-        var victim = await cluster.ProviderGrainSiloAsync("fake");
-        var survivor = cluster.Silos.Single(s => s != victim);
+        var victim = await Cluster.ProviderGrainSiloAsync("fake");
+        var survivor = Cluster.Silos.Single(s => s != victim);
         output.WriteLine($"killing {victim.Name} (silo port {victim.SiloPort}), which holds ProviderGrain 'fake'");
 
         var load = new LoadRun();
         using var stop = new CancellationTokenSource();
-        var running = load.RunAsync(cluster, workersPerFrontend: 3, stop.Token);
-        var warm = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (load.Outcomes.Count(o => o.Succeeded) < 30 && DateTime.UtcNow < warm)
-        {
-            await Task.Delay(100);
-        }
+        var running = load.RunAsync(Cluster, workersPerFrontend: 3, stop.Token);
+        await load.WaitForSuccessesAsync(30, TimeSpan.FromSeconds(30));
 
         var killedAt = load.Now;
         victim.Process!.KillHard();
@@ -63,35 +56,35 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
         Assert.True(before.Count > 0 && before.All(o => o.Succeeded), $"Before the kill: {before.Count} requests, {before.Count(o => !o.Succeeded)} failed.");
         Assert.True(failed.Count * 100 < after.Count,
             $"{failed.Count} of {after.Count} requests ending in the {s_window.TotalSeconds} s after kill -9 of {victim.Name} failed (must be under 1%): "
-            + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - killedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + cluster.Tails());
-        Assert.True(recovered >= 10, $"Only {recovered} requests started after the kill succeeded within {s_window.TotalSeconds} s; the cluster did not recover.\n{cluster.Tails()}");
+            + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - killedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + Cluster.Tails());
+        Assert.True(recovered >= 10, $"Only {recovered} requests started after the kill succeeded within {s_window.TotalSeconds} s; the cluster did not recover.\n{Cluster.Tails()}");
 
         // The dead silo leaves /health's member list; a restarted one joins it.
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(60));
+            await Cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(60));
         }
 
-        victim.StartProcess(cluster.StartSilo(victim));
-        foreach (var frontend in cluster.Frontends)
+        victim.StartProcess(Cluster.StartSilo(victim));
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
     }
 
     [Fact]
     public async Task RestartEverySilo_ProviderStateWrittenBefore_IsReadAndUpdatedByTheNewSilos()
     {
-        using (var response = await cluster.GenerateAsync(cluster.Frontends[0], "before the restart"))
+        using (var response = await Cluster.GenerateAsync(Cluster.Frontends[0], "before the restart"))
         {
             Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         }
 
-        var table = new TableClient(cluster.Tables, "OrleansGrainState");
+        var table = new TableClient(Cluster.Tables, "OrleansGrainState");
         var before = await ProviderStateAsync(table);
-        Assert.True(before is not null, $"No grain state of provider 'fake' in Azure Table storage (table OrleansGrainState, service {cluster.ServiceId}): {await DescribeTableAsync(table)}");
+        Assert.True(before is not null, $"No grain state of provider 'fake' in Azure Table storage (table OrleansGrainState, service {Cluster.ServiceId}): {await DescribeTableAsync(table)}");
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
             await silo.Process!.StopAsync(TimeSpan.FromSeconds(30));
         }
@@ -102,16 +95,16 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
         Assert.True(string.CompareOrdinal(stored!.Value.ActivatedAt, before!.Value.ActivatedAt) >= 0, $"Stored state went back in time while the silos stopped: {before} -> {stored}");
         Assert.False(stored.Value.MayHaveLeases, $"A graceful stop with no leases outstanding stores MayHaveLeases=false: {stored}");
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
-            silo.StartProcess(cluster.StartSilo(silo));
+            silo.StartProcess(Cluster.StartSilo(silo));
         }
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
-            using var response = await cluster.GenerateAsync(frontend, "after the restart");
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: {await response.Content.ReadAsStringAsync()}\n{cluster.Tails()}");
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
+            using var response = await Cluster.GenerateAsync(frontend, "after the restart");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: {await response.Content.ReadAsStringAsync()}\n{Cluster.Tails()}");
         }
 
         // The new activation read the stored record (Azure Table storage writes only with the ETag it read) and wrote its own.
@@ -125,17 +118,17 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
     public async Task KillNine_SiloHoldingBatchJob_ReminderResumesJobWithOneResultPerTask()
     {
         const int taskCount = 400;
-        cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(50) };
-        var jobId = await SubmitBatchAsync(cluster.Frontends[0], taskCount);
+        Cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(50) };
+        var jobId = await SubmitBatchAsync(Cluster.Frontends[0], taskCount);
 
         // The silo holding the job's BatchJobGrain is the one whose grain logged the submission.
         var victim = await BatchJobSiloAsync(jobId);
-        var survivor = cluster.Silos.Single(s => s != victim);
+        var survivor = Cluster.Silos.Single(s => s != victim);
 
         // Mid-run: some tasks done, most still to do.
-        var job = await WaitForBatchAsync(cluster.Frontends[1], jobId, TimeSpan.FromSeconds(60), j => CompletedCount(j) >= taskCount / 10, "a tenth of its tasks completed");
+        var job = await WaitForBatchAsync(Cluster.Frontends[1], jobId, TimeSpan.FromSeconds(60), j => CompletedCount(j) >= taskCount / 10, "a tenth of its tasks completed");
         var doneAtKill = CompletedCount(job);
-        var requestsAtKill = cluster.Provider.TotalCount;
+        var requestsAtKill = Cluster.Provider.TotalCount;
         victim.Process!.KillHard();
         var killedAt = DateTime.UtcNow;
         output.WriteLine($"killed {victim.Name} (silo port {victim.SiloPort}), which holds BatchJobGrain {jobId}, with {doneAtKill} of {taskCount} tasks completed");
@@ -148,29 +141,29 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
         // well within 40 s, while Orleans' default 1 minute period would not be.
         var resumeDeadline = killedAt + TimeSpan.FromSeconds(40);
         const int resumedThreshold = (4 * ClusterFixture.ProviderLimit) + 30;
-        while (DateTime.UtcNow < resumeDeadline && (newRequests = cluster.Provider.TotalCount - requestsAtKill) < resumedThreshold)
+        while (DateTime.UtcNow < resumeDeadline && (newRequests = Cluster.Provider.TotalCount - requestsAtKill) < resumedThreshold)
         {
             await Task.Delay(250);
         }
 
         Assert.True(newRequests >= resumedThreshold,
-            $"Within 40 s of the kill the provider received only {newRequests} more requests: the resume reminder (period {ClusterFixture.ResumeReminderPeriod.TotalSeconds} s) did not restart the job on {survivor.Name}.\n{cluster.Tails()}");
+            $"Within 40 s of the kill the provider received only {newRequests} more requests: the resume reminder (period {ClusterFixture.ResumeReminderPeriod.TotalSeconds} s) did not restart the job on {survivor.Name}.\n{Cluster.Tails()}");
         output.WriteLine($"resumed by the reminder: {newRequests} provider requests {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
         Assert.True(survivor.Process!.Output.Contains($"Batch {jobId}: resuming", StringComparison.Ordinal),
             $"{survivor.Name} did not log the job's resumption.\n{survivor.Process.Tail()}");
 
-        job = await WaitForBatchAsync(cluster.Frontends[0], jobId, TimeSpan.FromSeconds(60), j => Status(j) is not ("queued" or "processing"), "finished");
-        output.WriteLine($"completed {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill; the provider answered {cluster.Provider.TotalCount} requests for {taskCount} tasks");
+        job = await WaitForBatchAsync(Cluster.Frontends[0], jobId, TimeSpan.FromSeconds(60), j => Status(j) is not ("queued" or "processing"), "finished");
+        output.WriteLine($"completed {(DateTime.UtcNow - killedAt).TotalSeconds:0.0} s after the kill; the provider answered {Cluster.Provider.TotalCount} requests for {taskCount} tasks");
         Assert.True(Status(job) == "completed", $"Job status after the kill: {job}");
         Assert.True(CompletedCount(job) == taskCount, $"completed_count is {CompletedCount(job)}, expected {taskCount}: {job}");
         Assert.True(job.GetProperty("failed_count").GetInt32() == 0, $"failed_count must be 0: {job}");
 
-        await AssertOneEchoPerTaskAsync(cluster.Frontends[1], jobId, taskCount);
+        await AssertOneEchoPerTaskAsync(Cluster.Frontends[1], jobId, taskCount);
 
-        victim.StartProcess(cluster.StartSilo(victim));
-        foreach (var frontend in cluster.Frontends)
+        victim.StartProcess(Cluster.StartSilo(victim));
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
     }
 
@@ -178,45 +171,45 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
     public async Task RestartEverySilo_FinishedBatchJob_JobAndResultsStillReadable()
     {
         const int taskCount = 150;
-        var jobId = await SubmitBatchAsync(cluster.Frontends[1], taskCount);
-        var before = await WaitForBatchAsync(cluster.Frontends[1], jobId, TimeSpan.FromSeconds(60), j => Status(j) is not ("queued" or "processing"), "finished");
+        var jobId = await SubmitBatchAsync(Cluster.Frontends[1], taskCount);
+        var before = await WaitForBatchAsync(Cluster.Frontends[1], jobId, TimeSpan.FromSeconds(60), j => Status(j) is not ("queued" or "processing"), "finished");
         Assert.True(Status(before) == "completed" && CompletedCount(before) == taskCount, $"The job did not complete before the restart: {before}");
-        var resultsBefore = await ResultsTextAsync(cluster.Frontends[1], jobId);
+        var resultsBefore = await _batches.ResultsTextAsync(Cluster.Frontends[1], jobId);
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
             await silo.Process!.StopAsync(TimeSpan.FromSeconds(30));
         }
 
-        var requestsBefore = cluster.Provider.TotalCount;
-        foreach (var silo in cluster.Silos)
+        var requestsBefore = Cluster.Provider.TotalCount;
+        foreach (var silo in Cluster.Silos)
         {
-            silo.StartProcess(cluster.StartSilo(silo));
+            silo.StartProcess(Cluster.StartSilo(silo));
         }
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            var after = await GetBatchAsync(frontend, jobId, includeResults: false);
-            Assert.True(after is not null, $"{frontend.Name}: GET /v1/batch/{jobId} did not answer 200 after every silo restarted.\n{cluster.Tails()}");
+            var after = await _batches.GetAsync(frontend, jobId, includeResults: false);
+            Assert.True(after is not null, $"{frontend.Name}: GET /v1/batch/{jobId} did not answer 200 after every silo restarted.\n{Cluster.Tails()}");
             foreach (var field in new[] { "status", "task_count", "completed_count", "failed_count", "submitted_at", "started_at", "completed_at", "usage" })
             {
                 Assert.True(after!.Value.GetProperty(field).GetRawText() == before.GetProperty(field).GetRawText(),
                     $"{frontend.Name}: '{field}' changed across the restart: before {before.GetProperty(field)}, after {after.Value.GetProperty(field)}");
             }
 
-            var resultsAfter = await ResultsTextAsync(frontend, jobId);
+            var resultsAfter = await _batches.ResultsTextAsync(frontend, jobId);
             Assert.True(resultsAfter == resultsBefore,
                 $"{frontend.Name}: the results read after the restart differ from those before it.\nbefore: {resultsBefore[..Math.Min(500, resultsBefore.Length)]}\nafter: {resultsAfter[..Math.Min(500, resultsAfter.Length)]}");
         }
 
-        await AssertOneEchoPerTaskAsync(cluster.Frontends[0], jobId, taskCount);
-        Assert.True(cluster.Provider.TotalCount == requestsBefore,
-            $"Reading the finished job after the restart ran {cluster.Provider.TotalCount - requestsBefore} task(s) again.");
+        await AssertOneEchoPerTaskAsync(Cluster.Frontends[0], jobId, taskCount);
+        Assert.True(Cluster.Provider.TotalCount == requestsBefore,
+            $"Reading the finished job after the restart ran {Cluster.Provider.TotalCount - requestsBefore} task(s) again.");
     }
 
     /// <summary>The persisted <c>ProviderGrainState</c> of provider <c>fake</c> in this run's service, if any.</summary>
@@ -224,7 +217,7 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
     {
         await foreach (var entity in table.QueryAsync<TableEntity>(maxPerPage: 1000))
         {
-            if (!entity.PartitionKey.StartsWith(cluster.ServiceId, StringComparison.Ordinal) || !entity.PartitionKey.Contains("fake", StringComparison.Ordinal))
+            if (!entity.PartitionKey.StartsWith(Cluster.ServiceId, StringComparison.Ordinal) || !entity.PartitionKey.Contains("fake", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -271,77 +264,19 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
     /// <summary>Submits a job of <paramref name="taskCount"/> tasks with ids <c>t0</c>... and distinct prompts; returns its id.</summary>
     private async Task<string> SubmitBatchAsync(HostProcess frontend, int taskCount)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            model = "fake/fake-model",
-            tasks = Enumerable.Range(0, taskCount).Select(i => new { id = TaskId(i), prompt = TaskPrompt(i) }),
-        });
-        using var request = Authorized(HttpMethod.Post, frontend.BaseUrl + "/v1/batch/generate");
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await cluster.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: POST /v1/batch/generate answered {(int)response.StatusCode}: {text}\n{cluster.Tails()}");
-        using var document = JsonDocument.Parse(text);
-        Assert.True(document.RootElement.GetProperty("task_count").GetInt32() == taskCount, $"task_count of the submission: {text}");
-        return document.RootElement.GetProperty("job_id").GetString()!;
-    }
-
-    /// <summary>The job's document without results, or null when it does not answer 200.</summary>
-    private async Task<JsonElement?> GetBatchAsync(HostProcess frontend, string jobId, bool includeResults)
-    {
-        using var request = Authorized(HttpMethod.Get, $"{frontend.BaseUrl}/v1/batch/{jobId}?include_results={(includeResults ? "true" : "false")}");
-        using var response = await cluster.Http.SendAsync(request);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            output.WriteLine($"{frontend.Name}: GET /v1/batch/{jobId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.Clone();
+        var submitted = await _batches.SubmitAsync(frontend, Enumerable.Range(0, taskCount).Select(i => new { id = TaskId(i), prompt = TaskPrompt(i) }));
+        Assert.True(submitted.GetProperty("task_count").GetInt32() == taskCount, $"task_count of the submission: {submitted}");
+        return submitted.GetProperty("job_id").GetString()!;
     }
 
     /// <summary>Polls the job's counters until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
-    private async Task<JsonElement> WaitForBatchAsync(HostProcess frontend, string jobId, TimeSpan timeout, Func<JsonElement, bool> condition, string what)
-    {
-        JsonElement? last = null;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = await GetBatchAsync(frontend, jobId, includeResults: false) ?? last;
-            }
-            catch (HttpRequestException exception)
-            {
-                output.WriteLine($"{frontend.Name}: GET /v1/batch/{jobId} failed: {exception.Message}");
-            }
-
-            if (last is { } job && condition(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Job {jobId} was not {what} within {timeout.TotalSeconds} s; last: {last}\n{cluster.Tails()}");
-    }
-
-    /// <summary>The body of <c>GET /v1/batch/{id}/results</c>.</summary>
-    private async Task<string> ResultsTextAsync(HostProcess frontend, string jobId)
-    {
-        using var request = Authorized(HttpMethod.Get, $"{frontend.BaseUrl}/v1/batch/{jobId}/results");
-        using var response = await cluster.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{frontend.Name}: GET /v1/batch/{jobId}/results answered {(int)response.StatusCode}: {text}");
-        return text;
-    }
+    private Task<JsonElement> WaitForBatchAsync(HostProcess frontend, string jobId, TimeSpan timeout, Func<JsonElement, bool> condition, string what) =>
+        _batches.WaitForAsync(frontend, jobId, timeout, condition, what, TimeSpan.FromMilliseconds(100));
 
     /// <summary>Exactly one completed result per task, in task order, each the echo of its own prompt.</summary>
     private async Task AssertOneEchoPerTaskAsync(HostProcess frontend, string jobId, int taskCount)
     {
-        var lines = (await ResultsTextAsync(frontend, jobId)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await _batches.ResultsTextAsync(frontend, jobId)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == taskCount, $"{lines.Length} result lines for {taskCount} tasks.");
         for (var i = 0; i < lines.Length; i++)
         {
@@ -360,7 +295,7 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            var holders = cluster.Silos.Where(s => s.Process!.Output.Contains(line, StringComparison.Ordinal)).ToList();
+            var holders = Cluster.Silos.Where(s => s.Process!.Output.Contains(line, StringComparison.Ordinal)).ToList();
             if (holders.Count == 1)
             {
                 return holders[0];
@@ -370,14 +305,7 @@ public sealed class ClusterFailoverTests(ClusterFixture cluster, ITestOutputHelp
             await Task.Delay(100);
         }
 
-        throw new Xunit.Sdk.XunitException($"No silo logged '{line}' within 10 s.\n{cluster.Tails()}");
-    }
-
-    private static HttpRequestMessage Authorized(HttpMethod method, string url)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClusterFixture.SecretToken);
-        return request;
+        throw new Xunit.Sdk.XunitException($"No silo logged '{line}' within 10 s.\n{Cluster.Tails()}");
     }
 
     private static string TaskId(int index) => "t" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

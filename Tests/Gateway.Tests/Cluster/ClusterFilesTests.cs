@@ -7,35 +7,33 @@ namespace OrleansGateway.Tests.Cluster;
 
 /// <summary><c>/v1/files</c> in cluster mode: metadata in grain storage (Azure Tables), bytes in Azure Blob Storage (Azurite), across kill -9 of every silo.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterFilesTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterFilesTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => cluster.EnsureHealthyAsync();
+    public override Task DisposeAsync() => Cluster.EnsureHealthyAsync();
 
     [Fact]
     public async Task UploadedFile_KillNineOfEverySilo_ReadableFromTheOtherFrontend()
     {
         var content = string.Concat(Enumerable.Range(0, 200).Select(i =>
             $"{{\"custom_id\":\"r{i}\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{{\"model\":\"fake/fake-model\",\"messages\":[{{\"role\":\"user\",\"content\":\"{new string('x', 200)}\"}}]}}}}\n"));
-        OpenAIFile uploaded = await Files(cluster.Frontends[0]).UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(content)), "input.jsonl", FileUploadPurpose.Batch);
+        OpenAIFile uploaded = await Files(Cluster.Frontends[0]).UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(content)), "input.jsonl", FileUploadPurpose.Batch);
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
             silo.Process!.KillHard();
         }
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
-            silo.StartProcess(cluster.StartSilo(silo));
+            silo.StartProcess(Cluster.StartSilo(silo));
         }
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
 
-        var other = Files(cluster.Frontends[1]);
+        var other = Files(Cluster.Frontends[1]);
         OpenAIFile read = await other.GetFileAsync(uploaded.Id);
         Assert.Equal(uploaded.SizeInBytes, read.SizeInBytes);
         Assert.Equal("input.jsonl", read.Filename);
@@ -45,7 +43,7 @@ public sealed class ClusterFilesTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(content, downloaded.ToString());
 
         Assert.True((await other.DeleteFileAsync(uploaded.Id)).Value.Deleted);
-        var gone = await Assert.ThrowsAsync<ClientResultException>(() => Files(cluster.Frontends[0]).DownloadFileAsync(uploaded.Id));
+        var gone = await Assert.ThrowsAsync<ClientResultException>(() => Files(Cluster.Frontends[0]).DownloadFileAsync(uploaded.Id));
         Assert.Equal(404, gone.Status);
     }
 

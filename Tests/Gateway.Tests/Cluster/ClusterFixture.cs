@@ -218,6 +218,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         Provider.Behavior = FakeProviderServer.DefaultBehavior;
     }
 
+    /// <summary>The dashboard's (and the operations page's) Basic credentials: <c>admin</c> and <see cref="SecretToken"/>.</summary>
+    public static AuthenticationHeaderValue DashboardAuthorization() =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + SecretToken)));
+
     /// <summary>POSTs an <c>/llm/generation</c> request for <c>fake/fake-model</c> to a frontend.</summary>
     public async Task<HttpResponseMessage> GenerateAsync(HostProcess frontend, string userPrompt, CancellationToken cancellationToken = default)
     {

@@ -1,25 +1,19 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace OrleansGateway.Tests.Cluster;
 
 /// <summary>The operations page on a silo: beside the Orleans Dashboard, behind the same key, showing the cluster's providers.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterOperationsPageTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterOperationsPageTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task OperationsPage_OnASilo_NeedsTheDashboardKeyAndLinksToTheDashboard()
     {
-        var baseUrl = cluster.Silos[0].Process!.BaseUrl;
+        var baseUrl = Cluster.Silos[0].Process!.BaseUrl;
         foreach (var path in new[] { "/operations", "/operations/status" })
         {
-            using var anonymous = await cluster.Http.GetAsync(baseUrl + path);
+            using var anonymous = await Cluster.Http.GetAsync(baseUrl + path);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
             Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         }
@@ -48,8 +42,8 @@ public sealed class ClusterOperationsPageTests(ClusterFixture cluster) : IAsyncL
     private async Task<string> GetAsync(string url)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + ClusterFixture.SecretToken)));
-        using var response = await cluster.Http.SendAsync(request);
+        request.Headers.Authorization = ClusterFixture.DashboardAuthorization();
+        using var response = await Cluster.Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {body}");
         return body;

@@ -4,28 +4,24 @@ using OrleansGateway.FakeProvider;
 namespace OrleansGateway.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterShutdownTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterShutdownTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Frontend_SigtermWithARequestInFlight_FinishesTheRequestAndExitsZero()
     {
-        var frontend = cluster.StartFrontend("frontend-drain");
-        await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
-        cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromSeconds(3) };
-        cluster.Provider.ResetCounters();
+        var frontend = Cluster.StartFrontend("frontend-drain");
+        await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
+        Cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromSeconds(3) };
+        Cluster.Provider.ResetCounters();
 
-        var request = cluster.GenerateAsync(frontend, "finish me");
+        var request = Cluster.GenerateAsync(frontend, "finish me");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (cluster.Provider.InFlight == 0 && DateTime.UtcNow < deadline && !request.IsCompleted)
+        while (Cluster.Provider.InFlight == 0 && DateTime.UtcNow < deadline && !request.IsCompleted)
         {
             await Task.Delay(50);
         }
 
-        Assert.True(cluster.Provider.InFlight == 1, $"The request never reached the provider.\n{frontend.Tail()}");
+        Assert.True(Cluster.Provider.InFlight == 1, $"The request never reached the provider.\n{frontend.Tail()}");
         var stopping = frontend.StopAsync(TimeSpan.FromSeconds(30));
         using var response = await request;
         await stopping;
@@ -37,22 +33,18 @@ public sealed class ClusterShutdownTests(ClusterFixture cluster) : IAsyncLifetim
     [Fact]
     public async Task Silo_SigtermUnderLoad_HandsItsGrainsOverAndRequestsKeepSucceeding()
     {
-        cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(20) };
-        using (var warmUp = await cluster.GenerateAsync(cluster.Frontends[0], "warm-up"))
+        Cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(20) };
+        using (var warmUp = await Cluster.GenerateAsync(Cluster.Frontends[0], "warm-up"))
         {
             Assert.True(warmUp.StatusCode == HttpStatusCode.OK, await warmUp.Content.ReadAsStringAsync());
         }
 
-        var victim = await cluster.ProviderGrainSiloAsync("fake");
-        var survivor = cluster.Silos.Single(s => s != victim);
+        var victim = await Cluster.ProviderGrainSiloAsync("fake");
+        var survivor = Cluster.Silos.Single(s => s != victim);
         var load = new LoadRun();
         using var stop = new CancellationTokenSource();
-        var running = load.RunAsync(cluster, workersPerFrontend: 3, stop.Token);
-        var warm = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (load.Outcomes.Count(o => o.Succeeded) < 30 && DateTime.UtcNow < warm)
-        {
-            await Task.Delay(100);
-        }
+        var running = load.RunAsync(Cluster, workersPerFrontend: 3, stop.Token);
+        await load.WaitForSuccessesAsync(30, TimeSpan.FromSeconds(30));
 
         var stoppedAt = load.Now;
         await victim.Process!.StopAsync(TimeSpan.FromSeconds(40));
@@ -66,18 +58,18 @@ public sealed class ClusterShutdownTests(ClusterFixture cluster) : IAsyncLifetim
         Assert.True(victim.Process.ExitCode == 0, $"{victim.Name} exited with {victim.Process.ExitCode} after SIGTERM.\n{victim.Process.Tail()}");
         Assert.True(failed.Count == 0,
             $"{failed.Count} of {after.Count} requests failed while {victim.Name} shut down gracefully (it took {exitedAfter.TotalSeconds:0.0} s): "
-            + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - stoppedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + cluster.Tails());
-        Assert.True(after.Count(o => o.Started > stoppedAt + exitedAfter) >= 10, $"Too few requests succeeded after {victim.Name} left.\n{cluster.Tails()}");
+            + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - stoppedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + Cluster.Tails());
+        Assert.True(after.Count(o => o.Started > stoppedAt + exitedAfter) >= 10, $"Too few requests succeeded after {victim.Name} left.\n{Cluster.Tails()}");
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(30));
+            await Cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(30));
         }
 
-        victim.StartProcess(cluster.StartSilo(victim));
-        foreach (var frontend in cluster.Frontends)
+        victim.StartProcess(Cluster.StartSilo(victim));
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
     }
 }

@@ -16,16 +16,12 @@ namespace OrleansGateway.Tests.Cluster;
 /// from where it was, through the other gateway, with every chunk exactly once.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterStreamResumeTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterStreamResumeTests(ClusterFixture cluster, ITestOutputHelper output) : ClusterTest(cluster)
 {
     /// <summary>Chunks per stream, one every <see cref="s_chunkDelay"/>: a stream runs about 2.4 s after its first byte.</summary>
     private const int Chunks = 24;
 
     private static readonly TimeSpan s_chunkDelay = TimeSpan.FromMilliseconds(100);
-
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>
     /// Rounds a test may take: a round in which no stream read happened to be in flight through the lost connection
@@ -36,98 +32,97 @@ public sealed class ClusterStreamResumeTests(ClusterFixture cluster, ITestOutput
     [Fact]
     public async Task Sigterm_GatewaySiloWhileStreamsRunOnTheOther_EveryStreamArrivesWholeAndOnce()
     {
-        var resumes = 0;
-        for (var round = 1; round <= MaxRounds && resumes == 0; round++)
+        var resumes = await RunRoundsAsync("SIGTERM to", victim => victim.Process!.StopAsync(TimeSpan.FromSeconds(90)), reportExit: true, moreStreams: 4, (victim, after, stoppedAt) =>
         {
-            var (victim, survivor) = await PickVictimAsync();
-            var resumedBefore = ResumeLines();
-            var run = new StreamRun(cluster);
-            using var stop = new CancellationTokenSource();
-            var running = run.RunAsync(workersPerFrontend: 2, stop.Token);
-            await run.WaitForCompletedAsync(4);
-
-            var stoppedAt = run.Now;
-            output.WriteLine($"round {round}: SIGTERM to {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
-            await victim.Process!.StopAsync(TimeSpan.FromSeconds(90));
-            var exitedAfter = run.Now - stoppedAt;
-
-            // Streams started after the exit run on the survivor alone.
-            await run.WaitForCompletedAsync(run.Outcomes.Count + 4);
-            stop.Cancel();
-            await running;
-
-            resumes = ResumeLines() - resumedBefore;
-            Report(run, stoppedAt, exitedAfter, resumes);
-            var after = run.Outcomes.Where(o => o.Ended >= stoppedAt).ToList();
             var broken = after.Where(o => o.Error is not null).ToList();
             Assert.True(broken.Count == 0,
                 $"{broken.Count} of {after.Count} streams ending from SIGTERM of {victim.Name} on were not whole: "
-                + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - stoppedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + cluster.Tails());
-            await RestartAsync(victim, survivor);
-        }
+                + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - stoppedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + Cluster.Tails());
+        });
 
-        Assert.True(resumes > 0, $"No frontend resumed a stream in {MaxRounds} rounds: no stream read was in flight when the victim's gateway closed, so the test proved nothing.\n{cluster.Tails()}");
+        Assert.True(resumes > 0, $"No frontend resumed a stream in {MaxRounds} rounds: no stream read was in flight when the victim's gateway closed, so the test proved nothing.\n{Cluster.Tails()}");
     }
 
     [Fact]
     public async Task KillNine_GatewaySiloWhileStreamsRunOnTheOther_StreamsOnTheSurvivorArriveWholeAndOnce()
     {
+        var resumes = await RunRoundsAsync("kill -9 of", victim =>
+        {
+            victim.Process!.KillHard();
+            return Task.CompletedTask;
+        }, reportExit: false, moreStreams: 6, (victim, after, killedAt) =>
+        {
+            // A stream whose grain ran on the killed silo dies with its provider request; it may end with the one error that
+            // says so (never a partial text without an error). Every other stream must be whole.
+            var broken = after.Where(o => o.Error is not null && !o.Error.Contains("lost with the silo that ran it", StringComparison.Ordinal)).ToList();
+            Assert.True(broken.Count == 0,
+                $"{broken.Count} of {after.Count} streams ending from kill -9 of {victim.Name} on were not whole (other than those whose grain died with it): "
+                + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - killedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + Cluster.Tails());
+            Assert.True(after.Count(o => o.Error is null) >= 6, $"Too few whole streams after the kill.\n{Cluster.Tails()}");
+        });
+
+        Assert.True(resumes > 0, $"No frontend resumed a stream in {MaxRounds} rounds of kill -9: every stream read in flight was on the killed silo.\n{Cluster.Tails()}");
+    }
+
+    /// <summary>
+    /// Up to <see cref="MaxRounds"/> rounds, until a frontend resumed a stream: streams on every frontend; once 4 are done,
+    /// <paramref name="disrupt"/> of the victim (<see cref="PickVictimAsync"/>); then <paramref name="moreStreams"/> more,
+    /// and <paramref name="check"/> of the streams ending from the disruption on; the victim restarts. Returns the resumes of the last round.
+    /// </summary>
+    private async Task<int> RunRoundsAsync(
+        string disruption, Func<SiloSlot, Task> disrupt, bool reportExit, int moreStreams, Action<SiloSlot, List<Outcome>, TimeSpan> check)
+    {
         var resumes = 0;
         for (var round = 1; round <= MaxRounds && resumes == 0; round++)
         {
             var (victim, survivor) = await PickVictimAsync();
             var resumedBefore = ResumeLines();
-            var run = new StreamRun(cluster);
+            var run = new StreamRun(Cluster);
             using var stop = new CancellationTokenSource();
             var running = run.RunAsync(workersPerFrontend: 2, stop.Token);
             await run.WaitForCompletedAsync(4);
 
-            var killedAt = run.Now;
-            output.WriteLine($"round {round}: kill -9 of {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
-            victim.Process!.KillHard();
-            await run.WaitForCompletedAsync(run.Outcomes.Count + 6);
+            var disruptedAt = run.Now;
+            output.WriteLine($"round {round}: {disruption} {victim.Name} (silo port {victim.SiloPort}) with {run.Outcomes.Count} streams done");
+            await disrupt(victim);
+            TimeSpan? exitedAfter = reportExit ? run.Now - disruptedAt : null;
+
+            // Streams started after the disruption run on the survivor alone.
+            await run.WaitForCompletedAsync(run.Outcomes.Count + moreStreams);
             stop.Cancel();
             await running;
 
             resumes = ResumeLines() - resumedBefore;
-            Report(run, killedAt, null, resumes);
-
-            // A stream whose grain ran on the killed silo dies with its provider request; it may end with the one error that
-            // says so (never a partial text without an error). Every other stream must be whole.
-            var after = run.Outcomes.Where(o => o.Ended >= killedAt).ToList();
-            var broken = after.Where(o => o.Error is not null && !o.Error.Contains("lost with the silo that ran it", StringComparison.Ordinal)).ToList();
-            Assert.True(broken.Count == 0,
-                $"{broken.Count} of {after.Count} streams ending from kill -9 of {victim.Name} on were not whole (other than those whose grain died with it): "
-                + string.Join("; ", broken.Take(5).Select(b => $"{b.Frontend} at +{(b.Ended - killedAt).TotalSeconds:0.0}s: {b.Error}")) + "\n" + cluster.Tails());
-            Assert.True(after.Count(o => o.Error is null) >= 6, $"Too few whole streams after the kill.\n{cluster.Tails()}");
+            Report(run, disruptedAt, exitedAfter, resumes);
+            check(victim, run.Outcomes.Where(o => o.Ended >= disruptedAt).ToList(), disruptedAt);
             await RestartAsync(victim, survivor);
         }
 
-        Assert.True(resumes > 0, $"No frontend resumed a stream in {MaxRounds} rounds of kill -9: every stream read in flight was on the killed silo.\n{cluster.Tails()}");
+        return resumes;
     }
 
     /// <summary>The silo that does not hold the provider's grain, so only the gateway connection and the stream grains there go away.</summary>
     private async Task<(SiloSlot Victim, SiloSlot Survivor)> PickVictimAsync()
     {
-        cluster.Provider.Behavior = r => new FakeReply
+        Cluster.Provider.Behavior = r => new FakeReply
         {
             Content = string.Concat(Enumerable.Range(0, Chunks).Select(i => $"{r.LastUserMessage}:{i} ")),
             Chunks = [.. Enumerable.Range(0, Chunks).Select(i => $"{r.LastUserMessage}:{i} ")],
             Delay = TimeSpan.FromMilliseconds(20),
             ChunkDelay = s_chunkDelay,
         };
-        using (var warmUp = await cluster.GenerateAsync(cluster.Frontends[0], "warm-up"))
+        using (var warmUp = await Cluster.GenerateAsync(Cluster.Frontends[0], "warm-up"))
         {
             Assert.True(warmUp.StatusCode == HttpStatusCode.OK, await warmUp.Content.ReadAsStringAsync());
         }
 
-        var holder = await cluster.ProviderGrainSiloAsync("fake");
-        return (cluster.Silos.Single(s => s != holder), holder);
+        var holder = await Cluster.ProviderGrainSiloAsync("fake");
+        return (Cluster.Silos.Single(s => s != holder), holder);
     }
 
     /// <summary>How many times the frontends logged resuming a stream (event 1315) so far.</summary>
     private int ResumeLines() =>
-        cluster.Frontends.Sum(f => f.Output.Split('\n').Count(line => line.Contains("after", StringComparison.Ordinal) && line.Contains("resuming it", StringComparison.Ordinal)));
+        Cluster.Frontends.Sum(f => f.Output.Split('\n').Count(line => line.Contains("after", StringComparison.Ordinal) && line.Contains("resuming it", StringComparison.Ordinal)));
 
     private void Report(StreamRun run, TimeSpan from, TimeSpan? exitedAfter, int resumes)
     {
@@ -146,15 +141,15 @@ public sealed class ClusterStreamResumeTests(ClusterFixture cluster, ITestOutput
 
     private async Task RestartAsync(SiloSlot victim, SiloSlot survivor)
     {
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(60));
+            await Cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(60));
         }
 
-        victim.StartProcess(cluster.StartSilo(victim));
-        foreach (var frontend in cluster.Frontends)
+        victim.StartProcess(Cluster.StartSilo(victim));
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
     }
 

@@ -21,6 +21,16 @@ public sealed class LoadRun
 
     public IReadOnlyCollection<Outcome> Outcomes => _outcomes;
 
+    /// <summary>Waits until <paramref name="count"/> requests succeeded, or <paramref name="timeout"/> passed (the caller asserts on what came).</summary>
+    public async Task WaitForSuccessesAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (_outcomes.Count(o => o.Succeeded) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="workersPerFrontend"/> completion loops and <paramref name="streamWorkersPerFrontend"/>
     /// stream loops against each frontend until <paramref name="stop"/>.

@@ -10,14 +10,8 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting;
 
-public sealed class HostingOptionsTests : IAsyncLifetime
+public sealed class HostingOptionsTests : FakeProviderTest
 {
-    private FakeProviderServer _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProviderServer.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Fact]
     public void Validate_Defaults_Succeed()
     {
@@ -134,24 +128,22 @@ public sealed class HostingOptionsTests : IAsyncLifetime
     [Fact]
     public async Task Start_InvalidHostingSetting_FailsNamingTheSetting()
     {
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "-3" });
-        var exception = Assert.ThrowsAny<Exception>(() => app.Server);
-        var validation = FindValidationException(exception);
-        Assert.True(validation is not null, $"Expected an OptionsValidationException, got {exception}");
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "-3" });
+        var validation = StartFailure.ValidationOf(app);
         Assert.Contains(validation.Failures, f => f.StartsWith("Gateway:Hosting:SiloResponseTimeoutSeconds must be", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task EmbeddedSilo_NewResponseTimeoutKey_SetsOrleansTimeout()
     {
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "42" });
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "42" });
         Assert.Equal(TimeSpan.FromSeconds(42), app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
     [Fact]
     public async Task EmbeddedSilo_OldResponseTimeoutKey_StillSetsOrleansTimeout()
     {
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Orleans:Silo:ResponseTimeoutSeconds"] = "43" });
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { ["Orleans:Silo:ResponseTimeoutSeconds"] = "43" });
         Assert.Equal(TimeSpan.FromSeconds(43), app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
@@ -177,24 +169,4 @@ public sealed class HostingOptionsTests : IAsyncLifetime
 
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>
         new ServiceCollection().AddSingleton(Configuration(settings)).AddGatewayHosting().BuildServiceProvider();
-
-    private static OptionsValidationException? FindValidationException(Exception? exception)
-    {
-        while (exception is not null)
-        {
-            if (exception is OptionsValidationException validation)
-            {
-                return validation;
-            }
-
-            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Select(FindValidationException).FirstOrDefault(e => e is not null) is { } inner)
-            {
-                return inner;
-            }
-
-            exception = exception.InnerException;
-        }
-
-        return null;
-    }
 }

@@ -9,27 +9,23 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting;
 
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests() : GatewayAppTest(new Dictionary<string, string?> { ["SECRET_TOKEN"] = Key })
 {
     private const string Key = "openapi-test-key";
 
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["SECRET_TOKEN"] = Key });
-        _client = _app.CreateClient();
+        await base.InitializeAsync();
+        _client = App.CreateClient();
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -38,7 +34,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         var document = await GetDocumentAsync();
         var paths = document.GetProperty("paths");
         var missing = new List<string>();
-        var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        var endpoints = App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
         foreach (var endpoint in endpoints)
         {
             var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [];
@@ -122,7 +118,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task Document_WithoutKey_Returns401()
     {
-        using var anonymous = _app.CreateClient();
+        using var anonymous = App.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
     }
 

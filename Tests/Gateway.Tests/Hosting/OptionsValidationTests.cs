@@ -8,14 +8,8 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting;
 
-public sealed class OptionsValidationTests : IAsyncLifetime
+public sealed class OptionsValidationTests : FakeProviderTest
 {
-    private FakeProviderServer _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProviderServer.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Theory]
     [InlineData("Gateway:Providers:fake:BaseUrl", "not a url", "Gateway:Providers:fake:BaseUrl")]
     [InlineData("Gateway:Providers:fake:BaseUrl", "ftp://example.test/v1", "Gateway:Providers:fake:BaseUrl")]
@@ -26,10 +20,8 @@ public sealed class OptionsValidationTests : IAsyncLifetime
     [InlineData("Gateway:Providers:custom:ApiKey", "k", "Gateway:Providers:custom:BaseUrl")]
     public async Task Start_InvalidSetting_FailsNamingTheSetting(string key, string value, string named)
     {
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { [key] = value });
-        var exception = Assert.ThrowsAny<Exception>(() => app.Server);
-        var validation = FindValidationException(exception);
-        Assert.True(validation is not null, $"Expected an OptionsValidationException, got {exception}");
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { [key] = value });
+        var validation = StartFailure.ValidationOf(app);
         Assert.Contains(validation.Failures, f => f.Contains(named, StringComparison.Ordinal));
     }
 
@@ -88,25 +80,5 @@ public sealed class OptionsValidationTests : IAsyncLifetime
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddGatewayCore().BuildServiceProvider();
-    }
-
-    private static OptionsValidationException? FindValidationException(Exception? exception)
-    {
-        while (exception is not null)
-        {
-            if (exception is OptionsValidationException validation)
-            {
-                return validation;
-            }
-
-            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Select(FindValidationException).FirstOrDefault(e => e is not null) is { } inner)
-            {
-                return inner;
-            }
-
-            exception = exception.InnerException;
-        }
-
-        return null;
     }
 }

@@ -8,18 +8,12 @@ using OrleansGateway.Tests.Infrastructure;
 namespace OrleansGateway.Tests.Hosting;
 
 /// <summary>A provider call may outlast Orleans' default 30 s response timeout.</summary>
-public sealed class ResponseTimeoutTests : IAsyncLifetime
+public sealed class ResponseTimeoutTests : FakeProviderTest
 {
-    private FakeProviderServer _provider = null!;
-
-    public async Task InitializeAsync() => _provider = await FakeProviderServer.StartAsync();
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
-
     [Fact]
     public async Task EmbeddedSilo_Default_WaitsTenMinutesForGrainCalls()
     {
-        await using var app = new GatewayApplication(_provider);
+        await using var app = new GatewayApplication(Provider);
         var options = app.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
         Assert.Equal(TimeSpan.FromMinutes(10), options.ResponseTimeout);
     }
@@ -28,8 +22,8 @@ public sealed class ResponseTimeoutTests : IAsyncLifetime
     public async Task ChatCompletion_LongerThanSiloResponseTimeout_StillAnswers()
     {
         // The silo-wide timeout is 1 s here; the chat grain's own (30 min) lets a 2 s provider call finish.
-        await using var app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "1" });
-        _provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(2) };
+        await using var app = new GatewayApplication(Provider, new Dictionary<string, string?> { ["Gateway:Hosting:SiloResponseTimeoutSeconds"] = "1" });
+        Provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(2) };
         var response = await app.PostAsync("/v1/chat/completions", new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "slow" } } });
         var body = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());

@@ -11,19 +11,9 @@ namespace OrleansGateway.Tests.Http;
 /// surrogate escape or by invalid UTF-8, answers 400 naming the field, in the surface's error shape;
 /// and JSON endpoints refuse bodies that are not sent as JSON with 415.
 /// </summary>
-public sealed class HostileBodyTests : IClassFixture<GatewayFixture>
+public sealed class HostileBodyTests(GatewayFixture fixture) : GatewayFixtureTest(fixture)
 {
     private const string Marker = "ZZMARKZZ";
-
-    private readonly GatewayFixture _fixture;
-
-    public HostileBodyTests(GatewayFixture fixture)
-    {
-        _fixture = fixture;
-        fixture.Reset();
-    }
-
-    private GatewayApplication App => _fixture.App;
 
     /// <summary>A valid body for each JSON endpoint, with a string in every field the endpoint takes.</summary>
     public static TheoryData<string, string> Endpoints() => new()
@@ -78,7 +68,7 @@ public sealed class HostileBodyTests : IClassFixture<GatewayFixture>
         }
 
         Assert.True(failures.Count == 0, "Expected 400 naming the field for each of:\n" + string.Join("\n", failures));
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Theory]
@@ -113,7 +103,7 @@ public sealed class HostileBodyTests : IClassFixture<GatewayFixture>
             Assert.Contains("application/json", json.GetProperty("error").GetString());
         }
 
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Theory]

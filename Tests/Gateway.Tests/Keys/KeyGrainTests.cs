@@ -150,10 +150,10 @@ public sealed class KeyGrainTests(KeyClusterFixture fixture) : IClassFixture<Key
         Assert.Equal("key-3", await registry.FindAsync("hash-3"));
         Assert.Null(await registry.FindAsync("hash-9"));
         var first = await registry.ListAsync(null, 3);
-        Assert.Equal(new[] { "key-0", "key-1", "key-2" }, first.KeyIds.ToArray());
+        Assert.Equal(new[] { "key-0", "key-1", "key-2" }, first.Ids.ToArray());
         Assert.True(first.HasMore);
         var second = await registry.ListAsync("key-2", 3);
-        Assert.Equal(new[] { "key-3", "key-4" }, second.KeyIds.ToArray());
+        Assert.Equal(new[] { "key-3", "key-4" }, second.Ids.ToArray());
         Assert.False(second.HasMore);
     }
 }

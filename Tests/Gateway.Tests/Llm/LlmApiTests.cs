@@ -5,18 +5,8 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Llm;
 
-public sealed class LlmApiTests : IClassFixture<GatewayFixture>
+public sealed class LlmApiTests(GatewayFixture fixture) : GatewayFixtureTest(fixture)
 {
-    private readonly GatewayFixture _fixture;
-
-    public LlmApiTests(GatewayFixture fixture)
-    {
-        _fixture = fixture;
-        fixture.Reset();
-    }
-
-    private GatewayApplication App => _fixture.App;
-
     [Fact]
     public async Task Root_Get_ListsProvidersUpperCase()
     {
@@ -64,7 +54,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt32() + usage.GetProperty("completion_tokens").GetInt32(), usage.GetProperty("total_tokens").GetInt32());
         Assert.True(usage.GetProperty("completion_tokens").GetInt32() > 0);
 
-        var sent = Assert.Single(_fixture.Provider.Requests);
+        var sent = Assert.Single(Fixture.Provider.Requests);
         Assert.Equal("fake-model", sent.Model);
         Assert.Equal([("system", "You are a helpful assistant."), ("user", "What is the capital of France?")], sent.Messages);
         using var json = sent.Json();
@@ -79,7 +69,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
     {
         var response = await App.PostAsync("/llm/generation", new { model = "fake/fake-model", user_prompt = "hi" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = Assert.Single(_fixture.Provider.Requests);
+        var sent = Assert.Single(Fixture.Provider.Requests);
         Assert.Equal([("user", "hi")], sent.Messages);
         using var json = sent.Json();
         Assert.Equal(0.2, json.RootElement.GetProperty("temperature").GetDouble(), 3);
@@ -91,7 +81,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
     {
         var response = await App.PostAsync("/llm/generation", new { model = "legacy/old-model", user_prompt = "hi", max_tokens = 77 });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = Assert.Single(_fixture.Provider.Requests);
+        var sent = Assert.Single(Fixture.Provider.Requests);
         using var json = sent.Json();
         Assert.Equal(77, json.RootElement.GetProperty("max_tokens").GetInt32());
         Assert.False(json.RootElement.TryGetProperty("max_completion_tokens", out _), "max_completion_tokens must not be sent when MaxTokensField is max_tokens");
@@ -117,7 +107,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
     {
         var response = await App.PostJsonAsync("/llm/generation", json);
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.BadRequest, expected);
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Fact]
@@ -133,7 +123,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
         var huge = new string('a', 5 * 1024 * 1024);
         var response = await App.PostAsync("/llm/generation", new { model = "fake/fake-model", user_prompt = huge });
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "limit");
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Theory]
@@ -143,7 +133,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
     [InlineData(401)]
     public async Task Generation_ProviderError_Returns500NamingProvider(int status)
     {
-        _fixture.Provider.Behavior = _ => FakeReply.Error(status, "upstream says no");
+        Fixture.Provider.Behavior = _ => FakeReply.Error(status, "upstream says no");
         var response = await App.PostAsync("/llm/generation", new { model = "fake/fake-model", user_prompt = "hi" });
         var message = await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.InternalServerError, "fake");
         Assert.Contains("upstream says no", message);
@@ -156,7 +146,7 @@ public sealed class LlmApiTests : IClassFixture<GatewayFixture>
     {
         var response = await App.PostAsync("/llm/generation", new { model = "nokey/some-model", user_prompt = "hi" });
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.BadRequest, "NOKEY_API_KEY");
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Fact]

@@ -7,25 +7,16 @@ using OrleansGateway.Tests.Infrastructure;
 namespace OrleansGateway.Tests.OpenAi;
 
 /// <summary>The official OpenAI .NET client, unmodified, against the gateway on real Kestrel.</summary>
-public sealed class OfficialClientTests : IAsyncLifetime
+public sealed class OfficialClientTests() : GatewayAppTest(new Dictionary<string, string?> { ["SECRET_TOKEN"] = "gateway-secret" })
 {
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
     private OpenAIClient _client = null!;
     private Uri _address = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["SECRET_TOKEN"] = "gateway-secret" });
-        _address = _app.StartKestrel();
-        _client = new OpenAIClient(new ApiKeyCredential("gateway-secret"), new OpenAIClientOptions { Endpoint = new Uri(_address, "/v1") });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
+        await base.InitializeAsync();
+        _address = App.StartKestrel();
+        _client = OpenAiClient(_address, "gateway-secret");
     }
 
     [Fact]
@@ -50,7 +41,7 @@ public sealed class OfficialClientTests : IAsyncLifetime
     [Fact]
     public async Task CompleteChat_WrongKey_ThrowsWith401()
     {
-        var client = new OpenAIClient(new ApiKeyCredential("wrong"), new OpenAIClientOptions { Endpoint = new Uri(_address, "/v1") });
+        var client = OpenAiClient(_address, "wrong");
         var exception = await Assert.ThrowsAsync<ClientResultException>(() => client.GetChatClient("fake/fake-model").CompleteChatAsync([new UserChatMessage("hi")]));
         Assert.Equal(401, exception.Status);
     }

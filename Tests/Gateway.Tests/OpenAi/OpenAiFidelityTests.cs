@@ -13,7 +13,7 @@ namespace OrleansGateway.Tests.OpenAi;
 /// calls, several choices, image parts, vendor fields) passes through the gateway to the fake
 /// provider and back unchanged; on real Kestrel.
 /// </summary>
-public sealed class OpenAiFidelityTests : IAsyncLifetime
+public sealed class OpenAiFidelityTests() : GatewayAppTest(new Dictionary<string, string?> { ["SECRET_TOKEN"] = "gateway-secret" })
 {
     private static readonly ChatTool s_weather = ChatTool.CreateFunctionTool(
         "get_weather", "The weather in a city.", BinaryData.FromString("""{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}"""));
@@ -21,23 +21,12 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
     private static readonly ChatTool s_time = ChatTool.CreateFunctionTool(
         "get_time", "The time in a city.", BinaryData.FromString("""{"type":"object","properties":{"query":{"type":"string"}}}"""));
 
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
     private ChatClient _chat = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?> { ["SECRET_TOKEN"] = "gateway-secret" });
-        var address = _app.StartKestrel();
-        _chat = new OpenAIClient(new ApiKeyCredential("gateway-secret"), new OpenAIClientOptions { Endpoint = new Uri(address, "/v1") })
-            .GetChatClient("fake/fake-model");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
+        await base.InitializeAsync();
+        _chat = OpenAiClient(App.StartKestrel(), "gateway-secret").GetChatClient("fake/fake-model");
     }
 
     [Fact]
@@ -58,7 +47,7 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
         Assert.Equal("get_time", call.FunctionName);
         Assert.Equal("What time is it in Paris?", JsonDocument.Parse(call.FunctionArguments).RootElement.GetProperty("query").GetString());
         Assert.Equal("fake/fake-model", first.Model);
-        using (var sent = _provider.Requests.Last().Json())
+        using (var sent = Provider.Requests.Last().Json())
         {
             var root = sent.RootElement;
             Assert.Equal("fake-model", root.GetProperty("model").GetString());
@@ -73,7 +62,7 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
 
         Assert.Equal(ChatFinishReason.Stop, final.FinishReason);
         Assert.Equal("tool said: 12:00", final.Content[0].Text);
-        using var second = _provider.Requests.Last().Json();
+        using var second = Provider.Requests.Last().Json();
         var sentMessages = second.RootElement.GetProperty("messages");
         Assert.Equal(call.Id, sentMessages[1].GetProperty("tool_calls")[0].GetProperty("id").GetString());
         Assert.Equal("tool", sentMessages[2].GetProperty("role").GetString());
@@ -141,7 +130,7 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
         Assert.Equal(1, choices[1].GetProperty("index").GetInt32());
         Assert.Equal("echo: hi [2]", choices[1].GetProperty("message").GetProperty("content").GetString());
         Assert.Equal("fp_fake", body.RootElement.GetProperty("system_fingerprint").GetString());
-        Assert.Equal(2, JsonDocument.Parse(_provider.Requests.Last().Body).RootElement.GetProperty("n").GetInt32());
+        Assert.Equal(2, JsonDocument.Parse(Provider.Requests.Last().Body).RootElement.GetProperty("n").GetInt32());
     }
 
     [Fact]
@@ -156,7 +145,7 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
         ChatCompletion completion = await _chat.CompleteChatAsync([message]);
 
         Assert.Equal("echo: What is in this picture?", completion.Content[0].Text);
-        using var sent = _provider.Requests.Last().Json();
+        using var sent = Provider.Requests.Last().Json();
         var parts = sent.RootElement.GetProperty("messages")[0].GetProperty("content");
         Assert.Equal("image_url", parts[1].GetProperty("type").GetString());
         Assert.Equal("low", parts[1].GetProperty("image_url").GetProperty("detail").GetString());
@@ -178,7 +167,7 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
         ChatCompletion completion = await _chat.CompleteChatAsync([new UserChatMessage("hi")], options);
 
         Assert.Equal("echo: hi", completion.Content[0].Text);
-        using var sent = _provider.Requests.Last().Json();
+        using var sent = Provider.Requests.Last().Json();
         var root = sent.RootElement;
         Assert.Equal(5, root.GetProperty("top_k").GetInt32());
         Assert.Equal(1.25, root.GetProperty("repetition_penalty").GetDouble());
@@ -189,7 +178,7 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
     [Fact]
     public async Task CompleteChat_ProviderRejectsField_Returns400WithProviderMessage()
     {
-        _provider.RejectedFields.Add("top_k");
+        Provider.RejectedFields.Add("top_k");
         var options = new ChatCompletionOptions();
 #pragma warning disable SCME0001 // JsonPatch: an extra field the provider does not accept.
         options.Patch.Set("$.top_k"u8, 5);
@@ -199,13 +188,13 @@ public sealed class OpenAiFidelityTests : IAsyncLifetime
 
         Assert.Equal(400, exception.Status);
         Assert.Contains("Unrecognized request argument supplied: top_k", exception.Message);
-        Assert.Single(_provider.Requests);
+        Assert.Single(Provider.Requests);
     }
 
     [Fact]
     public async Task CompleteChat_ProviderSendsNoUsage_EstimateCountsToolDefinitions()
     {
-        _provider.Behavior = _ => new FakeReply { Content = "fine", IncludeUsage = false };
+        Provider.Behavior = _ => new FakeReply { Content = "fine", IncludeUsage = false };
 
         ChatCompletion plain = await _chat.CompleteChatAsync([new UserChatMessage("hi")]);
         ChatCompletion withTools = await _chat.CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { Tools = { s_weather, s_time } });

@@ -14,40 +14,34 @@ namespace OrleansGateway.Tests.OpenAi;
 /// by prefix, with retries and fallbacks), one model by id (slash as is or escaped), and OpenAI's
 /// answer for a route the gateway does not have.
 /// </summary>
-public sealed class OpenAiSurfaceTests : IAsyncLifetime
+public sealed class OpenAiSurfaceTests : GatewayAppTest
 {
-    private FakeProviderServer _provider = null!;
     private FakeProviderServer _backup = null!;
-    private GatewayApplication _app = null!;
     private OpenAIClient _client = null!;
-    private HttpClient _http = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
         _backup = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["SECRET_TOKEN"] = "gateway-secret",
-            ["Gateway:Providers:fake:EmbeddingModels:0"] = "fake-embed",
-            ["Gateway:Providers:backup:BaseUrl"] = _backup.BaseUrl,
-            ["Gateway:Providers:backup:ApiKey"] = "backup-key",
-            ["Gateway:Providers:backup:Models:0"] = "backup-model",
-            ["Gateway:Providers:backup:EmbeddingModels:0"] = "backup-embed",
-        });
-        var address = _app.StartKestrel();
-        _client = new OpenAIClient(new ApiKeyCredential("gateway-secret"), new OpenAIClientOptions { Endpoint = new Uri(address, "/v1") });
-        _http = new HttpClient { BaseAddress = address };
-        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "gateway-secret");
+        await base.InitializeAsync();
+        _client = OpenAiClient(Kestrel.BaseAddress!, "gateway-secret");
+        Kestrel.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "gateway-secret");
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
+        await base.DisposeAsync();
         await _backup.DisposeAsync();
     }
+
+    protected override GatewayApplication CreateApp() => new(Provider, new Dictionary<string, string?>
+    {
+        ["SECRET_TOKEN"] = "gateway-secret",
+        ["Gateway:Providers:fake:EmbeddingModels:0"] = "fake-embed",
+        ["Gateway:Providers:backup:BaseUrl"] = _backup.BaseUrl,
+        ["Gateway:Providers:backup:ApiKey"] = "backup-key",
+        ["Gateway:Providers:backup:Models:0"] = "backup-model",
+        ["Gateway:Providers:backup:EmbeddingModels:0"] = "backup-embed",
+    });
 
     [Fact]
     public async Task GenerateEmbeddings_EmbeddingClient_GetsOneVectorPerInputFromTheProvider()
@@ -62,7 +56,7 @@ public sealed class OpenAiSurfaceTests : IAsyncLifetime
         Assert.Equal(1, embeddings[1].Index);
         Assert.Equal("fake/fake-embed", embeddings.Model);
         Assert.Equal(3, embeddings.Usage.InputTokenCount);
-        using var sent = _provider.Requests.Last().Json();
+        using var sent = Provider.Requests.Last().Json();
         Assert.Equal("fake-embed", sent.RootElement.GetProperty("model").GetString());
         Assert.Equal(4, sent.RootElement.GetProperty("dimensions").GetInt32());
         Assert.Equal("u-1", sent.RootElement.GetProperty("user").GetString());
@@ -74,9 +68,9 @@ public sealed class OpenAiSurfaceTests : IAsyncLifetime
     public async Task Embeddings_ProviderFailsOnceThenAnswers_RetriedUnderTheLimit()
     {
         var calls = 0;
-        _provider.Behavior = request => Interlocked.Increment(ref calls) == 1 ? FakeReply.Error(503, "busy") : FakeProviderServer.DefaultBehavior(request);
+        Provider.Behavior = request => Interlocked.Increment(ref calls) == 1 ? FakeReply.Error(503, "busy") : FakeProviderServer.DefaultBehavior(request);
 
-        var response = await _http.PostAsync("/v1/embeddings", Json("""{"model":"fake/fake-embed","input":"hello world","encoding_format":"float"}"""));
+        var response = await Kestrel.PostAsync("/v1/embeddings", Json("""{"model":"fake/fake-embed","input":"hello world","encoding_format":"float"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -84,15 +78,15 @@ public sealed class OpenAiSurfaceTests : IAsyncLifetime
         var data = Assert.Single(body.RootElement.GetProperty("data").EnumerateArray());
         Assert.Equal("embedding", data.GetProperty("object").GetString());
         Assert.Equal(8, data.GetProperty("embedding").GetArrayLength());
-        Assert.Equal(2, _provider.Requests.Count);
+        Assert.Equal(2, Provider.Requests.Count);
     }
 
     [Fact]
     public async Task Embeddings_ProviderDown_FallsBackToTheNextModel()
     {
-        _provider.Behavior = _ => FakeReply.Error(500, "down");
+        Provider.Behavior = _ => FakeReply.Error(500, "down");
 
-        var response = await _http.PostAsync("/v1/embeddings", Json("""{"model":"fake/fake-embed","input":[[1,2,3]],"fallbacks":["backup/backup-embed"]}"""));
+        var response = await Kestrel.PostAsync("/v1/embeddings", Json("""{"model":"fake/fake-embed","input":[[1,2,3]],"fallbacks":["backup/backup-embed"]}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -111,11 +105,11 @@ public sealed class OpenAiSurfaceTests : IAsyncLifetime
     [InlineData("""{"model":"fake/fake-embed","input":"hi","dimensions":0}""", "dimensions")]
     public async Task Embeddings_InvalidBody_Returns400NamingTheField(string json, string param)
     {
-        var response = await _http.PostAsync("/v1/embeddings", Json(json));
+        var response = await Kestrel.PostAsync("/v1/embeddings", Json(json));
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, param, "invalid_request_error");
         Assert.Equal(param, error.GetProperty("param").GetString());
-        Assert.Empty(_provider.Requests);
+        Assert.Empty(Provider.Requests);
     }
 
     [Fact]
@@ -133,7 +127,7 @@ public sealed class OpenAiSurfaceTests : IAsyncLifetime
     [InlineData("/v1/models/backup%2fbackup-model", "backup/backup-model")]
     public async Task GetModel_SlashAsIsOrEscaped_ReturnsTheModel(string path, string id)
     {
-        var response = await _http.GetAsync(path);
+        var response = await Kestrel.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -164,7 +158,7 @@ public sealed class OpenAiSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task UnknownV1Route_Returns404WithOpenAiWording()
     {
-        var response = await _http.PostAsync("/v1/foo", Json("{}"));
+        var response = await Kestrel.PostAsync("/v1/foo", Json("{}"));
 
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.NotFound, "Invalid URL (POST /v1/foo)", "invalid_request_error");
         Assert.Equal(JsonValueKind.Null, error.GetProperty("code").ValueKind);

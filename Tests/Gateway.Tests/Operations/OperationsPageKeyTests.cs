@@ -6,15 +6,11 @@ using OrleansGateway.Tests.Infrastructure;
 namespace OrleansGateway.Tests.Operations;
 
 /// <summary>The frontend's operations page behind the gateway key: HTTP Basic (for browsers), X-API-Key and Bearer.</summary>
-public sealed class OperationsPageKeyTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class OperationsPageKeyTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     private const string Key = "ops-page-key";
 
     private static readonly Dictionary<string, string?> s_settings = new() { ["SECRET_TOKEN"] = Key };
-
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [InlineData("operations")]
@@ -22,7 +18,7 @@ public sealed class OperationsPageKeyTests(KestrelGatewayFixture fixture) : ICla
     [InlineData("operations/operations.js")]
     public async Task OperationsPage_WithoutAKey_Is401WithABasicChallenge(string path)
     {
-        using var client = fixture.CreateClient();
+        using var client = Fixture.CreateClient();
         using var response = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Basic", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
@@ -31,7 +27,7 @@ public sealed class OperationsPageKeyTests(KestrelGatewayFixture fixture) : ICla
     [Fact]
     public async Task OperationsPage_WithTheKeyAsBasicPasswordOrHeader_Answers200()
     {
-        using var client = fixture.CreateClient();
+        using var client = Fixture.CreateClient();
         foreach (var (name, value) in new[]
         {
             ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + Key))),

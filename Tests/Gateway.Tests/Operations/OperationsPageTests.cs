@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace OrleansGateway.Tests.Operations;
 
 /// <summary>The operations page (issue 18): its status JSON, and the page itself rendered in headless Chromium.</summary>
-public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, ITestOutputHelper output) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, ITestOutputHelper output) : KestrelGatewayTest(fixture, s_settings)
 {
     /// <summary>An open gateway whose <c>fake</c> provider takes two calls at a time, so a batch moves visibly.</summary>
     private const int ProviderLimit = 2;
@@ -19,15 +19,13 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
         ["Gateway:Providers:fake:MaxConcurrency"] = ProviderLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
     /// <summary>
-    /// Cancels the batches this test submitted, so none is still running when the class fixture's gateway stops
+    /// Cancels the batches this test submitted, so none is still running when the class Fixture's gateway stops
     /// (a batch running at the embedded gateway's stop can hold its silo's deactivation up to the shutdown timeout).
     /// </summary>
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        using var client = fixture.CreateClient();
+        using var client = Fixture.CreateClient();
         foreach (var job in _jobs)
         {
             using var cancelled = await client.PostAsync($"v1/batch/{job}/cancel", content: null);
@@ -39,8 +37,8 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
     [Fact]
     public async Task Status_WithARunningBatch_ListsTheProviderAndTheJobNewestFirst()
     {
-        fixture.Provider.Behavior = r => FakeReply.Text("done: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(100) };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = r => FakeReply.Text("done: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(100) };
+        using var client = Fixture.CreateClient();
         var older = await SubmitBatchAsync(client, tasks: 2);
         var newer = await SubmitBatchAsync(client, tasks: 4);
 
@@ -63,7 +61,7 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
     [Fact]
     public async Task Page_ServedWithItsAssets_ReferencesThemUnderItsPrefix()
     {
-        using var client = fixture.CreateClient();
+        using var client = Fixture.CreateClient();
         foreach (var path in new[] { "operations", "operations/" })
         {
             using var page = await client.GetAsync(path);
@@ -86,10 +84,10 @@ public sealed partial class OperationsPageTests(KestrelGatewayFixture fixture, I
     public async Task Page_RenderedInHeadlessChromium_ShowsTheProviderAndARunningBatchMoving()
     {
         var chromium = ClusterServices.Chromium;
-        fixture.Provider.Behavior = r => FakeReply.Text("done: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(500) };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = r => FakeReply.Text("done: " + r.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(500) };
+        using var client = Fixture.CreateClient();
         var job = await SubmitBatchAsync(client, tasks: 60);
-        var url = new Uri(fixture.BaseAddress, "operations").ToString();
+        var url = new Uri(Fixture.BaseAddress, "operations").ToString();
         var profile = Directory.CreateTempSubdirectory("gateway-chromium-");
         try
         {

@@ -11,46 +11,38 @@ namespace OrleansGateway.Tests.Providers;
 /// provider's key, not the gateway's keys, neither to the client (both surfaces, streams too) nor to the log.
 /// An unreachable provider is named without its address; the log keeps the address.
 /// </summary>
-public sealed class SecretRedactionTests : IAsyncLifetime
+public sealed class SecretRedactionTests : GatewayAppTest
 {
     private const string ProviderKey = "sk-echo-SECRET-123";
     private const string GatewayToken = "gw-token-SECRET-456";
     private const string TeamKey = "team-key-SECRET-789";
 
     private readonly LogCapture _log = new();
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-    private int _deadPort;
+    private readonly int _deadPort = FreePorts.Next();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _deadPort = FreePorts.Next();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["Gateway:Providers:echo:BaseUrl"] = _provider.BaseUrl,
-            ["Gateway:Providers:echo:ApiKey"] = ProviderKey,
-            ["Gateway:Providers:echo:MaxRetries"] = "0",
-            ["Gateway:Providers:dead:BaseUrl"] = $"http://127.0.0.1:{_deadPort}/v1",
-            ["Gateway:Providers:dead:ApiKey"] = "dead-key-SECRET",
-            ["Gateway:Providers:dead:MaxRetries"] = "0",
-            ["SECRET_TOKEN"] = GatewayToken,
-            ["API_KEYS"] = TeamKey + ",other-team-key",
-            ["Logging:LogLevel:Default"] = "Debug",
-        })
-        {
-            ConfigureServices = services => services.AddSingleton<ILoggerProvider>(_log),
-        };
-        _ = _app.Server;
-        _provider.Behavior = request => FakeReply.Error(
+        await base.InitializeAsync();
+        _ = App.Server;
+        Provider.Behavior = request => FakeReply.Error(
             401, $"Incorrect API key provided: {request.Authorization?.Replace("Bearer ", "", StringComparison.Ordinal)}; gateway token {GatewayToken}; team {TeamKey}");
     }
 
-    public async Task DisposeAsync()
+    protected override GatewayApplication CreateApp() => new(Provider, new Dictionary<string, string?>
     {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+        ["Gateway:Providers:echo:BaseUrl"] = Provider.BaseUrl,
+        ["Gateway:Providers:echo:ApiKey"] = ProviderKey,
+        ["Gateway:Providers:echo:MaxRetries"] = "0",
+        ["Gateway:Providers:dead:BaseUrl"] = $"http://127.0.0.1:{_deadPort}/v1",
+        ["Gateway:Providers:dead:ApiKey"] = "dead-key-SECRET",
+        ["Gateway:Providers:dead:MaxRetries"] = "0",
+        ["SECRET_TOKEN"] = GatewayToken,
+        ["API_KEYS"] = TeamKey + ",other-team-key",
+        ["Logging:LogLevel:Default"] = "Debug",
+    })
+    {
+        ConfigureServices = services => services.AddSingleton<ILoggerProvider>(_log),
+    };
 
     [Theory]
     [InlineData("/v1/chat/completions", false)]
@@ -59,7 +51,7 @@ public sealed class SecretRedactionTests : IAsyncLifetime
     [InlineData("/llm/generation/stream", false)]
     public async Task ProviderEchoesSecrets_ClientAndLogSeeNone(string path, bool stream)
     {
-        var response = await _app.PostAsync(path, new
+        var response = await App.PostAsync(path, new
         {
             model = "echo/some-model",
             user_prompt = "hi",
@@ -67,7 +59,7 @@ public sealed class SecretRedactionTests : IAsyncLifetime
             stream,
         }, Authorize);
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(_provider.Requests.Any(r => r.Authorization == "Bearer " + ProviderKey), "the provider was not called with its key");
+        Assert.True(Provider.Requests.Any(r => r.Authorization == "Bearer " + ProviderKey), "the provider was not called with its key");
         Assert.True(text.Contains("echo", StringComparison.Ordinal) && text.Contains("401", StringComparison.Ordinal), $"Expected the provider's name and status in: {text}");
         AssertNoSecret(text, "the response");
         await Eventually.UntilAsync(() => _log.Lines.Any(l => l.Contains("Incorrect API key provided", StringComparison.Ordinal)), "the provider's error in the log", TimeSpan.FromSeconds(10));
@@ -77,7 +69,7 @@ public sealed class SecretRedactionTests : IAsyncLifetime
     [Fact]
     public async Task ProviderUnreachable_ClientSeesNoAddress_LogKeepsIt()
     {
-        var response = await _app.PostAsync("/v1/chat/completions", new { model = "dead/some-model", messages = new[] { new { role = "user", content = "hi" } } }, Authorize);
+        var response = await App.PostAsync("/v1/chat/completions", new { model = "dead/some-model", messages = new[] { new { role = "user", content = "hi" } } }, Authorize);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadGateway, $"{(int)response.StatusCode} {text}");
         var message = (await GatewayApplication.ReadJsonAsync(response)).GetProperty("error").GetProperty("message").GetString();

@@ -9,11 +9,12 @@ using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
+using OrleansGateway.Tests.Infrastructure;
 using GatewayMessage = OrleansGateway.Chat.ChatMessage;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class ProviderStreamTests : IAsyncLifetime
+public sealed class ProviderStreamTests : FakeProviderTest
 {
     private static readonly ProviderRoute s_route = new("fake", "fake-model");
     private static readonly ChatRequest s_request = new("fake/fake-model", ImmutableArray.Create(new GatewayMessage("user", "Say hello.")));
@@ -24,21 +25,18 @@ public sealed class ProviderStreamTests : IAsyncLifetime
         MaxTokensField = "max_completion_tokens",
     };
 
-    private FakeProviderServer _provider = null!;
     private ChatClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _client = new ChatClient("fake-model", new ApiKeyCredential("fake-key"), new OpenAIClientOptions { Endpoint = new Uri(_provider.BaseUrl) });
+        await base.InitializeAsync();
+        _client = new ChatClient("fake-model", new ApiKeyCredential("fake-key"), new OpenAIClientOptions { Endpoint = new Uri(Provider.BaseUrl) });
     }
-
-    public async Task DisposeAsync() => await _provider.DisposeAsync();
 
     [Fact]
     public async Task ReadAsync_ConsumerPausesLongerThanIdleTimeout_StillReadsTheRest()
     {
-        _provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"] };
+        Provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"] };
         var time = new FakeTimeProvider();
         await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, SecretRedactor.For(), CancellationToken.None);
         Assert.Equal("a ", await stream.ReadAsync());
@@ -55,7 +53,7 @@ public sealed class ProviderStreamTests : IAsyncLifetime
     public async Task ReadAsync_ProviderSilentPastIdleTimeout_ThrowsNonRetryableTimeout()
     {
         // The first content comes after the delay too; the second would come long after the fake clock has run out.
-        _provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"], ChunkDelay = TimeSpan.FromSeconds(2) };
+        Provider.Behavior = _ => new FakeReply { Content = "a b", Chunks = ["a ", "b"], ChunkDelay = TimeSpan.FromSeconds(2) };
         var time = new FakeTimeProvider();
         await using var stream = await ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, SecretRedactor.For(), CancellationToken.None);
         Assert.Equal("a ", await stream.ReadAsync());
@@ -72,7 +70,7 @@ public sealed class ProviderStreamTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_NoTokenWithinFirstTokenTimeout_ThrowsRetryableTimeout()
     {
-        _provider.Behavior = _ => new FakeReply { Content = "late", Delay = TimeSpan.FromSeconds(30) };
+        Provider.Behavior = _ => new FakeReply { Content = "late", Delay = TimeSpan.FromSeconds(30) };
         var time = new FakeTimeProvider();
 
         var open = ProviderStream.OpenAsync(_client, s_route, s_options, s_request, time, SecretRedactor.For(), CancellationToken.None);

@@ -5,7 +5,7 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class SharedStreamGrainTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class SharedStreamGrainTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     /// <summary>Every stream through the grains, all to one stream grain activation.</summary>
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -14,22 +14,18 @@ public sealed class SharedStreamGrainTests(KestrelGatewayFixture fixture) : ICla
         ["Gateway:Chat:InProcessWhenEmbedded"] = "false",
     };
 
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task ChatCompletionsStream_ManyAtOnceOnOneGrain_EachGetsItsOwnTextAndALeaverStopsOnlyItsOwn()
     {
         const int streams = 8;
-        fixture.Provider.Behavior = request => new FakeReply
+        Fixture.Provider.Behavior = request => new FakeReply
         {
             Content = string.Concat(Enumerable.Range(0, 4).Select(i => $"{request.LastUserMessage}-{i} ")),
             Chunks = [.. Enumerable.Range(0, 4).Select(i => $"{request.LastUserMessage}-{i} ")],
             ChunkDelay = TimeSpan.FromMilliseconds(100),
         };
-        fixture.Provider.ResetCounters();
-        using var client = fixture.CreateClient();
+        Fixture.Provider.ResetCounters();
+        using var client = Fixture.CreateClient();
 
         // One client leaves after its first event while the others are mid-stream on the same activation.
         var leaver = Task.Run(async () =>
@@ -63,9 +59,9 @@ public sealed class SharedStreamGrainTests(KestrelGatewayFixture fixture) : ICla
             Assert.Equal($"s{n}-0 s{n}-1 s{n}-2 s{n}-3 ", text.ToString());
         }
 
-        Assert.True(fixture.Provider.PeakInFlight >= streams, $"The streams must have run at once on the one grain (peak {fixture.Provider.PeakInFlight}).");
-        Assert.Equal(streams, fixture.Provider.CompletedCount);
-        await Eventually.UntilAsync(() => fixture.Provider.CancelledCount == 1, "the leaver's provider request is cancelled", TimeSpan.FromSeconds(5));
+        Assert.True(Fixture.Provider.PeakInFlight >= streams, $"The streams must have run at once on the one grain (peak {Fixture.Provider.PeakInFlight}).");
+        Assert.Equal(streams, Fixture.Provider.CompletedCount);
+        await Eventually.UntilAsync(() => Fixture.Provider.CancelledCount == 1, "the leaver's provider request is cancelled", TimeSpan.FromSeconds(5));
     }
 
     private static object Body(string text) => new { model = "fake/fake-model", messages = new[] { new { role = "user", content = text } }, stream = true };

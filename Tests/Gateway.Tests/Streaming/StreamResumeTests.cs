@@ -11,7 +11,7 @@ namespace OrleansGateway.Tests.Streaming;
 /// The stream grain's half of resuming a stream: a reading call that is given up (as when its answer was lost with a
 /// gateway silo) leaves the stream running, and <see cref="IChatStreamGrain.ResumeAsync"/> reads on from the caller's count.
 /// </summary>
-public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     /// <summary>Every stream through the grains, all to one stream grain activation.</summary>
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -22,11 +22,7 @@ public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFix
 
     private const int Chunks = 12;
 
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    private IChatStreamGrain Grain => fixture.Gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IChatStreamGrain>(0);
+    private IChatStreamGrain Grain => Fixture.Gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IChatStreamGrain>(0);
 
     [Fact]
     public async Task ResumeAsync_WhileTheGivenUpReadStillWaits_ReadsOnWithEveryEventExactlyOnce()
@@ -65,7 +61,7 @@ public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFix
         Assert.Equal(Expected("resume"), last!.Text);
         Assert.Equal(Chunks, deltas);
         await abandoned.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -94,7 +90,7 @@ public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFix
     public async Task EndAsync_OfAStreamNobodyReads_CancelsTheProviderRequestAndFreesTheSlot()
     {
         UseChunks(TimeSpan.FromMilliseconds(200));
-        fixture.Provider.ResetCounters();
+        Fixture.Provider.ResetCounters();
         var id = Guid.NewGuid();
         await using (var events = Grain.StreamAsync(id, Request("end")).GetAsyncEnumerator())
         {
@@ -103,12 +99,12 @@ public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFix
         }
 
         // The read is gone but the stream waits to be resumed, holding its slot.
-        Assert.Equal(0, fixture.Provider.CancelledCount);
-        Assert.True((await fixture.ProviderStatusAsync()).InFlight >= 1, "the stream keeps its slot while it may be resumed");
+        Assert.Equal(0, Fixture.Provider.CancelledCount);
+        Assert.True((await Fixture.ProviderStatusAsync()).InFlight >= 1, "the stream keeps its slot while it may be resumed");
         await Grain.EndAsync(id);
 
-        await Eventually.UntilAsync(() => fixture.Provider.CancelledCount == 1, "the provider request is cancelled", TimeSpan.FromSeconds(5));
-        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
+        await Eventually.UntilAsync(() => Fixture.Provider.CancelledCount == 1, "the provider request is cancelled", TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(5)));
         var resumed = new List<ChatStreamEvent>();
         await foreach (var item in Grain.ResumeAsync(id, 1))
         {
@@ -133,7 +129,7 @@ public sealed class StreamResumeTests(KestrelGatewayFixture fixture) : IClassFix
     }
 
     private void UseChunks(TimeSpan chunkDelay) =>
-        fixture.Provider.Behavior = request => new FakeReply
+        Fixture.Provider.Behavior = request => new FakeReply
         {
             Content = Expected(request.LastUserMessage),
             Chunks = [.. Enumerable.Range(0, Chunks).Select(i => $"{request.LastUserMessage}-{i} ")],

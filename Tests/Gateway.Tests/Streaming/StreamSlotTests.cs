@@ -4,7 +4,7 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 
-public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     /// <summary>A provider that allows one request in flight.</summary>
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -12,18 +12,14 @@ public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : IClassFixtu
         ["Gateway:Providers:fake:MaxConcurrency"] = "1",
     };
 
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task ChatCompletionsStream_LimitOfOne_SecondStreamWaitsUntilFirstEnds()
     {
         string[] chunks = ["one ", "two ", "three ", "four"];
-        fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = TimeSpan.FromMilliseconds(150) };
-        fixture.Provider.ResetCounters();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = TimeSpan.FromMilliseconds(150) };
+        Fixture.Provider.ResetCounters();
         var body = new { model = "fake/fake-model", messages = new[] { new { role = "user", content = "Count." } }, stream = true };
-        using var client = fixture.CreateClient();
+        using var client = Fixture.CreateClient();
 
         using var firstResponse = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", body);
         using var firstReader = new SseReader(await firstResponse.Content.ReadAsStreamAsync());
@@ -42,16 +38,16 @@ public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : IClassFixtu
         var (secondStatus, secondItems) = await second;
         Assert.Equal(HttpStatusCode.OK, secondStatus);
         Assert.Equal("[DONE]", secondItems[^1].Data);
-        Assert.Equal(1, fixture.Provider.PeakInFlight);
-        Assert.Equal(2, fixture.Provider.CompletedCount);
-        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+        Assert.Equal(1, Fixture.Provider.PeakInFlight);
+        Assert.Equal(2, Fixture.Provider.CompletedCount);
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
     }
 
     /// <summary>The provider's status once a request waits in its interactive queue.</summary>
     private async Task<OrleansGateway.Providers.ProviderStatus> WaitForQueuedAsync()
     {
-        var status = await fixture.ProviderStatusAsync();
-        await Eventually.UntilAsync(async () => (status = await fixture.ProviderStatusAsync()).QueuedInteractive > 0,
+        var status = await Fixture.ProviderStatusAsync();
+        await Eventually.UntilAsync(async () => (status = await Fixture.ProviderStatusAsync()).QueuedInteractive > 0,
             "a request waiting in the provider's interactive queue", TimeSpan.FromSeconds(5));
         return status;
     }

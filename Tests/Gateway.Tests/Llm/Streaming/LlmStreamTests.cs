@@ -7,7 +7,7 @@ using OrleansGateway.Tests.Streaming;
 
 namespace OrleansGateway.Tests.Llm.Streaming;
 
-public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     /// <summary>Quick retries, a half-second keep-alive and a second model for fallbacks.</summary>
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -16,17 +16,13 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
         ["Gateway:Providers:fake:Models:1"] = "backup-model",
     };
 
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     private static readonly object s_request = new { model = "fake/fake-model", prompt = "Be brief.", user_prompt = "Say hello." };
 
     [Fact]
     public async Task GenerationStream_ProviderChunks_SendsOneEventPerChunkThenFinalWithWholeTextAndUsage()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "Hello world!", Chunks = ["Hello", " world", "!"] };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "Hello world!", Chunks = ["Hello", " world", "!"] };
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -63,9 +59,9 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
     {
         var pace = TimeSpan.FromMilliseconds(250);
         string[] chunks = ["one ", "two ", "three ", "four ", "five ", "six"];
-        fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = pace };
-        var completedBefore = fixture.Provider.CompletedCount;
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = pace };
+        var completedBefore = Fixture.Provider.CompletedCount;
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
@@ -73,7 +69,7 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
         var first = await reader.ReadEventAsync();
         Assert.NotNull(first);
         Assert.Equal("one ", first.Json().GetProperty("text").GetString());
-        Assert.True(fixture.Provider.CompletedCount == completedBefore, "The first event must reach the client while the provider is still sending.");
+        Assert.True(Fixture.Provider.CompletedCount == completedBefore, "The first event must reach the client while the provider is still sending.");
 
         var rest = (await reader.ReadAllAsync()).Where(i => !i.IsComment).ToList();
         Assert.Equal(6, rest.Count);
@@ -86,8 +82,8 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
     [Fact]
     public async Task GenerationStream_ProviderFailsBeforeFirstToken_AnswersDocumentedErrorNotAStream()
     {
-        fixture.Provider.Behavior = _ => FakeReply.Error(400, "model says no");
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => FakeReply.Error(400, "model says no");
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
 
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -99,8 +95,8 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
     {
         // The pause lets "a " reach the gateway before the connection is reset (a reset drops unread data).
         // "b " is sent just before the reset and may be dropped with it.
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "a b c", Chunks = ["a ", "b ", "c"], AbortAfterChunks = 2, ChunkDelay = TimeSpan.FromMilliseconds(200) };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "a b c", Chunks = ["a ", "b ", "c"], AbortAfterChunks = 2, ChunkDelay = TimeSpan.FromMilliseconds(200) };
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
@@ -121,8 +117,8 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
     public async Task GenerationStream_ProviderSendsNoUsage_EstimatesUsageWithTokenizer()
     {
         const string text = "Tokenizers count subwords, not words.";
-        fixture.Provider.Behavior = _ => new FakeReply { Content = text, IncludeUsage = false };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = text, IncludeUsage = false };
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
         using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
         var final = (await reader.ReadAllAsync()).Where(i => !i.IsComment).Last().Json();
@@ -143,8 +139,8 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
     [Fact]
     public async Task GenerationStream_LongPauseBetweenChunks_SendsKeepAliveComment()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "slow text", Chunks = ["slow ", "text"], ChunkDelay = TimeSpan.FromMilliseconds(1300) };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "slow text", Chunks = ["slow ", "text"], ChunkDelay = TimeSpan.FromMilliseconds(1300) };
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
         using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
         var items = await reader.ReadAllAsync();
@@ -162,68 +158,51 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : IClassFixtur
     public async Task GenerationStream_ClientDisconnects_CancelsProviderRequestWithinOneSecondAndFreesSlot()
     {
         var chunks = Enumerable.Range(0, 100).Select(i => $"w{i} ").ToArray();
-        fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = TimeSpan.FromMilliseconds(100) };
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnCancelled() => cancelled.TrySetResult();
-        fixture.Provider.RequestCancelled += OnCancelled;
-        try
-        {
-            using var client = fixture.CreateClient();
-            var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
-            var reader = new SseReader(await response.Content.ReadAsStreamAsync());
-            var first = await reader.ReadEventAsync();
-            Assert.Equal("w0 ", first?.Json().GetProperty("text").GetString());
-            Assert.Equal(1, (await fixture.ProviderStatusAsync()).InFlight);
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = string.Concat(chunks), Chunks = chunks, ChunkDelay = TimeSpan.FromMilliseconds(100) };
+        using var watch = new CancellationWatch(Fixture.Provider);
+        using var client = Fixture.CreateClient();
+        var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
+        var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadEventAsync();
+        Assert.Equal("w0 ", first?.Json().GetProperty("text").GetString());
+        Assert.Equal(1, (await Fixture.ProviderStatusAsync()).InFlight);
 
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            reader.Dispose();
-            response.Dispose();
-            Assert.True(await Eventually.CompletesWithinAsync(cancelled.Task, TimeSpan.FromSeconds(5)), "The provider request was not cancelled within 5 s of the client leaving.");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The provider request must be cancelled within 1 s; it took {clock.Elapsed.TotalMilliseconds:0} ms.");
-            Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
-        }
-        finally
-        {
-            fixture.Provider.RequestCancelled -= OnCancelled;
-        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        reader.Dispose();
+        response.Dispose();
+        Assert.True(await Eventually.CompletesWithinAsync(watch.Cancelled, TimeSpan.FromSeconds(5)), "The provider request was not cancelled within 5 s of the client leaving.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The provider request must be cancelled within 1 s; it took {clock.Elapsed.TotalMilliseconds:0} ms.");
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
     }
+
     [Fact]
     public async Task GenerationStream_ClientDisconnectsBeforeFirstToken_CancelsProviderRequestWithinOneSecond()
     {
         var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        fixture.Provider.Behavior = _ =>
+        Fixture.Provider.Behavior = _ =>
         {
             received.TrySetResult();
             return new FakeReply { Content = "never sent", Delay = TimeSpan.FromSeconds(30) };
         };
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnCancelled() => cancelled.TrySetResult();
-        fixture.Provider.RequestCancelled += OnCancelled;
-        try
-        {
-            using var client = fixture.CreateClient();
-            using var leave = new CancellationTokenSource();
-            var call = KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request, leave.Token);
-            await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var watch = new CancellationWatch(Fixture.Provider);
+        using var client = Fixture.CreateClient();
+        using var leave = new CancellationTokenSource();
+        var call = KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request, leave.Token);
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await leave.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-            Assert.True(await Eventually.CompletesWithinAsync(cancelled.Task, TimeSpan.FromSeconds(5)), "The provider request was not cancelled within 5 s of the client leaving.");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The provider request must be cancelled within 1 s; it took {clock.Elapsed.TotalMilliseconds:0} ms.");
-            Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
-        }
-        finally
-        {
-            fixture.Provider.RequestCancelled -= OnCancelled;
-        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.True(await Eventually.CompletesWithinAsync(watch.Cancelled, TimeSpan.FromSeconds(5)), "The provider request was not cancelled within 5 s of the client leaving.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The provider request must be cancelled within 1 s; it took {clock.Elapsed.TotalMilliseconds:0} ms.");
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
     public async Task GenerationStream_PrimaryFails_StreamsFromFallback()
     {
-        fixture.Provider.Behavior = request => request.Model == "fake-model" ? FakeReply.Error(500, "down") : FakeReply.Text("backup answer");
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = request => request.Model == "fake-model" ? FakeReply.Error(500, "down") : FakeReply.Text("backup answer");
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream",
             new { model = "fake/fake-model", user_prompt = "Say hello.", fallbacks = new[] { "fake/backup-model" } });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -6,39 +6,25 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Llm.Summarization;
 
-public sealed partial class SummarizationTests : IAsyncLifetime
+public sealed partial class SummarizationTests() : GatewayAppTest(new Dictionary<string, string?>
+{
+    ["Gateway:Summarization:MaxChunkCharacters"] = MaxChunk.ToString(System.Globalization.CultureInfo.InvariantCulture),
+})
 {
     private const int MaxChunk = 200;
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider, new Dictionary<string, string?>
-        {
-            ["Gateway:Summarization:MaxChunkCharacters"] = MaxChunk.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task Summarization_ShortText_SummarizesInOneCallWithInstructions()
     {
-        _provider.Behavior = _ => FakeReply.Text("  A short summary.  ");
+        Provider.Behavior = _ => FakeReply.Text("  A short summary.  ");
         const string text = "The council met on Monday and approved the new budget for parks.";
-        var response = await _app.PostAsync("/llm/summarization", new { model = "fake/fake-model", user_prompt = text, prompt = "Answer in French." });
+        var response = await App.PostAsync("/llm/summarization", new { model = "fake/fake-model", user_prompt = text, prompt = "Answer in French." });
         var body = await GatewayApplication.ReadJsonAsync(response);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         Assert.Equal("success", body.GetProperty("status").GetString());
         Assert.Equal("A short summary.", body.GetProperty("content").GetProperty("summary").GetString());
-        var sent = Assert.Single(_provider.Requests);
+        var sent = Assert.Single(Provider.Requests);
         Assert.Equal(text, sent.LastUserMessage);
         Assert.Contains("Answer in French.", sent.Messages.Single(m => m.Role == "system").Content, StringComparison.Ordinal);
         var expected = FakeUsage.Of(sent, "  A short summary.  ");
@@ -52,19 +38,19 @@ public sealed partial class SummarizationTests : IAsyncLifetime
         var paragraphs = Enumerable.Range(1, 10).Select(i => $"Paragraph {i} tells how the team built part {i} of the bridge over many long weeks of work.");
         var text = string.Join("\n\n", paragraphs);
         Assert.True(text.Length > 4 * MaxChunk, "The text must need several parts.");
-        _provider.Behavior = request =>
+        Provider.Behavior = request =>
         {
             var system = request.Messages.Single(m => m.Role == "system").Content;
             var part = PartPattern().Match(system);
             return FakeReply.Text(part.Success ? $"S{part.Groups[1].Value}" : "The team built a bridge in ten parts.");
         };
 
-        var response = await _app.PostAsync("/llm/summarization", new { model = "fake/fake-model", user_prompt = text });
+        var response = await App.PostAsync("/llm/summarization", new { model = "fake/fake-model", user_prompt = text });
         var body = await GatewayApplication.ReadJsonAsync(response);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         Assert.Equal("The team built a bridge in ten parts.", body.GetProperty("content").GetProperty("summary").GetString());
-        var requests = _provider.Requests.ToArray();
+        var requests = Provider.Requests.ToArray();
         var expectedParts = TextSplitter.Split(text, MaxChunk);
         var partRequests = requests
             .Select(r => (Request: r, Match: PartPattern().Match(r.Messages.Single(m => m.Role == "system").Content)))
@@ -86,10 +72,10 @@ public sealed partial class SummarizationTests : IAsyncLifetime
     [Fact]
     public async Task Summarization_MissingUserPrompt_Answers400()
     {
-        var response = await _app.PostAsync("/llm/summarization", new { model = "fake/fake-model", prompt = "Be brief." });
+        var response = await App.PostAsync("/llm/summarization", new { model = "fake/fake-model", prompt = "Be brief." });
 
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.BadRequest, "user_prompt");
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     [GeneratedRegex(@"You summarize part (\d+) of \d+")]

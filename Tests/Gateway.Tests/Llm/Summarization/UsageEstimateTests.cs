@@ -5,35 +5,21 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Llm.Summarization;
 
-public sealed class UsageEstimateTests : IAsyncLifetime
+public sealed class UsageEstimateTests : GatewayAppTest
 {
-    private FakeProviderServer _provider = null!;
-    private GatewayApplication _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _app = new GatewayApplication(_provider);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task Summarization_ProviderReportsNoUsage_EstimatesUsageWithTokenizer()
     {
         const string summary = "Budget approved for the parks.";
         const string text = "The council met on Monday and approved the new budget for parks.";
-        _provider.Behavior = _ => new FakeReply { Content = summary, IncludeUsage = false };
+        Provider.Behavior = _ => new FakeReply { Content = summary, IncludeUsage = false };
 
-        var response = await _app.PostAsync("/llm/summarization", new { model = "fake/fake-model", user_prompt = text });
+        var response = await App.PostAsync("/llm/summarization", new { model = "fake/fake-model", user_prompt = text });
         var body = await GatewayApplication.ReadJsonAsync(response);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
-        var sent = Assert.Single(_provider.Requests);
+        var sent = Assert.Single(Provider.Requests);
         var tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
         // Each message: 3 framing tokens, its role and its text; 3 more prime the reply.
         var expectedPrompt = 3 + sent.Messages.Sum(m => 3 + tokenizer.CountTokens(m.Role) + tokenizer.CountTokens(m.Content));

@@ -5,18 +5,8 @@ using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.OpenAi.Chat;
 
-public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
+public sealed class ChatCompletionsApiTests(GatewayFixture fixture) : GatewayFixtureTest(fixture)
 {
-    private readonly GatewayFixture _fixture;
-
-    public ChatCompletionsApiTests(GatewayFixture fixture)
-    {
-        _fixture = fixture;
-        fixture.Reset();
-    }
-
-    private GatewayApplication App => _fixture.App;
-
     private static object Chat(string model = "fake/fake-model", string content = "hello") =>
         new { model, messages = new object[] { new { role = "system", content = "sys" }, new { role = "user", content } } };
 
@@ -54,7 +44,7 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
         Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
         Assert.True(body.GetProperty("usage").GetProperty("total_tokens").GetInt32() > 0);
 
-        var sent = Assert.Single(_fixture.Provider.Requests);
+        var sent = Assert.Single(Fixture.Provider.Requests);
         Assert.Equal("fake-model", sent.Model);
         Assert.Equal(4, sent.Messages.Count);
         using var json = sent.Json();
@@ -78,7 +68,7 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
             response_format = new { type = "json_schema", json_schema = new { name = "answer", strict = true, schema = new { type = "object", properties = new { a = new { type = "string" } } } } },
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var json = Assert.Single(_fixture.Provider.Requests).Json();
+        using var json = Assert.Single(Fixture.Provider.Requests).Json();
         Assert.Equal(12, json.RootElement.GetProperty("max_completion_tokens").GetInt32());
         var format = json.RootElement.GetProperty("response_format");
         Assert.Equal("json_schema", format.GetProperty("type").GetString());
@@ -109,7 +99,7 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
     {
         var response = await App.PostJsonAsync("/v1/chat/completions", json);
         await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, expected, "invalid_request_error");
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Fact]
@@ -124,38 +114,38 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
     [Fact]
     public async Task ChatCompletions_ProviderBadRequest_PassesStatusAndMessageWithoutRetry()
     {
-        _fixture.Provider.Behavior = _ => FakeReply.Error(400, "context too long");
+        Fixture.Provider.Behavior = _ => FakeReply.Error(400, "context too long");
         var response = await App.PostAsync("/v1/chat/completions", Chat());
         await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, "context too long");
-        Assert.Single(_fixture.Provider.Requests);
+        Assert.Single(Fixture.Provider.Requests);
     }
 
     [Fact]
     public async Task ChatCompletions_ProviderServerErrorAfterRetries_Returns502()
     {
-        _fixture.Provider.Behavior = _ => FakeReply.Error(500, "boom");
+        Fixture.Provider.Behavior = _ => FakeReply.Error(500, "boom");
         var response = await App.PostAsync("/v1/chat/completions", Chat());
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadGateway, "boom");
         Assert.Contains("fake", error.GetProperty("message").GetString());
-        Assert.Equal(3, _fixture.Provider.Requests.Count); // the first attempt and MaxRetries=2
+        Assert.Equal(3, Fixture.Provider.Requests.Count); // the first attempt and MaxRetries=2
     }
 
     [Fact]
     public async Task ChatCompletions_ProviderRateLimitedAfterRetries_Returns429WithRetryAfter()
     {
-        _fixture.Provider.Behavior = _ => FakeReply.Error(429, "slow down") with { Headers = new Dictionary<string, string> { ["Retry-After"] = "0" } };
+        Fixture.Provider.Behavior = _ => FakeReply.Error(429, "slow down") with { Headers = new Dictionary<string, string> { ["Retry-After"] = "0" } };
         var response = await App.PostAsync("/v1/chat/completions", Chat());
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "slow down", "rate_limit_error");
         Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
         Assert.True(response.Headers.Contains("Retry-After"), "429 must carry Retry-After");
-        Assert.Equal(3, _fixture.Provider.Requests.Count);
+        Assert.Equal(3, Fixture.Provider.Requests.Count);
     }
 
     [Fact]
     public async Task ChatCompletions_ProviderRecoversOnRetry_Succeeds()
     {
         var calls = 0;
-        _fixture.Provider.Behavior = request => Interlocked.Increment(ref calls) == 1 ? FakeReply.Error(503, "warming up") : FakeProviderServer.DefaultBehavior(request);
+        Fixture.Provider.Behavior = request => Interlocked.Increment(ref calls) == 1 ? FakeReply.Error(503, "warming up") : FakeProviderServer.DefaultBehavior(request);
         var response = await App.PostAsync("/v1/chat/completions", Chat(content: "again"));
         var body = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
@@ -166,7 +156,7 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
     [Fact]
     public async Task ChatCompletions_ProviderTooSlow_Returns504()
     {
-        _fixture.Provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(5) };
+        Fixture.Provider.Behavior = request => FakeProviderServer.DefaultBehavior(request) with { Delay = TimeSpan.FromSeconds(5) };
         var response = await App.PostAsync("/v1/chat/completions", Chat("slow/m"));
         await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "1 s");
     }
@@ -184,7 +174,7 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
         var response = await App.PostAsync("/v1/chat/completions", Chat("nokey/m"));
         var error = await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadRequest, "NOKEY_API_KEY");
         Assert.Equal("provider_not_configured", error.GetProperty("code").GetString());
-        Assert.Empty(_fixture.Provider.Requests);
+        Assert.Empty(Fixture.Provider.Requests);
     }
 
     [Fact]
@@ -199,13 +189,13 @@ public sealed class ChatCompletionsApiTests : IClassFixture<GatewayFixture>
         var body = await GatewayApplication.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         Assert.Equal("legacy/old-model", body.GetProperty("model").GetString());
-        Assert.Equal("old-model", Assert.Single(_fixture.Provider.Requests).Model);
+        Assert.Equal("old-model", Assert.Single(Fixture.Provider.Requests).Model);
     }
 
     [Fact]
     public async Task ChatCompletions_MalformedProviderBody_Returns502()
     {
-        _fixture.Provider.Behavior = _ => new FakeReply { RawBody = "{\"choices\": 5}" };
+        Fixture.Provider.Behavior = _ => new FakeReply { RawBody = "{\"choices\": 5}" };
         var response = await App.PostAsync("/v1/chat/completions", Chat());
         await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.BadGateway, "fake");
     }

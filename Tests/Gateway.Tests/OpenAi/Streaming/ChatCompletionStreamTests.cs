@@ -9,7 +9,7 @@ using OrleansGateway.Tests.Streaming;
 
 namespace OrleansGateway.Tests.OpenAi.Streaming;
 
-public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : IClassFixture<KestrelGatewayFixture>, IAsyncLifetime
+public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)
 {
     /// <summary>Quick retries, a half-second keep-alive and a second model for fallbacks.</summary>
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -17,10 +17,6 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
         ["Gateway:Streaming:KeepAliveSeconds"] = "0.5",
         ["Gateway:Providers:fake:Models:1"] = "backup-model",
     };
-
-    public Task InitializeAsync() => fixture.StartAsync(s_settings);
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     private static object Request(bool includeUsage, string model = "fake/fake-model", string[]? fallbacks = null) => new
     {
@@ -33,7 +29,7 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
 
     private async Task<List<SseItem>> StreamAsync(object body, HttpStatusCode expected = HttpStatusCode.OK)
     {
-        using var client = fixture.CreateClient();
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", body);
         Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
@@ -43,8 +39,8 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
     [Fact]
     public async Task ChatCompletionsStream_IncludeUsage_SendsRoleContentFinishUsageThenDone()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "Hello there", Chunks = ["Hello", " there"] };
-        fixture.Provider.ResetCounters();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "Hello there", Chunks = ["Hello", " there"] };
+        Fixture.Provider.ResetCounters();
         var items = await StreamAsync(Request(includeUsage: true));
 
         Assert.True(items.Count == 6, $"Expected role, 2 content, finish, usage and [DONE]; got {items.Count}: {string.Join(" | ", items.Select(i => i.Data))}");
@@ -76,14 +72,14 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
         Assert.Equal(2, usage.GetProperty("completion_tokens").GetInt32());
         Assert.Equal(7, usage.GetProperty("total_tokens").GetInt32());
 
-        var sent = Assert.Single(fixture.Provider.Requests);
+        var sent = Assert.Single(Fixture.Provider.Requests);
         Assert.True(sent.Stream && sent.IncludeUsage, $"The gateway must ask the provider for a stream with usage: {sent.Body}");
     }
 
     [Fact]
     public async Task ChatCompletionsStream_WithoutIncludeUsage_SendsNoUsageChunk()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "Hi", Chunks = ["Hi"] };
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "Hi", Chunks = ["Hi"] };
         var items = await StreamAsync(Request(includeUsage: false));
 
         Assert.True(items.Count == 4, $"Expected role, content, finish and [DONE]; got: {string.Join(" | ", items.Select(i => i.Data))}");
@@ -94,8 +90,8 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
     [Fact]
     public async Task ChatCompletionsStream_ProviderRejectsBeforeFirstByte_AnswersOpenAiErrorWithStatus()
     {
-        fixture.Provider.Behavior = _ => FakeReply.Error(400, "bad prompt");
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => FakeReply.Error(400, "bad prompt");
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", Request(includeUsage: true));
 
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -105,7 +101,7 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
     [Fact]
     public async Task ChatCompletionsStream_ProviderBreaksAfterFirstByte_SendsErrorEventWithoutDone()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "a b c", Chunks = ["a ", "b ", "c"], AbortAfterChunks = 2, ChunkDelay = TimeSpan.FromMilliseconds(200) };
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "a b c", Chunks = ["a ", "b ", "c"], AbortAfterChunks = 2, ChunkDelay = TimeSpan.FromMilliseconds(200) };
         var items = await StreamAsync(Request(includeUsage: true));
 
         Assert.DoesNotContain(items, i => i.Data == "[DONE]");
@@ -122,8 +118,8 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
     [Fact]
     public async Task ChatCompletionsStream_PrimaryFailsBeforeFirstByte_FallsBackAndReportsFallbackModel()
     {
-        fixture.Provider.Behavior = request => request.Model == "fake-model" ? FakeReply.Error(503, "overloaded") : FakeReply.Text("from backup");
-        fixture.Provider.ResetCounters();
+        Fixture.Provider.Behavior = request => request.Model == "fake-model" ? FakeReply.Error(503, "overloaded") : FakeReply.Text("from backup");
+        Fixture.Provider.ResetCounters();
         var items = await StreamAsync(Request(includeUsage: false, fallbacks: ["fake/backup-model"]));
 
         Assert.Equal("[DONE]", items[^1].Data);
@@ -132,14 +128,14 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
         var text = string.Concat(chunks.Select(c => c.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : string.Empty));
         Assert.Equal("from backup", text);
         // MaxRetries is 2: three attempts at the primary, then the fallback.
-        Assert.Equal(["fake-model", "fake-model", "fake-model", "backup-model"], fixture.Provider.Requests.Select(r => r.Model).ToArray());
+        Assert.Equal(["fake-model", "fake-model", "fake-model", "backup-model"], Fixture.Provider.Requests.Select(r => r.Model).ToArray());
     }
 
     [Fact]
     public async Task ChatCompletionsStream_RetryableFailureBeforeFirstByte_RetriesAndStreams()
     {
         var calls = 0;
-        fixture.Provider.Behavior = _ => Interlocked.Increment(ref calls) == 1 ? FakeReply.Error(503, "try again") : FakeReply.Text("second time lucky");
+        Fixture.Provider.Behavior = _ => Interlocked.Increment(ref calls) == 1 ? FakeReply.Error(503, "try again") : FakeReply.Text("second time lucky");
         var items = await StreamAsync(Request(includeUsage: false));
 
         Assert.Equal(2, Volatile.Read(ref calls));
@@ -151,24 +147,24 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
     [Fact]
     public async Task ChatCompletionsStream_WhileStreaming_HoldsOneProviderSlotAndReleasesItAtTheEnd()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "x y z", Chunks = ["x ", "y ", "z"], ChunkDelay = TimeSpan.FromMilliseconds(150) };
-        using var client = fixture.CreateClient();
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "x y z", Chunks = ["x ", "y ", "z"], ChunkDelay = TimeSpan.FromMilliseconds(150) };
+        using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/v1/chat/completions", Request(includeUsage: false));
         using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
         var role = await reader.ReadEventAsync();
         Assert.NotNull(role);
 
-        Assert.Equal(1, (await fixture.ProviderStatusAsync()).InFlight);
+        Assert.Equal(1, (await Fixture.ProviderStatusAsync()).InFlight);
         var rest = (await reader.ReadAllAsync()).Where(i => !i.IsComment).ToList();
         Assert.Equal("[DONE]", rest[^1].Data);
-        Assert.Equal(0, await fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
+        Assert.Equal(0, await Fixture.WaitForNoSlotInUseAsync(TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
     public async Task OpenAIClient_CompleteChatStreamingAsync_ReadsTextFinishReasonAndUsage()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = "Paris is the capital.", Chunks = ["Paris", " is", " the", " capital."] };
-        var client = new ChatClient("fake/fake-model", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(fixture.BaseAddress, "v1") });
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "Paris is the capital.", Chunks = ["Paris", " is", " the", " capital."] };
+        var client = new ChatClient("fake/fake-model", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(Fixture.BaseAddress, "v1") });
 
         var text = new System.Text.StringBuilder();
         var updates = 0;
@@ -201,7 +197,7 @@ public sealed class ChatCompletionStreamTests(KestrelGatewayFixture fixture) : I
     [Fact]
     public async Task ChatCompletionsStream_EmptyCompletion_SendsRoleFinishUsageThenDone()
     {
-        fixture.Provider.Behavior = _ => new FakeReply { Content = string.Empty, Chunks = [] };
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = string.Empty, Chunks = [] };
         var items = await StreamAsync(Request(includeUsage: true));
 
         Assert.True(items.Count == 4, $"Expected role, finish, usage and [DONE]; got: {string.Join(" | ", items.Select(i => i.Data))}");

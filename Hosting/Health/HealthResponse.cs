@@ -1,6 +1,6 @@
-namespace OrleansGateway.Frontend.Health;
+namespace OrleansGateway.Hosting.Health;
 
-/// <summary>The body of <c>GET /health</c>.</summary>
+/// <summary>The body of <c>GET /health</c>, on a frontend and on a silo alike.</summary>
 public sealed record HealthResponse(
     string Status,
     string Service,
