@@ -20,20 +20,7 @@ public sealed class ClusterFilesTests(ClusterFixture cluster) : IAsyncLifetime
             $"{{\"custom_id\":\"r{i}\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{{\"model\":\"fake/fake-model\",\"messages\":[{{\"role\":\"user\",\"content\":\"{new string('x', 200)}\"}}]}}}}\n"));
         OpenAIFile uploaded = await Files(cluster.Frontends[0]).UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(content)), "input.jsonl", FileUploadPurpose.Batch);
 
-        foreach (var silo in cluster.Silos)
-        {
-            silo.Process!.KillHard();
-        }
-
-        foreach (var silo in cluster.Silos)
-        {
-            silo.StartProcess(cluster.StartSilo(silo));
-        }
-
-        foreach (var frontend in cluster.Frontends)
-        {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
-        }
+        await cluster.KillAndRestartEverySiloAsync();
 
         var other = Files(cluster.Frontends[1]);
         OpenAIFile read = await other.GetFileAsync(uploaded.Id);

@@ -188,20 +188,7 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
             output.WriteLine($"the provider received {received.Values.Sum()} calls for {lines} lines ({received.Count(c => c.Value > 1)} lines called again after the kill, unanswered the first time) and answered each line once");
 
             // Then kill -9 of every silo, all restarted: the batch and its output file read back the same, from the other frontend.
-            foreach (var silo in cluster.Silos)
-            {
-                silo.Process!.KillHard();
-            }
-
-            foreach (var silo in cluster.Silos)
-            {
-                silo.StartProcess(cluster.StartSilo(silo));
-            }
-
-            foreach (var frontend in cluster.Frontends)
-            {
-                await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
-            }
+            await cluster.KillAndRestartEverySiloAsync();
 
             var reread = await BatchPolling.UntilAsync(
                 async () => { try { return await ReadAsync(await CreateBatchOperation.RehydrateAsync(batches0, batchId)); } catch (ClientResultException) { return default; } },
