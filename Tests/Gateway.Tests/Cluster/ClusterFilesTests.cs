@@ -18,20 +18,7 @@ public sealed class ClusterFilesTests(ClusterFixture cluster) : ClusterTest(clus
             $"{{\"custom_id\":\"r{i}\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{{\"model\":\"fake/fake-model\",\"messages\":[{{\"role\":\"user\",\"content\":\"{new string('x', 200)}\"}}]}}}}\n"));
         OpenAIFile uploaded = await Files(Cluster.Frontends[0]).UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(content)), "input.jsonl", FileUploadPurpose.Batch);
 
-        foreach (var silo in Cluster.Silos)
-        {
-            silo.Process!.KillHard();
-        }
-
-        foreach (var silo in Cluster.Silos)
-        {
-            silo.StartProcess(Cluster.StartSilo(silo));
-        }
-
-        foreach (var frontend in Cluster.Frontends)
-        {
-            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
-        }
+        await Cluster.KillAndRestartEverySiloAsync();
 
         var other = Files(Cluster.Frontends[1]);
         OpenAIFile read = await other.GetFileAsync(uploaded.Id);

@@ -202,6 +202,25 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"{host.Name}'s /health did not list exactly [{string.Join(", ", expected.Select(s => s.Name + " port " + s.SiloPort))}] within {timeout.TotalSeconds} s; last: [{string.Join(", ", members)}].\n{host.Tail()}");
     }
 
+    /// <summary>kill -9 of every silo at once, then each started again on its ports, until both frontends see exactly them.</summary>
+    public async Task KillAndRestartEverySiloAsync()
+    {
+        foreach (var silo in Silos)
+        {
+            silo.Process!.KillHard();
+        }
+
+        foreach (var silo in Silos)
+        {
+            silo.StartProcess(StartSilo(silo));
+        }
+
+        foreach (var frontend in Frontends)
+        {
+            await WaitForMembersAsync(frontend, Silos, StartTimeout);
+        }
+    }
+
     /// <summary>Makes sure both silos run and both frontends see exactly them (tests that kill silos leave it so, this repairs it if not).</summary>
     public async Task EnsureHealthyAsync()
     {

@@ -20,7 +20,8 @@ namespace OrleansGateway.Tests.Cluster;
 /// batch completes, the output file has every line's full answer once, and the provider answered each line exactly once.
 /// And kill -9 of the silo running a batch's job mid-run: the reminder resumes it on the other silo, it completes, every
 /// line is in the output file once, and the provider answered each line once (calls the dead silo had in flight are
-/// held unanswered at the kill, so they are the only ones made twice).
+/// held unanswered at the kill, so they are the only ones made twice); then kill -9 of every silo, all restarted: the
+/// batch and its output file read back the same.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
@@ -185,6 +186,18 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
             var repeated = answered.Where(c => c.Value != 1).Select(c => $"line {c.Key} x{c.Value}").ToList();
             Assert.True(answered.Count == lines && repeated.Count == 0, $"The provider answered {answered.Count} distinct lines of {lines}; more than once: {string.Join(", ", repeated)}");
             output.WriteLine($"the provider received {received.Values.Sum()} calls for {lines} lines ({received.Count(c => c.Value > 1)} lines called again after the kill, unanswered the first time) and answered each line once");
+
+            // Then kill -9 of every silo, all restarted: the batch and its output file read back the same, from the other frontend.
+            await cluster.KillAndRestartEverySiloAsync();
+
+            var reread = await BatchPolling.UntilAsync(
+                async () => { try { return await ReadAsync(await CreateBatchOperation.RehydrateAsync(batches0, batchId)); } catch (ClientResultException) { return default; } },
+                b => b.ValueKind == JsonValueKind.Object,
+                last => $"The batch was not readable after every silo was killed and restarted.\n{cluster.Tails()}",
+                TimeSpan.FromSeconds(60));
+            Assert.Equal(("completed", lines), (reread.GetProperty("status").GetString(), Completed(reread)));
+            BinaryData again = await files0.DownloadFileAsync(reread.GetProperty("output_file_id").GetString()!);
+            Assert.Equal(content.ToString(), again.ToString());
         }
         finally
         {

@@ -49,9 +49,18 @@ public sealed class FilesApiTests : IAsyncLifetime
         Assert.Equal(Encoding.UTF8.GetByteCount(TwoLines), uploaded.SizeInBytes);
         Assert.Equal(FilePurpose.Batch, uploaded.Purpose);
 
-        OpenAIFile read = await _files.GetFileAsync(uploaded.Id);
+        ClientResult<OpenAIFile> readResult = await _files.GetFileAsync(uploaded.Id);
+        OpenAIFile read = readResult.Value;
         Assert.Equal(uploaded.Id, read.Id);
         Assert.Equal(uploaded.SizeInBytes, read.SizeInBytes);
+        using (var raw = System.Text.Json.JsonDocument.Parse(readResult.GetRawResponse().Content.ToMemory()))
+        {
+            var file = raw.RootElement;
+            Assert.Equal("file", file.GetProperty("object").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, file.GetProperty("created_at").ValueKind);
+            Assert.False(string.IsNullOrEmpty(file.GetProperty("status").GetString()), $"status is required: {file}");
+            Assert.True(file.TryGetProperty("expires_at", out _), $"The file object lacks OpenAI's 'expires_at': {file}");
+        }
 
         OpenAIFileCollection listed = await _files.GetFilesAsync(FilePurpose.Batch);
         Assert.Contains(listed, f => f.Id == uploaded.Id);
