@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansGateway.Keys;
@@ -70,6 +71,10 @@ public sealed partial class KeyAllowance : IDisposable
     private long _lastTokens;
     private decimal _lastCost;
 
+    // Request endings not yet applied (see Complete), and whether a completing thread is applying them.
+    private readonly ConcurrentQueue<(KeyTicket Ticket, KeySettlement? Settlement)> _completions = new();
+    private int _draining;
+
     private int _waiting;
     private Task<KeyGrant?>? _exchange;
     private (KeyGrant Answer, long Tokens, decimal Cost, long At)? _refusal;
@@ -102,6 +107,7 @@ public sealed partial class KeyAllowance : IDisposable
             TaskCompletionSource<KeyGrant?>? mine = null;
             lock (_gate)
             {
+                ApplyCompletionsLocked();
                 if (TryAdmitHere(tokens, cost) is { } ticket)
                 {
                     return (ticket, null);
@@ -166,32 +172,62 @@ public sealed partial class KeyAllowance : IDisposable
     /// </summary>
     public void Complete(KeyTicket ticket, KeySettlement? settlement)
     {
-        lock (_gate)
+        // No lock here: the ending joins a queue, applied by whoever next holds the lock (an admission, an
+        // exchange, the timer) or by one completing thread at a time. Until applied, the request still counts
+        // in flight, so a late application only makes admission stricter, never looser.
+        _completions.Enqueue((ticket, settlement));
+        while (!_completions.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            _inFlight--;
-            var tokens = settlement is null ? 0L : settlement.InputTokens + (long)settlement.OutputTokens;
-            var delta = tokens - ticket.Tokens;
-            if (ticket.GrantId == _grantId)
+            lock (_gate)
             {
-                _tokensAdmitted += delta;
-            }
-            else if (delta != 0)
-            {
-                _returns.Add(new KeyGrantReturn(ticket.GrantId, null, delta));
+                ApplyCompletionsLocked();
             }
 
-            if (ticket.BudgetPeriod == _budgetPeriod)
-            {
-                _inFlightCost -= ticket.Cost;
-                _budgetSettled += settlement?.Cost ?? 0m;
-            }
+            // A full fence before the queue is looked at again: an ending queued while this thread drained
+            // either is seen by the loop's check or sees the flag free and drains itself.
+            Interlocked.Exchange(ref _draining, 0);
+        }
+    }
 
-            if (settlement is not null)
-            {
-                _settled.Add(settlement);
-            }
+    /// <summary>Applies the queued request endings (under the lock): first thing in every locked section, so each decision sees them.</summary>
+    private void ApplyCompletionsLocked()
+    {
+        var applied = false;
+        while (_completions.TryDequeue(out var completion))
+        {
+            CompleteLocked(completion.Ticket, completion.Settlement);
+            applied = true;
+        }
 
+        if (applied)
+        {
             ArmTimer(_time.GetTimestamp() + Ticks(_life));
+        }
+    }
+
+    private void CompleteLocked(KeyTicket ticket, KeySettlement? settlement)
+    {
+        _inFlight--;
+        var tokens = settlement is null ? 0L : settlement.InputTokens + (long)settlement.OutputTokens;
+        var delta = tokens - ticket.Tokens;
+        if (ticket.GrantId == _grantId)
+        {
+            _tokensAdmitted += delta;
+        }
+        else if (delta != 0)
+        {
+            _returns.Add(new KeyGrantReturn(ticket.GrantId, null, delta));
+        }
+
+        if (ticket.BudgetPeriod == _budgetPeriod)
+        {
+            _inFlightCost -= ticket.Cost;
+            _budgetSettled += settlement?.Cost ?? 0m;
+        }
+
+        if (settlement is not null)
+        {
+            _settled.Add(settlement);
         }
     }
 
@@ -204,6 +240,7 @@ public sealed partial class KeyAllowance : IDisposable
             TaskCompletionSource<KeyGrant?>? mine = null;
             lock (_gate)
             {
+                ApplyCompletionsLocked();
                 if (_exchange is null)
                 {
                     if (!HasSomethingToReport(_time.GetTimestamp(), closeOpen: true))
@@ -232,6 +269,7 @@ public sealed partial class KeyAllowance : IDisposable
     {
         lock (_gate)
         {
+            ApplyCompletionsLocked();
             _disposed = true;
         }
 
@@ -288,6 +326,7 @@ public sealed partial class KeyAllowance : IDisposable
     {
         lock (_gate)
         {
+            ApplyCompletionsLocked();
             return AskLocked(tokens, cost);
         }
     }
@@ -321,6 +360,7 @@ public sealed partial class KeyAllowance : IDisposable
         long sentAt;
         lock (_gate)
         {
+            ApplyCompletionsLocked();
             sentAt = _time.GetTimestamp();
             request = _unacknowledged ?? Build(ask, closeOpen, sentAt);
             _unacknowledged = request;
@@ -338,6 +378,7 @@ public sealed partial class KeyAllowance : IDisposable
 
         lock (_gate)
         {
+            ApplyCompletionsLocked();
             if (answer is not null)
             {
                 _unacknowledged = null;
@@ -487,6 +528,7 @@ public sealed partial class KeyAllowance : IDisposable
         await Task.Delay(after, _time);
         lock (_gate)
         {
+            ApplyCompletionsLocked();
             if (_refusal is { } refused && ReferenceEquals(refused.Answer, answer))
             {
                 _refusal = null;
@@ -547,6 +589,7 @@ public sealed partial class KeyAllowance : IDisposable
         TaskCompletionSource<KeyGrant?>? mine = null;
         lock (_gate)
         {
+            ApplyCompletionsLocked();
             _timerDueAt = null;
             if (_disposed)
             {

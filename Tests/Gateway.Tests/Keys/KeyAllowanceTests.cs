@@ -111,6 +111,62 @@ public sealed class KeyAllowanceTests(KeyClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AdmitAndComplete_ManyThreadsAgainstSmallLimits_NeverExceedThem_AndEveryEndingReachesTheGrain()
+    {
+        // Endings are applied lock-free from a queue (KeyAllowance.Complete): threads admitting and ending
+        // requests at once through both frontends must never hold more than max_parallel_requests, admit more
+        // than the rpm or overspend the budget, and every ending must be counted once.
+        const int parallel = 4, rpm = 150, threads = 8, attempts = 300;
+        var (grain, a, b) = await CreateAsync(rpm: rpm, parallel: parallel, budget: 10m);
+        var inFlight = 0;
+        var peak = 0;
+        var admitted = 0;
+        using var start = new ManualResetEventSlim();
+        var workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
+        {
+            start.Wait();
+            var allowance = t % 2 == 0 ? a : b;
+            for (var i = 0; i < attempts; i++)
+            {
+                var (ticket, refusal) = allowance.AdmitAsync(10, 0.05m).AsTask().GetAwaiter().GetResult();
+                if (ticket is null)
+                {
+                    Assert.NotNull(refusal);
+                    continue;
+                }
+
+                Interlocked.Increment(ref admitted);
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref peak, now);
+                Thread.SpinWait(200);
+                Interlocked.Decrement(ref inFlight);
+                allowance.Complete(ticket, i % 3 == 0 ? null : new KeySettlement("fake/fake-model", 6, 4, 0.05m, true));
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        start.Set();
+        await Task.WhenAll(workers);
+
+        Assert.InRange(peak, 1, parallel);
+        Assert.InRange(admitted, parallel, rpm);
+        await a.FlushAsync();
+        await b.FlushAsync();
+        var view = (await grain.GetAsync())!;
+        Assert.Equal(admitted, view.RequestsInWindow);
+        Assert.Equal(0, view.InFlight);
+        Assert.InRange(view.Spend, 0m, 10m);
+        Assert.Equal(view.Spend, (await grain.GetUsageAsync()).Sum(u => u.Spend));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+
+    [Fact]
     public async Task AdmitAsync_SteadyStream_IsAdmittedWithFewExchanges()
     {
         var (grain, a, _) = await CreateAsync(rpm: 1_000_000, tpm: 100_000_000, parallel: 100, budget: 1_000_000m);
