@@ -41,10 +41,18 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
     public async Task RestartEverySiloMidBatch_40KbAnswers_CompletesWithEveryLineOnceOneProviderCallPerLine()
     {
         var calls = new ConcurrentDictionary<int, int>();
+        // Lines from 16 on wait until the test has seen the batch mid-run, so it cannot finish unseen while a slow
+        // read of its progress is on its way (a loaded machine once took 10 s over one).
+        var midRunSeen = new ManualResetEventSlim();
         cluster.Provider.Behavior = request =>
         {
             var index = int.Parse(request.LastUserMessage.Split(' ')[1], CultureInfo.InvariantCulture);
             calls.AddOrUpdate(index, 1, (_, n) => n + 1);
+            if (index >= 16)
+            {
+                midRunSeen.Wait(TimeSpan.FromSeconds(60));
+            }
+
             return FakeReply.Text(Answer(index)) with { Delay = TimeSpan.FromMilliseconds(300) };
         };
         var (files0, batches0) = Clients(cluster.Frontends[0]);
@@ -67,6 +75,7 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
         var rehydrated = await CreateBatchOperation.RehydrateAsync(batches1, batchId);
 
         var before = await BatchPolling.UntilAsync(() => ReadAsync(rehydrated), b => Completed(b) >= 6, last => $"The batch never had 6 lines done: {last}\n{cluster.Tails()}", TimeSpan.FromSeconds(120));
+        midRunSeen.Set();
         Assert.True(Completed(before) < Lines / 2, $"The batch was nearly done ({Completed(before)} of {Lines}) before the restart; it must be hit mid-run.");
         output.WriteLine($"stopping every silo with {Completed(before)} of {Lines} lines done");
         foreach (var silo in cluster.Silos)
