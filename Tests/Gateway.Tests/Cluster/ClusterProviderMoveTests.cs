@@ -19,10 +19,10 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
     private static readonly TimeSpan s_shutdownTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// What the move may add to the longest request: the "about 2 s", read as at most 2.5 s. On a quiet
-    /// machine the move adds 1.6 to 2.1 s to a request queued for a slot at the SIGTERM (the provider grain answers
-    /// its waiters "ask again" and migrates, writing and reading its lease table); a bound of exactly 2 s failed
-    /// one quiet run in two by 0.1 s.
+    /// What the move may add to the longest request: the "about 2 s", read as at most 2.5 s to leave room for a
+    /// loaded CI machine. On a quiet machine the move now adds about 0.6 s (four runs: +0.65, +0.60, -0.19, +0.66 s; it
+    /// added 1.6 to 2.1 s before the pooled grains moved with the provider grains and a repeated ask joined the queued
+    /// one); at load 20 to 60 it added 1.0 to 2.9 s.
     /// </summary>
     private static readonly TimeSpan s_moveAllowance = TimeSpan.FromSeconds(2.5);
 
