@@ -69,6 +69,8 @@ public static class GatewayTelemetryExtensions
         builder.Services.AddOptions<GatewayTelemetryOptions>().BindConfiguration(GatewayTelemetryOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new MetricsKeyGate(sp.GetRequiredService<IConfiguration>(), options.MetricsOpen));
+        builder.Services.AddSingleton<RequestLineWriter>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<RequestLineWriter>());
         builder.Services.Configure<LoggerFactoryOptions>(logging =>
             logging.ActivityTrackingOptions |= ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 

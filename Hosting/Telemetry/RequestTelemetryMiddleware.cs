@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OrleansGateway.Hosting.Telemetry;
@@ -12,10 +10,10 @@ namespace OrleansGateway.Hosting.Telemetry;
 /// Per request: offers a <see cref="GatewayRequestTelemetry"/> to the endpoint, tags ASP.NET Core's own
 /// <c>http.server.request.duration</c> (which counts requests by <c>http.route</c>, <c>http.request.method</c> and
 /// <c>http.response.status_code</c>) with <c>gateway.surface</c> instead of counting them a second time, and when
-/// <see cref="GatewayTelemetryOptions.RequestLog"/> is on writes one Information line. Cheap: one tag added to a
+/// <see cref="GatewayTelemetryOptions.RequestLog"/> is on queues one Information line (<see cref="RequestLineWriter"/>). Cheap: one tag added to a
 /// list ASP.NET Core keeps anyway, and the line's arguments are gathered only when its level is enabled.
 /// </summary>
-public sealed partial class RequestTelemetryMiddleware
+public sealed class RequestTelemetryMiddleware
 {
     /// <summary>The log category of the request lines.</summary>
     public const string LogCategory = "OrleansGateway.Requests";
@@ -29,14 +27,14 @@ public sealed partial class RequestTelemetryMiddleware
     private readonly RequestDelegate _next;
     private readonly TimeProvider _time;
     private readonly bool _log;
-    private readonly ILogger _logger;
+    private readonly RequestLineWriter _lines;
 
-    public RequestTelemetryMiddleware(RequestDelegate next, IOptions<GatewayTelemetryOptions> options, TimeProvider time, ILoggerFactory loggers)
+    public RequestTelemetryMiddleware(RequestDelegate next, IOptions<GatewayTelemetryOptions> options, TimeProvider time, RequestLineWriter lines)
     {
         _next = next;
         _time = time;
         _log = options.Value.RequestLog;
-        _logger = loggers.CreateLogger(LogCategory);
+        _lines = lines;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -45,7 +43,7 @@ public sealed partial class RequestTelemetryMiddleware
         context.Features.Set(telemetry);
         // Present while something listens to ASP.NET Core's request duration (metrics on).
         context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new KeyValuePair<string, object?>(SurfaceTag, telemetry.Surface));
-        var logging = _log && _logger.IsEnabled(LogLevel.Information);
+        var logging = _log && _lines.IsEnabled;
         if (logging)
         {
             GatewayRequestTelemetry.Current = telemetry;
@@ -66,22 +64,18 @@ public sealed partial class RequestTelemetryMiddleware
         }
     }
 
-    private void WriteLine(HttpContext context, GatewayRequestTelemetry telemetry, string? route, int status, TimeSpan elapsed)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        LogRequest(
-            _logger,
+    private void WriteLine(HttpContext context, GatewayRequestTelemetry telemetry, string? route, int status, TimeSpan elapsed) =>
+        _lines.Write(new RequestLine(
             context.Request.Method,
             route ?? context.Request.Path.Value ?? "/",
             status,
             elapsed.TotalMilliseconds,
-            telemetry.Model ?? "-",
-            telemetry.Provider ?? "-",
-            telemetry.InputTokens is { } input ? input.ToString(inv) : "-",
-            telemetry.OutputTokens is { } output ? output.ToString(inv) : "-",
-            context.Items.TryGetValue(RequestIdItem, out var id) && id is string requestId ? requestId : "-",
-            Activity.Current is { } activity ? activity.TraceId.ToHexString() : "-");
-    }
+            telemetry.Model,
+            telemetry.Provider,
+            telemetry.InputTokens,
+            telemetry.OutputTokens,
+            context.Items.TryGetValue(RequestIdItem, out var id) ? id as string : null,
+            Activity.Current is { } activity ? activity.TraceId.ToHexString() : null));
 
     /// <summary>The surface of a path: <c>openai</c> under <c>/v1</c>, <c>llm</c> under <c>/llm</c>, else <c>admin</c>.</summary>
     public static string SurfaceOf(PathString path) =>
