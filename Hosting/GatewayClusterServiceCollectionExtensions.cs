@@ -12,7 +12,8 @@ public static class GatewayClusterServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="GatewayHostingOptions"/> (bound from <c>Gateway:Hosting</c> and the old keys,
-    /// validated at start, a warning for each old key in use) and the SIGTERM drain: the host stops
+    /// validated at start, a warning for each old key in use), exceptions of any type in grain call answers
+    /// (<see cref="ExceptionSerializationExtensions.AddGatewayExceptionSerialization"/>) and the SIGTERM drain: the host stops
     /// taking requests and gives those in flight up to <see cref="GatewayHostingOptions.ShutdownTimeoutSeconds"/>.
     /// Idempotent.
     /// </summary>
@@ -28,6 +29,7 @@ public static class GatewayClusterServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayHostingOptions>, GatewayHostingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddGatewayExceptionSerialization();
         services.AddHostedService<LegacyHostingSettingsWarning>();
         services.AddOptions<HostOptions>().Configure<IOptions<GatewayHostingOptions>>(static (host, hosting) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(hosting.Value.ShutdownTimeoutSeconds));

@@ -29,6 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     private string _siloDll = string.Empty;
     private string _frontendDll = string.Empty;
 
+    /// <summary>The silo processes on which every chat grain last answered (<see cref="WaitUntilEveryChatGrainAnswersAsync"/>).</summary>
+    private string _chatPoolCheckedOn = string.Empty;
+
     /// <summary>Unique per run, so state and membership of earlier runs never mix in.</summary>
     public string ServiceId { get; } = "gwtest" + Guid.NewGuid().ToString("N")[..10];
 
@@ -235,6 +238,50 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         Provider.Behavior = FakeProviderServer.DefaultBehavior;
+        var silos = string.Join(',', Silos.Select(s => s.Process!.Pid));
+        if (silos != _chatPoolCheckedOn)
+        {
+            await WaitUntilEveryChatGrainAnswersAsync();
+            _chatPoolCheckedOn = silos;
+        }
+    }
+
+    /// <summary>
+    /// Waits until a request through each frontend answers on every grain of its chat pool (one round of
+    /// <see cref="Frontend.Chat.ChatDispatcher.ChatGrainPoolSize"/> requests reaches each once), each within 10 s.
+    /// Members being active is not yet enough after every silo was restarted: Orleans' distributed directory can leave
+    /// the placement of some grains waiting for up to 30 s while the new silos take the directory's ranges over
+    /// (the placement then times out and the next succeeds), and a test counting its requests must not start in that window.
+    /// </summary>
+    private async Task WaitUntilEveryChatGrainAnswersAsync()
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var failures = string.Empty;
+        while (DateTime.UtcNow < deadline)
+        {
+            var rounds = Frontends.SelectMany(frontend => Enumerable.Range(0, Frontend.Chat.ChatDispatcher.ChatGrainPoolSize).Select(async i =>
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    using var response = await GenerateAsync(frontend, $"pool check {i}", timeout.Token);
+                    return response.StatusCode == HttpStatusCode.OK ? null : $"{frontend.Name}: {(int)response.StatusCode}";
+                }
+                catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+                {
+                    return $"{frontend.Name}: {exception.GetType().Name}";
+                }
+            }));
+            var outcomes = await Task.WhenAll(rounds);
+            if (outcomes.All(o => o is null))
+            {
+                return;
+            }
+
+            failures = string.Join(", ", outcomes.Where(o => o is not null).GroupBy(o => o).Select(g => $"{g.Key} x{g.Count()}"));
+        }
+
+        throw new Xunit.Sdk.XunitException($"The chat grains did not all answer within {StartTimeout.TotalSeconds} s after the silos started; last round: {failures}");
     }
 
     /// <summary>The dashboard's (and the operations page's) Basic credentials: <c>admin</c> and <see cref="SecretToken"/>.</summary>
