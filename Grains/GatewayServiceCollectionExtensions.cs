@@ -1,12 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Keys;
-using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 using OrleansGateway.Telemetry;

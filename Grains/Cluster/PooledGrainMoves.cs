@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Cluster;
 

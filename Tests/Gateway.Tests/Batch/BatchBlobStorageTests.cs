@@ -1,13 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Storage;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -1,6 +1,3 @@
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>The job's counters: newest report per group wins, older ones change nothing, sums and state copy exact.</summary>

@@ -1,12 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;

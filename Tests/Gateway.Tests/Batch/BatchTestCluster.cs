@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 

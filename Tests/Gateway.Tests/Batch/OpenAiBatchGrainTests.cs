@@ -1,10 +1,6 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Files;
 using OrleansGateway.Storage;
 

@@ -1,9 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;

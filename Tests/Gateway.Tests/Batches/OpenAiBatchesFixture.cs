@@ -1,14 +1,10 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Text;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Batches;
 

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Azure.Storage.Blobs;
-using OrleansGateway.FakeProvider;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;

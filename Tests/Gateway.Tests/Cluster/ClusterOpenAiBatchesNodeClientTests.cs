@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batches;
 
 namespace OrleansGateway.Tests.Cluster;

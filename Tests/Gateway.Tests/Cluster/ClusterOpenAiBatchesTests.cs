@@ -3,12 +3,9 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
 using Xunit.Abstractions;
 

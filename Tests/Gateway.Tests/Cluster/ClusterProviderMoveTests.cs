@@ -1,5 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
