@@ -45,7 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<ProviderClientRegistry>();
-        services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         services.TryAddSingleton<PooledGrainMoves>();
         services.TryAddSingleton(static _ => new SiloStopSignal(stateOutlivesSilo: true));
         services.TryAddSingleton<ProviderChatCaller>();

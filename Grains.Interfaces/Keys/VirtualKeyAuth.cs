@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace OrleansGateway.Keys;
 
 /// <summary>What a frontend needs to authenticate a virtual key: its secret's SHA-256, its settings and whether it is revoked.</summary>
