@@ -20,12 +20,6 @@ public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOu
 
     private readonly ClusterBatchApi _batches = new(cluster, output);
 
-    public override Task DisposeAsync()
-    {
-        Cluster.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task RestartEverySiloMidJob_40KbAnswers30KbPrompts_JobCompletesWithFullAnswersOneProviderCallPerTask()
     {
