@@ -37,8 +37,7 @@ public sealed class BatchBlobStorageTests : BatchClusterTest
         };
         return BatchTestCluster.StartAsync(1, provider, settings, _blobs, silo =>
         {
-            silo.AddReminders();
-            silo.Services.AddSingleton<IReminderTable>(_reminders);
+            silo.UseSharedReminders(_reminders);
             silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) =>
             {
                 _storage.Inner = new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>());

@@ -32,8 +32,7 @@ public sealed class BatchRecoveryTests : BatchClusterTest
         };
         return BatchTestCluster.StartAsync(2, provider, settings, _blobs, silo =>
         {
-            silo.AddReminders();
-            silo.Services.AddSingleton<IReminderTable>(_reminders);
+            silo.UseSharedReminders(_reminders);
             silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) => new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>()));
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Configure<ClusterMembershipOptions>(options =>

@@ -21,6 +21,14 @@ public static class BatchTestCluster
             silo.UseInMemoryReminderService();
         });
 
+    /// <summary>Reminders kept in <paramref name="reminders"/>, in the test process, so they outlive a killed silo.</summary>
+    public static ISiloBuilder UseSharedReminders(this ISiloBuilder silo, SharedReminderTable reminders)
+    {
+        silo.AddReminders();
+        silo.Services.AddSingleton<IReminderTable>(reminders);
+        return silo;
+    }
+
     /// <summary>Builds and deploys the cluster.</summary>
     public static async Task<InProcessTestCluster> StartAsync(
         short silos, FakeProviderServer provider, IDictionary<string, string?> settings, IBlobStore blobs, Action<ISiloBuilder> configureSilo)
