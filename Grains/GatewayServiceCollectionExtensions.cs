@@ -1,12 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Keys;
-using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 using OrleansGateway.Telemetry;
@@ -49,7 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<SecretRedactor>();
         services.TryAddSingleton<ProviderClientRegistry>();
-        services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         services.TryAddSingleton<PooledGrainMoves>();
         services.TryAddSingleton(static _ => new SiloStopSignal(stateOutlivesSilo: true));
         services.TryAddSingleton<ProviderChatCaller>();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-
 namespace OrleansGateway.Hosting;
 
 /// <summary>Runs a gateway host (silo or frontend) to its end and turns a start-up failure into an exit code.</summary>

@@ -8,11 +8,7 @@ namespace OrleansGateway.Benchmarks.Batch;
 /// <summary>Submits one job of prompt tasks over HTTP and polls its counters until it completes, timing every poll.</summary>
 internal sealed class BatchJobRunner(GatewayProcess gateway)
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 4 })
-    {
-        BaseAddress = gateway.BaseAddress,
-        Timeout = TimeSpan.FromMinutes(10),
-    };
+    private readonly HttpClient _http = gateway.CreateClient(TimeSpan.FromMinutes(10));
 
     public async Task<JobRunResult> RunAsync(int tasks, TimeSpan pollInterval, TimeSpan timeout, bool streamResults)
     {

@@ -22,6 +22,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>An HTTP client of the gateway (at most 4 connections) whose requests time out after <paramref name="timeout"/>.</summary>
+    public HttpClient CreateClient(TimeSpan timeout) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 4 })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = timeout,
+    };
+
     /// <summary>The <c>dotnet-gcdump</c> executable that <see cref="SampleLiveHeapAsync"/> runs; null takes no heap readings.</summary>
     public string? GcDumpTool { get; init; }
 

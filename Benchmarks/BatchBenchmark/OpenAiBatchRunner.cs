@@ -12,11 +12,7 @@ namespace OrleansGateway.Benchmarks.Batch;
 /// </summary>
 internal sealed class OpenAiBatchRunner(GatewayProcess gateway)
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 4 })
-    {
-        BaseAddress = gateway.BaseAddress,
-        Timeout = TimeSpan.FromMinutes(30),
-    };
+    private readonly HttpClient _http = gateway.CreateClient(TimeSpan.FromMinutes(30));
 
     public async Task<OpenAiRunResult> RunAsync(int lines, TimeSpan pollInterval, TimeSpan timeout)
     {

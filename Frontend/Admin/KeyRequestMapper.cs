@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using OrleansGateway.Errors;
 using OrleansGateway.Keys;
 
 namespace OrleansGateway.Frontend.Admin;

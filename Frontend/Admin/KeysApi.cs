@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Keys;
 using OrleansGateway.Secrets;

@@ -1,6 +1,4 @@
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Hosting.Telemetry;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Frontend.Chat;

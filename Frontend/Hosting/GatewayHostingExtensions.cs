@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 using OrleansGateway.Frontend.Auth;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Llm.Summarization;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.Streaming;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using OrleansGateway.Frontend.Admin;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Frontend.Http;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Frontend.Http;
 
 /// <summary>A bound request body, for <see cref="JsonBodyFilter"/> to find among a handler's arguments.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization.Metadata;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Frontend.Http;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Frontend.Http;
 

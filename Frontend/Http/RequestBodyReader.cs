@@ -1,9 +1,6 @@
 using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
-using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Frontend.Http;

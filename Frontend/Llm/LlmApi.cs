@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Chat;
-
 namespace OrleansGateway.Frontend.Llm;
 
 /// <summary>The documented <c>/llm</c> surface's group, <c>GET /</c>, the provider list and <c>POST /llm/generation</c>.</summary>

@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Frontend.Llm;
 
 /// <summary>The one mapping of a <see cref="GatewayError"/> to the <c>/llm</c> surface's status (its body is always <see cref="LlmErrorResponse"/>).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansGateway.Frontend.Llm;
 
 /// <summary>The body of <c>/llm/generation</c>, <c>/llm/generation/stream</c>, <c>/llm/classification</c> and <c>/llm/summarization</c>.</summary>

@@ -1,7 +1,4 @@
 using System.Collections.Immutable;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 
 namespace OrleansGateway.Frontend.Llm;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Frontend.Llm;
 
 /// <summary>Token usage as the <c>/llm</c> surface writes it.</summary>

@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Frontend.OpenAi;
 
 /// <summary>The one mapping of a <see cref="GatewayError"/> to OpenAI's status and error object, for <c>/v1</c> and <c>/admin</c>.</summary>

@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Frontend.OpenAi;
 
 /// <summary>Token usage as OpenAI writes it.</summary>

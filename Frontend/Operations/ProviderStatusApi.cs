@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Frontend.Operations;

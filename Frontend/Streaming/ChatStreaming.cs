@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Streaming;

@@ -1,4 +1,3 @@
-using OrleansGateway.Errors;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Streaming;

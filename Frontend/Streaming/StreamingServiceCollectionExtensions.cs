@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OrleansGateway.Frontend.Streaming;
 
 /// <summary>Registers what the streaming endpoints need.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
 
 namespace OrleansGateway.Batch;

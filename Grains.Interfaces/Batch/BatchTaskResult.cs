@@ -1,6 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Batch;
 
 /// <summary>One task's result as clients see it: its index in the job, id, status, and output or error.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Batch;
 
 /// <summary>An OpenAI batch object's content: status (OpenAI's words), files, errors, counts and timestamps.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Embeddings;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Providers;
 

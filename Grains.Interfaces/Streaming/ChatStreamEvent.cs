@@ -1,6 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Streaming;
 
 /// <summary>

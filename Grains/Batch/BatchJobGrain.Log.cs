@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrleansGateway.Batch;
 
 public sealed partial class BatchJobGrain

@@ -1,11 +1,8 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.Serialization;
-using OrleansGateway.Providers;
 using OrleansGateway.Storage;
 using OrleansGateway.Telemetry;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OrleansGateway.Batch;
 
 /// <summary>Checks the batch settings at start and reports every failure at once, naming the setting.</summary>

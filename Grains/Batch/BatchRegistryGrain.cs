@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Options;
 using OrleansGateway.Paging;
 using OrleansGateway.Storage;
 

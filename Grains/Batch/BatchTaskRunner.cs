@@ -1,7 +1,5 @@
 using System.Text.Json;
-using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Errors;
 using OrleansGateway.Keys;
 using OrleansGateway.Streaming;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using OrleansGateway.Files;
 using OrleansGateway.Storage;
 

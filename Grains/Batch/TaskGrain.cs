@@ -1,12 +1,8 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Errors;
 using OrleansGateway.Keys;
 using OrleansGateway.Storage;
 using OrleansGateway.Streaming;

@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Batch;
 
 /// <summary>The tasks a <see cref="TaskGrain"/> holds, written once when the job is submitted.</summary>

@@ -1,6 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Batch;
 
 /// <summary>The stored result of one task: pending, or its final output and usage, or its error.</summary>

@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Batch;
 
 /// <summary>Counts a task group's results into its <see cref="TaskGrainProgress"/>.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Chat;
 
 public sealed partial class ChatExecutor

@@ -1,4 +1,3 @@
-using OrleansGateway.Providers;
 using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Chat;

@@ -2,9 +2,6 @@ using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Telemetry;
 

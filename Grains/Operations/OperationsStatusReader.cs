@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
 using OrleansGateway.Paging;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Operations;
 

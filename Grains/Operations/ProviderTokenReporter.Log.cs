@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrleansGateway.Operations;
 
 public sealed partial class ProviderTokenReporter

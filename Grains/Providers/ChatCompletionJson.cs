@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Providers;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.ClientModel;
 using System.Text.Json;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Providers;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Providers;
 
 /// <summary>One failed provider attempt: the error to report, whether another attempt may help, and how long the provider asked us to wait.</summary>

@@ -1,7 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 

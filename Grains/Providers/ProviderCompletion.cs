@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Providers;
 
 /// <summary>What the gateway keeps of a provider's completion body; null where the provider sent none.</summary>

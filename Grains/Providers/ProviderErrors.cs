@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.Globalization;
 using System.Text.Json;
-using OrleansGateway.Errors;
 using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Providers;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrleansGateway.Providers;
 
 public sealed partial class ProviderGrain

@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime.Placement;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
-using OrleansGateway.Errors;
 using OrleansGateway.Storage;
 using OrleansGateway.Telemetry;
 

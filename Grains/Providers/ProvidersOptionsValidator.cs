@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OrleansGateway.Providers;
 
 /// <summary>Checks every provider setting at start and reports every failure at once, naming the setting.</summary>

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Secrets;
 

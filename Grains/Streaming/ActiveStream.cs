@@ -1,7 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
-
 namespace OrleansGateway.Streaming;
 
 /// <summary>

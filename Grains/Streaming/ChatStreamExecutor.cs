@@ -1,9 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Microsoft.Extensions.Logging;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Telemetry;
 

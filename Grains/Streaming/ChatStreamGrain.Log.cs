@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrleansGateway.Streaming;
 
 public sealed partial class ChatStreamGrain

@@ -1,9 +1,6 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Streaming;
 

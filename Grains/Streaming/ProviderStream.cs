@@ -2,9 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net.ServerSentEvents;
 using OpenAI.Chat;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 
 namespace OrleansGateway.Streaming;

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using Microsoft.Extensions.Logging;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 
 namespace OrleansGateway.Streaming;

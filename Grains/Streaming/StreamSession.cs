@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Streaming;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.ML.Tokenizers;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Streaming;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Telemetry;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Telemetry;
 

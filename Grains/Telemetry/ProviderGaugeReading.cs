@@ -1,5 +1,3 @@
-using OrleansGateway.Providers;
-
 namespace OrleansGateway.Telemetry;
 
 /// <summary>What a provider's grain reports to the observable gauges: its limit, slots in use, queues and circuit.</summary>

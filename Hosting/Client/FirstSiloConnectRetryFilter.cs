@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Orleans;
 
 namespace OrleansGateway.Hosting;

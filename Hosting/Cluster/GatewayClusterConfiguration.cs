@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Hosting;

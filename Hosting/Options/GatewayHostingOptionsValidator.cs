@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OrleansGateway.Hosting;
 
 /// <summary>Checks the hosting settings at start and reports every failure at once, naming the setting.</summary>

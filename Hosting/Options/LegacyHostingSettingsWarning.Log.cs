@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OrleansGateway.Hosting;
 
 public sealed partial class LegacyHostingSettingsWarning

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace OrleansGateway.Hosting;
 
 /// <summary>At start, logs one warning for each old hosting key still in use, naming its new key under <c>Gateway:Hosting</c>.</summary>

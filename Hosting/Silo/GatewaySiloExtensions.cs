@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansGateway.Cluster;
 using OrleansGateway.Providers;
@@ -45,7 +41,7 @@ public static class GatewaySiloExtensions
         silo.UseInMemoryReminderService();
 
         // Nothing outlives this process: provider grains write no lease table when it stops (the storage is gone by then).
-        silo.Services.AddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: false, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        silo.Services.AddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: false, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         // ... and batch work stops when the silo does, rather than retrying writes to that storage until the stop times out.
         silo.Services.AddSingleton(static _ => new SiloStopSignal(stateOutlivesSilo: false));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStopSignal>());
@@ -87,7 +83,7 @@ public static class GatewaySiloExtensions
         // When the silo stops, its provider grains stop queueing and move to another silo at once, its pooled chat and
         // embedding grains follow once their running calls end, and its open
         // streams end before Orleans deactivates the stream grains carrying them.
-        silo.Services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
+        silo.Services.TryAddSingleton(static sp => new ProviderGrainMoves(handOverAtShutdown: true, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderGrainMoves>>()));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<ProviderGrainMoves>());
         silo.Services.TryAddSingleton<PooledGrainMoves>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<PooledGrainMoves>());

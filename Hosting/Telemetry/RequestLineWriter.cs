@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace OrleansGateway.Hosting.Telemetry;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Frontend.Llm.Classification;
 
 /// <summary>Reads and checks the <c>classes</c> of a classification request.</summary>

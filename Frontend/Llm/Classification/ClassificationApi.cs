@@ -1,6 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Frontend.Llm.Classification;

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using System.Text;
-using System.Text.Json;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Frontend.Llm.Classification;
 

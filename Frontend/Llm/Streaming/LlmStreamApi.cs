@@ -1,4 +1,3 @@
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Streaming;
 
 namespace OrleansGateway.Frontend.Llm.Streaming;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;
 

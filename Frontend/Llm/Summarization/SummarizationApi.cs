@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Chat;
-
 namespace OrleansGateway.Frontend.Llm.Summarization;
 
 /// <summary><c>POST /llm/summarization</c>: <c>user_prompt</c> is the text, an optional <c>prompt</c> adds instructions.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Frontend.Llm.Summarization;
 

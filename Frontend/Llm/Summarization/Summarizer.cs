@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Options;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
-
 namespace OrleansGateway.Frontend.Llm.Summarization;
 
 /// <summary>

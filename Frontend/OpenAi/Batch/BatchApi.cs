@@ -1,10 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Telemetry;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
 /// <summary>The body of <c>POST /v1/batch/generate</c>.</summary>

@@ -1,10 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.Json;
 using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;

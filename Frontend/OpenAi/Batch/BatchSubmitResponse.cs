@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
 /// <summary>The answer to <c>POST /v1/batch/generate</c>: the job is recorded and queued.</summary>

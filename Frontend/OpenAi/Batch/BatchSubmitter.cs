@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using OrleansGateway.Batch;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;

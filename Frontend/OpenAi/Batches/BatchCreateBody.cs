@@ -1,5 +1,3 @@
-using System.Text.Json;
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Batches;

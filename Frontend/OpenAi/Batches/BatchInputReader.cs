@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.IO.Pipelines;
-using System.Text.Json;
 using OrleansGateway.Batch;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.OpenAi.Chat;

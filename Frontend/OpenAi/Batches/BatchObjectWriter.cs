@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrleansGateway.Batch;
 
 namespace OrleansGateway.Frontend.OpenAi.Batches;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrleansGateway.Batch;
 using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Frontend.OpenAi.Chat;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using OrleansGateway.Batch;
-using OrleansGateway.Errors;
 using OrleansGateway.Files;
 using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Keys;

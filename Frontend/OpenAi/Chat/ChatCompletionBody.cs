@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 

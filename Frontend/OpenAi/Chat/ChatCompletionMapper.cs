@@ -1,9 +1,5 @@
 using System.Collections.Immutable;
 using System.Text;
-using System.Text.Json;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 

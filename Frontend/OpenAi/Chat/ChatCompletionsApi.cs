@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.OpenAi.Streaming;
 using OrleansGateway.Frontend.Streaming;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 
 /// <summary>A message as OpenAI clients send it: content is a string or an array of text parts.</summary>

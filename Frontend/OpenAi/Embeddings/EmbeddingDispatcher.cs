@@ -1,9 +1,5 @@
-using Microsoft.Extensions.Options;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Hosting.Telemetry;

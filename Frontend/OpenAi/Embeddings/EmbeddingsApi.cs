@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Chat;
-
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;
 
 /// <summary>OpenAI's <c>POST /v1/embeddings</c>, routed by the <c>provider/model</c> prefix.</summary>

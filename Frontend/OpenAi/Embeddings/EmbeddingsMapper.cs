@@ -1,9 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OrleansGateway.Frontend.OpenAi.Files;
 
 /// <summary>Checks <see cref="FilesOptions"/> at start, reporting every bad setting at once.</summary>

@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Chat;
-
 namespace OrleansGateway.Frontend.OpenAi.Models;
 
 /// <summary>OpenAI's <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: every configured chat and embedding model as <c>provider/model</c>.</summary>

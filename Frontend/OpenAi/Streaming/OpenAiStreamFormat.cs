@@ -1,4 +1,3 @@
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.OpenAi.Chat;
 using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;

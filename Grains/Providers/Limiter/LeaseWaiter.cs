@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Providers;
 
 /// <summary>A caller queued for a slot at a provider's grain; <see cref="Completion"/> gets its answer.</summary>

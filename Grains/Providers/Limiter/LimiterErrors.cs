@@ -1,5 +1,3 @@
-using OrleansGateway.Errors;
-
 namespace OrleansGateway.Providers;
 
 /// <summary>The reasons a provider's grain gives for not granting a slot, each naming the provider.</summary>

@@ -1,5 +1,3 @@
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
 using OrleansGateway.Cluster;
 
 namespace OrleansGateway.Providers;

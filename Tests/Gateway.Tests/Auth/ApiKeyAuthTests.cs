@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Auth;
 

@@ -1,6 +1,3 @@
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Auth;
 
 /// <summary>A gateway key setting that is present but blank stops the start, naming the setting, instead of serving openly.</summary>

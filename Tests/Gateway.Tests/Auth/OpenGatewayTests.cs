@@ -1,6 +1,3 @@
-using System.Net;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Auth;
 
 public sealed class OpenGatewayTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>

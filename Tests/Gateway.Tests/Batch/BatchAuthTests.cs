@@ -1,7 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Batch;
 
 public sealed class BatchAuthTests() : GatewayAppTest(new Dictionary<string, string?> { ["API_KEYS"] = "batch-key" })

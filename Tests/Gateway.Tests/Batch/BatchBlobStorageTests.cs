@@ -1,13 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Storage;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Batch;
 
@@ -16,7 +11,7 @@ namespace OrleansGateway.Tests.Batch;
 /// store are made in the test: large results and inputs go to blobs, what is reported is what is stored,
 /// and a blob store that refuses writes ends the tasks with an error instead of a retry loop.
 /// </summary>
-public sealed class BatchBlobStorageTests : IAsyncLifetime
+public sealed class BatchBlobStorageTests : BatchClusterTest
 {
     private const int AnswerBytes = 40 * 1024;
     private const int PromptBytes = 30 * 1024;
@@ -24,23 +19,25 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
     private readonly FailingBlobStore _blobs = new();
     private readonly SharedReminderTable _reminders = new();
     private readonly GatedGrainStorage _storage = new("batch-results");
-    private FakeProviderServer _provider = null!;
-    private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _provider.Behavior = request => FakeReply.Text(Answer(request.LastUserMessage));
+        _storage.Release();
+        await base.DisposeAsync();
+    }
+
+    protected override Task<InProcessTestCluster> StartClusterAsync(FakeProviderServer provider)
+    {
+        provider.Behavior = request => FakeReply.Text(Answer(request.LastUserMessage));
         var settings = new Dictionary<string, string?>
         {
             ["Gateway:Providers:fake:MaxConcurrency"] = "4",
             ["Gateway:Providers:fake:MaxRetries"] = "0",
             ["Gateway:Providers:fake:CircuitFailureThreshold"] = "1000",
         };
-        _cluster = await BatchTestCluster.StartAsync(1, _provider, settings, _blobs, silo =>
+        return BatchTestCluster.StartAsync(1, provider, settings, _blobs, silo =>
         {
-            silo.AddReminders();
-            silo.Services.AddSingleton<IReminderTable>(_reminders);
+            silo.UseSharedReminders(_reminders);
             silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) =>
             {
                 _storage.Inner = new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>());
@@ -49,18 +46,11 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        _storage.Release();
-        await _cluster.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
-
     [Fact]
     public async Task Run_LongAnswersAndLongPrompts_ResultsAndInputsInBlobsStateSmallOneCallPerTask()
     {
         const int taskCount = 70;
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>("batch_blobs_" + Guid.NewGuid().ToString("N"));
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>("batch_blobs_" + Guid.NewGuid().ToString("N"));
         await job.SubmitAsync(new BatchJobSpec("fake/fake-model", [.. Tasks(taskCount)]));
 
         var view = await WaitForStatusAsync(job, BatchJobStatus.Completed);
@@ -75,10 +65,10 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
             Assert.Equal(Answer(Prompt(i)), results[i].Output);
         }
 
-        Assert.Equal(taskCount, _provider.TotalCount);
+        Assert.Equal(taskCount, Provider.TotalCount);
 
         // Grain state holds names and counts, not the 40 KB answers nor the 30 KB prompts.
-        var group = _cluster.Client.GetGrain<ITaskGrain>(TaskGrainKeys.For(job.GetPrimaryKeyString(), 0)).GetGrainId();
+        var group = Cluster.Client.GetGrain<ITaskGrain>(TaskGrainKeys.For(job.GetPrimaryKeyString(), 0)).GetGrainId();
         Assert.True(_store.TryGet("batch-results", group, out var resultState, out _));
         Assert.True(_store.TryGet("batch-tasks", group, out var inputState, out _));
         Assert.True(resultState.ToMemory().Length < 16 * 1024, $"results state of a group of 64 is {resultState.ToMemory().Length} bytes");
@@ -90,11 +80,11 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
     {
         const int taskCount = 6;
         _storage.Hold();
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>("batch_gated_" + Guid.NewGuid().ToString("N"));
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>("batch_gated_" + Guid.NewGuid().ToString("N"));
         await job.SubmitAsync(new BatchJobSpec("fake/fake-model", [.. Tasks(taskCount)]));
 
         // Every task has its answer, but no results write has gone through.
-        await Eventually.UntilAsync(() => _provider.TotalCount == taskCount && _storage.Waiting > 0, "all answers in and a results write waiting", TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(() => Provider.TotalCount == taskCount && _storage.Waiting > 0, "all answers in and a results write waiting", TimeSpan.FromSeconds(30));
         var before = await job.GetResultsAsync(0, taskCount);
         var viewBefore = await job.GetAsync();
         Assert.All(before, r => Assert.Equal(BatchTaskStatus.Pending, r.Status));
@@ -106,14 +96,14 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
         var after = await job.GetResultsAsync(0, taskCount);
         Assert.Equal(taskCount, view.CompletedCount);
         Assert.All(after, r => Assert.Equal(BatchTaskStatus.Completed, r.Status));
-        Assert.Equal(taskCount, _provider.TotalCount);
+        Assert.Equal(taskCount, Provider.TotalCount);
     }
 
     [Fact]
     public async Task Run_BlobStoreRefusesWrites_TasksFailWithStorageErrorAndJobEnds()
     {
         const int taskCount = 4;
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>("batch_failing_" + Guid.NewGuid().ToString("N"));
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>("batch_failing_" + Guid.NewGuid().ToString("N"));
 
         // The inputs are small (inline in grain state); the 40 KB answers need the blob store, which refuses.
         _blobs.FailWrites = true;
@@ -129,7 +119,7 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
                 Assert.Equal(BatchTaskStatus.Failed, r.Status);
                 Assert.Contains("could not be stored in blob storage", r.Error);
             });
-            Assert.Equal(taskCount, _provider.TotalCount);
+            Assert.Equal(taskCount, Provider.TotalCount);
             Assert.Equal(taskCount * 3, _blobs.FailedWrites);
         }
         finally
@@ -142,7 +132,7 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
     public async Task Run_ResultsStateWritesKeepFailing_JobFailsWithStorageErrorAndIsNotResumed()
     {
         const int taskCount = 4;
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>("batch_state_failing_" + Guid.NewGuid().ToString("N"));
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>("batch_state_failing_" + Guid.NewGuid().ToString("N"));
 
         // The inputs are stored; every write of the group's results is refused.
         _storage.FailWrites = true;
@@ -159,7 +149,7 @@ public sealed class BatchBlobStorageTests : IAsyncLifetime
             // What is reported is what was stored: nothing.
             Assert.All(results, r => Assert.Equal(BatchTaskStatus.Pending, r.Status));
             Assert.True(_storage.FailedWrites >= 3, $"{_storage.FailedWrites} refused writes");
-            Assert.InRange(_provider.TotalCount, 1, taskCount);
+            Assert.InRange(Provider.TotalCount, 1, taskCount);
 
             // Ended, not looping: the resume reminder that would start it again is gone.
             var reminders = await _reminders.ReadRows(job.GetGrainId());

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>A job's status changes and its view: start only from queued, one finishing step for every end, live vs stored counters.</summary>

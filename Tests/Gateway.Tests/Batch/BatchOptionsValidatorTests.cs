@@ -1,5 +1,3 @@
-using OrleansGateway.Batch;
-
 namespace OrleansGateway.Tests.Batch;
 
 public sealed class BatchOptionsValidatorTests

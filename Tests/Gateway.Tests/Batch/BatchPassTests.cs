@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>

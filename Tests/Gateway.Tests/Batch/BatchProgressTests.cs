@@ -1,6 +1,3 @@
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>The job's counters: newest report per group wins, older ones change nothing, sums and state copy exact.</summary>
@@ -26,10 +23,8 @@ public sealed class BatchProgressTests
         var progress = new BatchProgress();
         progress.Load([new TaskGrainProgress(2, 1, new TokenUsage(10, 20, 30)), new TaskGrainProgress(4, 0, new TokenUsage(1, 2, 3))]);
 
-        Assert.Equal(6, progress.Completed);
-        Assert.Equal(1, progress.Failed);
+        AssertTotals(progress, completed: 6, failed: 1, new TokenUsage(11, 22, 33));
         Assert.Equal(7, progress.Done);
-        Assert.Equal(new TokenUsage(11, 22, 33), progress.Usage);
         Assert.True(progress.IsGroupDone(0, 3));
         Assert.False(progress.IsGroupDone(1, 5));
     }
@@ -37,31 +32,25 @@ public sealed class BatchProgressTests
     [Fact]
     public void Apply_NewerReport_ReplacesTheGroupsShare()
     {
-        var progress = new BatchProgress();
-        progress.Start(2);
+        var progress = Started(groups: 2);
         Assert.True(progress.Apply(0, new TaskGrainProgress(1, 0, new TokenUsage(5, 5, 10))));
         Assert.True(progress.Apply(1, new TaskGrainProgress(0, 1, TokenUsage.Zero)));
 
         Assert.True(progress.Apply(0, new TaskGrainProgress(2, 1, new TokenUsage(8, 7, 15))));
 
-        Assert.Equal(2, progress.Completed);
-        Assert.Equal(2, progress.Failed);
-        Assert.Equal(new TokenUsage(8, 7, 15), progress.Usage);
+        AssertTotals(progress, completed: 2, failed: 2, new TokenUsage(8, 7, 15));
     }
 
     [Fact]
     public void Apply_OlderOrEqualReport_ChangesNothing()
     {
-        var progress = new BatchProgress();
-        progress.Start(1);
+        var progress = Started(groups: 1);
         progress.Apply(0, new TaskGrainProgress(3, 0, new TokenUsage(3, 3, 6)));
 
         Assert.False(progress.Apply(0, new TaskGrainProgress(2, 0, new TokenUsage(2, 2, 4))));
         Assert.False(progress.Apply(0, new TaskGrainProgress(2, 1, new TokenUsage(9, 9, 18))));
 
-        Assert.Equal(3, progress.Completed);
-        Assert.Equal(0, progress.Failed);
-        Assert.Equal(new TokenUsage(3, 3, 6), progress.Usage);
+        AssertTotals(progress, completed: 3, failed: 0, new TokenUsage(3, 3, 6));
     }
 
     [Fact]
@@ -84,5 +73,19 @@ public sealed class BatchProgressTests
         new BatchProgress().CopyTo(state);
 
         Assert.Equal((7, 1, 9), (state.CompletedCount, state.FailedCount, state.TotalTokens));
+    }
+
+    private static BatchProgress Started(int groups)
+    {
+        var progress = new BatchProgress();
+        progress.Start(groups);
+        return progress;
+    }
+
+    private static void AssertTotals(BatchProgress progress, int completed, int failed, TokenUsage usage)
+    {
+        Assert.Equal(completed, progress.Completed);
+        Assert.Equal(failed, progress.Failed);
+        Assert.Equal(usage, progress.Usage);
     }
 }

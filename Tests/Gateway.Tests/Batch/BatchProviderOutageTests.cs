@@ -1,7 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>A provider that fails its first two requests, opening its circuit (threshold 2, cooldown 1 s), then recovers.</summary>

@@ -1,12 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
@@ -15,19 +11,16 @@ namespace OrleansGateway.Tests.Batch;
 /// A two-silo in-process cluster whose grain storage and reminder table live outside the silos
 /// (as a database would), so killing a silo loses its activations but not what they stored.
 /// </summary>
-public sealed class BatchRecoveryTests : IAsyncLifetime
+public sealed class BatchRecoveryTests : BatchClusterTest
 {
     private const int TaskCount = 60;
     private readonly SharedGrainStore _store = new();
     private readonly SharedReminderTable _reminders = new();
     private readonly InMemoryBlobStore _blobs = new();
-    private FakeProviderServer _provider = null!;
-    private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
+    protected override Task<InProcessTestCluster> StartClusterAsync(FakeProviderServer provider)
     {
-        _provider = await FakeProviderServer.StartAsync();
-        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(100) };
+        provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(100) };
         var settings = new Dictionary<string, string?>
         {
             ["Gateway:Providers:fake:MaxConcurrency"] = "4",
@@ -37,10 +30,9 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
             ["Gateway:Batch:TasksPerGrain"] = "5",
             ["Gateway:Batch:ResumeReminderPeriod"] = "00:00:02",
         };
-        _cluster = await BatchTestCluster.StartAsync(2, _provider, settings, _blobs, silo =>
+        return BatchTestCluster.StartAsync(2, provider, settings, _blobs, silo =>
         {
-            silo.AddReminders();
-            silo.Services.AddSingleton<IReminderTable>(_reminders);
+            silo.UseSharedReminders(_reminders);
             silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) => new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>()));
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Configure<ClusterMembershipOptions>(options =>
@@ -53,17 +45,11 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
-
     [Fact]
     public async Task Run_SiloHoldingJobKilledMidRun_JobResumesAndEachTaskHasExactlyOneResult()
     {
         var jobId = "batch_recovery_" + Guid.NewGuid().ToString("N");
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>(jobId);
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>(jobId);
         var tasks = Enumerable.Range(0, TaskCount)
             .Select(i => new BatchTask($"task-{i}", [new ChatMessage("user", $"recover {i}")]))
             .ToArray();
@@ -71,9 +57,9 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
         var before = await WaitForAsync(job, view => view.CompletedCount >= 10, "10 completed tasks");
         Assert.True(before.CompletedCount < TaskCount, $"the kill must happen mid-run, but {before.CompletedCount} of {TaskCount} tasks were already done");
 
-        Assert.True(_cluster.TryGetGrainContext(job.GetGrainId(), out var context), "the job should be active on some silo");
-        var holder = _cluster.Silos.Single(s => s.SiloAddress.Equals(context.Address.SiloAddress));
-        await _cluster.KillSiloAsync(holder);
+        Assert.True(Cluster.TryGetGrainContext(job.GetGrainId(), out var context), "the job should be active on some silo");
+        var holder = Cluster.Silos.Single(s => s.SiloAddress.Equals(context.Address.SiloAddress));
+        await Cluster.KillSiloAsync(holder);
 
         // Nobody calls the job now: only its reminder can bring it back.
         var stored = await WaitForStoredStatusAsync(job, BatchJobStatus.Completed, TimeSpan.FromSeconds(90));
@@ -95,7 +81,7 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
         }
 
         Assert.Equal(results.Sum(r => r.Usage!.TotalTokens), view.Usage.TotalTokens);
-        Assert.True(_provider.TotalCount >= TaskCount, $"every task reached the provider at least once ({_provider.TotalCount} calls)");
+        Assert.True(Provider.TotalCount >= TaskCount, $"every task reached the provider at least once ({Provider.TotalCount} calls)");
         var reminders = await _reminders.ReadRows(job.GetGrainId());
         Assert.Empty(reminders.Reminders);
     }
@@ -110,7 +96,7 @@ public sealed class BatchRecoveryTests : IAsyncLifetime
     /// <summary>Reads the job's stored state (not the grain) until it has <paramref name="status"/>.</summary>
     private async Task<BatchJobState> WaitForStoredStatusAsync(IBatchJobGrain job, BatchJobStatus status, TimeSpan timeout)
     {
-        var serializer = _cluster.GetSiloServiceProvider().GetRequiredService<IGrainStorageSerializer>();
+        var serializer = Cluster.GetSiloServiceProvider().GetRequiredService<IGrainStorageSerializer>();
         var stored = await BatchPolling.UntilAsync(
             () => Task.FromResult(_store.TryGet("batch-job", job.GetGrainId(), out var data, out _) ? serializer.Deserialize<BatchJobState>(data) : null),
             state => state is not null && state.Status == status,

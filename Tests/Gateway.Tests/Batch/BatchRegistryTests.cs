@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
 using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 

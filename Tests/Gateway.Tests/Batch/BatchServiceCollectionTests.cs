@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
-using OrleansGateway.Batch;
 
 namespace OrleansGateway.Tests.Batch;
 

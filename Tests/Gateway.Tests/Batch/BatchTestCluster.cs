@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 
@@ -23,6 +20,14 @@ public static class BatchTestCluster
             silo.AddMemoryGrainStorage(GatewayStorage.Name);
             silo.UseInMemoryReminderService();
         });
+
+    /// <summary>Reminders kept in <paramref name="reminders"/>, in the test process, so they outlive a killed silo.</summary>
+    public static ISiloBuilder UseSharedReminders(this ISiloBuilder silo, SharedReminderTable reminders)
+    {
+        silo.AddReminders();
+        silo.Services.AddSingleton<IReminderTable>(reminders);
+        return silo;
+    }
 
     /// <summary>Builds and deploys the cluster.</summary>
     public static async Task<InProcessTestCluster> StartAsync(

@@ -1,5 +1,3 @@
-using OrleansGateway.Batch;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>The bounded-worker loop of submission writes and progress reads: every index once, never more at once than the bound.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansGateway.Batch;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Batch;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>The in-flight window: room, waiting for room, waiting for empty, tasks per call, groups with calls out.</summary>

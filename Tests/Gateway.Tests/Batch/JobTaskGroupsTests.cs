@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -1,10 +1,6 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Files;
 using OrleansGateway.Storage;
 
@@ -17,17 +13,13 @@ namespace OrleansGateway.Tests.Batch;
 /// what finished kept, the window's end ends it expired with partial output, and a batch failed in validation ran nothing.
 /// Every line ends in exactly one of the output and error files.
 /// </summary>
-public sealed class OpenAiBatchGrainTests : IAsyncLifetime
+public sealed class OpenAiBatchGrainTests : BatchClusterTest
 {
     private static readonly string[] s_order = ["validating", "in_progress", "finalizing", "completed"];
     private readonly InMemoryBlobStore _blobs = new();
-    private FakeProviderServer _provider = null!;
-    private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _cluster = await BatchTestCluster.StartAsync(_provider, _blobs, new Dictionary<string, string?>
+    protected override Task<InProcessTestCluster> StartClusterAsync(FakeProviderServer provider) =>
+        BatchTestCluster.StartAsync(provider, _blobs, new Dictionary<string, string?>
         {
             ["Gateway:Providers:fake:MaxConcurrency"] = "1",
             ["Gateway:Providers:fake:TimeoutSeconds"] = "10",
@@ -35,18 +27,11 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
             ["Gateway:Batch:TasksPerGrain"] = "4",
             ["Gateway:Batch:OpenAiCompletionWindow"] = "00:00:03",
         });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task Run_ToTheEnd_StatusesOnlyMoveForwardAndTimestampsInOrder()
     {
-        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(40) };
+        Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(40) };
         var batch = Grain();
         var seen = new List<string>();
         using var stop = new CancellationTokenSource();
@@ -84,15 +69,15 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
         Assert.Null(done.ExpiredAt);
         Assert.NotNull(done.OutputFileId);
         Assert.Null(done.ErrorFileId);
-        var output = await _cluster.Client.GetGrain<IFileGrain>(done.OutputFileId!).GetAsync();
+        var output = await Cluster.Client.GetGrain<IFileGrain>(done.OutputFileId!).GetAsync();
         Assert.Equal(("batch_output", batch.GetPrimaryKeyString(), false, 6L), (output!.Purpose, output.BatchId, output.BatchErrors, output.LineCount));
-        Assert.Equal(6, _provider.TotalCount);
+        Assert.Equal(6, Provider.TotalCount);
     }
 
     [Fact]
     public async Task Cancel_MidRun_CancelledAfterCancellingAtWithFinishedLinesKept()
     {
-        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(400) };
+        Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(400) };
         var batch = Grain();
         await batch.CreateAsync(Spec(8));
         await WaitAsync(batch, v => v.Completed >= 1, "one finished line");
@@ -114,7 +99,7 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
     [Fact]
     public async Task Window_ClosesMidRun_ExpiredWithPartialOutput()
     {
-        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(600) };
+        Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(600) };
         var batch = Grain();
         var created = await batch.CreateAsync(Spec(10));
         Assert.True(created.ExpiresAt is { } expiresAt && Math.Abs((expiresAt - created.CreatedAt).TotalSeconds - 3) < 1, $"the window is 3 s: {created}");
@@ -143,24 +128,24 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
         Assert.Equal(errors.ToArray(), failed.Errors.ToArray());
         Assert.Null(failed.InProgressAt);
         Assert.Null(failed.OutputFileId);
-        Assert.Null(await _cluster.Client.GetGrain<IBatchJobGrain>(batch.GetPrimaryKeyString()).GetAsync());
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Null(await Cluster.Client.GetGrain<IBatchJobGrain>(batch.GetPrimaryKeyString()).GetAsync());
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     [Fact]
     public async Task Create_StoredTasks_JobRunsTheGroupsWrittenBeforehand()
     {
-        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage);
+        Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage);
         var batch = Grain();
         var id = batch.GetPrimaryKeyString();
-        var writer = new TaskGroupWriter(key => _cluster.Client.GetGrain<ITaskGrain>(key), _cluster.Client.ServiceProvider.GetRequiredService<Serializer>(), maxCallBytes: 512);
+        var writer = new TaskGroupWriter(key => Cluster.Client.GetGrain<ITaskGrain>(key), Cluster.Client.ServiceProvider.GetRequiredService<Serializer>(), maxCallBytes: 512);
         await writer.WriteAllAsync(new TaskGrainSpec(id, "fake/fake-model", 0, []), tasksPerGrain: 4, Tasks(10));
 
         await batch.CreateAsync(new OpenAiBatchSpec("/v1/chat/completions", "file-x", "24h", [], []) { LineCount = 10, Model = "fake/fake-model", StoredTaskCount = 10, StoredTasksPerGrain = 4 });
         var done = await WaitAsync(batch, v => v.Status is "completed" or "failed" or "expired", "the end");
 
         Assert.True(done.Status == "completed" && done.Completed == 10, $"{done}");
-        var results = await _cluster.Client.GetGrain<IBatchJobGrain>(id).GetResultsAsync(0, 20);
+        var results = await Cluster.Client.GetGrain<IBatchJobGrain>(id).GetResultsAsync(0, 20);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"c{i}"), results.Select(r => r.Id));
         Assert.All(results, r => Assert.Equal($"echo: line {r.Index}", r.Chat?.Content));
     }
@@ -170,7 +155,7 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
     {
         var batch = Grain();
         var id = batch.GetPrimaryKeyString();
-        var writer = new TaskGroupWriter(key => _cluster.Client.GetGrain<ITaskGrain>(key), _cluster.Client.ServiceProvider.GetRequiredService<Serializer>(), maxCallBytes: 1 << 20);
+        var writer = new TaskGroupWriter(key => Cluster.Client.GetGrain<ITaskGrain>(key), Cluster.Client.ServiceProvider.GetRequiredService<Serializer>(), maxCallBytes: 1 << 20);
         // Groups 0 and 1 of 3 (tasks 0-7); group 2 (tasks 8-9) never written.
         await writer.WriteAllAsync(new TaskGrainSpec(id, "fake/fake-model", 0, []), tasksPerGrain: 4, Tasks(8));
 
@@ -179,11 +164,11 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
 
         Assert.Contains("1 of its 3 task groups were not stored", exception.Message);
         Assert.Null(await batch.GetAsync());
-        Assert.Null(await _cluster.Client.GetGrain<IBatchJobGrain>(id).GetAsync());
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Null(await Cluster.Client.GetGrain<IBatchJobGrain>(id).GetAsync());
+        Assert.Equal(0, Provider.TotalCount);
     }
 
-    private IOpenAiBatchGrain Grain() => _cluster.Client.GetGrain<IOpenAiBatchGrain>("batch_" + Guid.NewGuid().ToString("N"));
+    private IOpenAiBatchGrain Grain() => Cluster.Client.GetGrain<IOpenAiBatchGrain>("batch_" + Guid.NewGuid().ToString("N"));
 
     private static IEnumerable<BatchTask> Tasks(int count) => Enumerable.Range(0, count).Select(i =>
     {
@@ -200,12 +185,12 @@ public sealed class OpenAiBatchGrainTests : IAsyncLifetime
     /// <summary>Each line has one result: answered ones counted as completed (the output file), the rest <paramref name="unrun"/> or failed (the error file).</summary>
     private async Task AssertEveryLineOnceAsync(string batchId, OpenAiBatchView view, int lines, BatchTaskStatus unrun)
     {
-        var results = await _cluster.Client.GetGrain<IBatchJobGrain>(batchId).GetResultsAsync(0, lines + 10);
+        var results = await Cluster.Client.GetGrain<IBatchJobGrain>(batchId).GetResultsAsync(0, lines + 10);
         Assert.Equal(Enumerable.Range(0, lines).Select(i => $"c{i}"), results.Select(r => r.Id));
         Assert.Equal(view.Completed, results.Count(r => r.Status == BatchTaskStatus.Completed));
         Assert.Equal(lines - view.Completed - view.Failed, results.Count(r => r.Status == unrun));
         Assert.Equal(view.Total, lines);
-        var files = await Task.WhenAll(new[] { view.OutputFileId, view.ErrorFileId }.OfType<string>().Select(id => _cluster.Client.GetGrain<IFileGrain>(id).GetAsync()));
+        var files = await Task.WhenAll(new[] { view.OutputFileId, view.ErrorFileId }.OfType<string>().Select(id => Cluster.Client.GetGrain<IFileGrain>(id).GetAsync()));
         Assert.Equal(lines, files.Sum(f => f!.LineCount));
     }
 }

@@ -1,5 +1,3 @@
-using OrleansGateway.Batch;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>The pause between a job's passes: none first, then 200 ms doubling to 30 s, reset by progress, raised to Retry-After.</summary>

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;

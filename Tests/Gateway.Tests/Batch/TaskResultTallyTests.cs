@@ -1,6 +1,3 @@
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>A group's progress counted from its result entries.</summary>

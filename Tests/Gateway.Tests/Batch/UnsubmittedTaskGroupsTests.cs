@@ -1,9 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
-using OrleansGateway.Batch;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
@@ -15,36 +11,25 @@ namespace OrleansGateway.Tests.Batch;
 /// <c>Gateway:Batch:UnsubmittedGroupsTimeout</c> (2 s here) unless the job was submitted, whose groups it leaves alone.
 /// On an Orleans in-process test cluster (memory storage and reminders, a memory blob store, a fake provider on loopback).
 /// </summary>
-public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
+public sealed class UnsubmittedTaskGroupsTests : BatchClusterTest
 {
     private const int TasksPerGrain = 4;
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
     private readonly FailingBlobStore _blobs = new();
-    private FakeProviderServer _provider = null!;
-    private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _provider = await FakeProviderServer.StartAsync();
-        _cluster = await BatchTestCluster.StartAsync(_provider, _blobs, new Dictionary<string, string?>
+    protected override Task<InProcessTestCluster> StartClusterAsync(FakeProviderServer provider) =>
+        BatchTestCluster.StartAsync(provider, _blobs, new Dictionary<string, string?>
         {
             ["Gateway:Providers:fake:MaxConcurrency"] = "4",
             ["Gateway:Batch:TasksPerGrain"] = TasksPerGrain.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Batch:UnsubmittedGroupsTimeout"] = s_timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task DiscardUnsubmitted_GroupsWritten_TasksAndBlobsGoneAndTheJobCannotBeSubmitted()
     {
         var jobId = NewJobId();
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>(jobId);
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>(jobId);
         await job.ReserveAsync(3);
         await WriteAsync(jobId, 10);
         Assert.Equal(3, BlobsOf(jobId).Count);
@@ -56,14 +41,14 @@ public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
         var refused = await Assert.ThrowsAnyAsync<ArgumentException>(() => job.SubmitAsync(StoredSpec(10)));
         Assert.Contains("3 of its 3 task groups were not stored", refused.Message);
         Assert.Null(await job.GetAsync());
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     [Fact]
     public async Task Reserve_SubmitterNeverSubmits_ReminderDiscardsTheGroupsAfterTheTimeout()
     {
         var jobId = NewJobId();
-        await _cluster.Client.GetGrain<IBatchJobGrain>(jobId).ReserveAsync(2);
+        await Cluster.Client.GetGrain<IBatchJobGrain>(jobId).ReserveAsync(2);
         await WriteAsync(jobId, 8);
         Assert.Equal(2, BlobsOf(jobId).Count);
 
@@ -71,15 +56,15 @@ public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
             b => $"The reminder did not discard the unsubmitted groups within 30 s (timeout {s_timeout.TotalSeconds} s); blobs left: {string.Join(", ", b ?? [])}", TimeSpan.FromSeconds(30));
 
         await AssertGroupsGoneAsync(jobId, 2);
-        Assert.Null(await _cluster.Client.GetGrain<IBatchJobGrain>(jobId).GetAsync());
+        Assert.Null(await Cluster.Client.GetGrain<IBatchJobGrain>(jobId).GetAsync());
     }
 
     [Fact]
     public async Task Reserve_ThenSubmitted_ReminderLeavesTheGroupsAndTheJobCompletes()
     {
-        _provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(500) };
+        Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(500) };
         var jobId = NewJobId();
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>(jobId);
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>(jobId);
         await job.ReserveAsync(3);
         await WriteAsync(jobId, 10);
         await job.SubmitAsync(StoredSpec(10));
@@ -92,7 +77,7 @@ public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
         Assert.False(await job.DiscardUnsubmittedAsync(3));
         var results = await job.GetResultsAsync(0, 20);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"echo: line {i}"), results.Select(r => r.Chat?.Content));
-        Assert.Equal(10, _provider.TotalCount);
+        Assert.Equal(10, Provider.TotalCount);
     }
 
     [Fact]
@@ -100,14 +85,14 @@ public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
     {
         var jobId = NewJobId();
         _blobs.FailWhen = name => name == $"batch/{jobId}/2/tasks";
-        var job = _cluster.Client.GetGrain<IBatchJobGrain>(jobId);
+        var job = Cluster.Client.GetGrain<IBatchJobGrain>(jobId);
 
         await Assert.ThrowsAnyAsync<Exception>(() => job.SubmitAsync(new BatchJobSpec("fake/fake-model", [.. Tasks(12)])));
 
         Assert.Empty(BlobsOf(jobId));
         await AssertGroupsGoneAsync(jobId, 3);
         Assert.Null(await job.GetAsync());
-        Assert.Equal(0, _provider.TotalCount);
+        Assert.Equal(0, Provider.TotalCount);
     }
 
     private static string NewJobId() => "batch_" + Guid.NewGuid().ToString("N");
@@ -115,14 +100,14 @@ public sealed class UnsubmittedTaskGroupsTests : IAsyncLifetime
     private List<string> BlobsOf(string jobId) => [.. _blobs.Names.Where(n => n.StartsWith($"batch/{jobId}/", StringComparison.Ordinal))];
 
     private Task WriteAsync(string jobId, int tasks) =>
-        new TaskGroupWriter(key => _cluster.Client.GetGrain<ITaskGrain>(key), _cluster.Client.ServiceProvider.GetRequiredService<Serializer>(), maxCallBytes: 1 << 20)
+        new TaskGroupWriter(key => Cluster.Client.GetGrain<ITaskGrain>(key), Cluster.Client.ServiceProvider.GetRequiredService<Serializer>(), maxCallBytes: 1 << 20)
             .WriteAllAsync(new TaskGrainSpec(jobId, "fake/fake-model", 0, []), TasksPerGrain, Tasks(tasks));
 
     private async Task AssertGroupsGoneAsync(string jobId, int groups)
     {
         for (var group = 0; group < groups; group++)
         {
-            var snapshot = await _cluster.Client.GetGrain<ITaskGrain>(TaskGrainKeys.For(jobId, group)).GetSnapshotAsync();
+            var snapshot = await Cluster.Client.GetGrain<ITaskGrain>(TaskGrainKeys.For(jobId, group)).GetSnapshotAsync();
             Assert.True(snapshot.InputsMissing, $"Group {group} of {jobId} still holds its tasks.");
         }
     }

@@ -1,9 +1,7 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Text.Json;
 using OpenAI.Files;
-using OrleansGateway.FakeProvider;
 
 namespace OrleansGateway.Tests.Batches;
 

@@ -1,21 +1,15 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
-using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Text;
-using System.Text.Json;
-using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Batches;
 
 /// <summary>
 /// The embedded gateway on loopback Kestrel with the official OpenAI .NET <see cref="OpenAIFileClient"/> and
-/// <see cref="BatchClient"/> pointed at it, as a user's program would be; two providers (<c>fake</c>, <c>fake2</c>)
-/// on one fake provider server. Helpers upload a JSON Lines file, create a batch and read it back as JSON.
+/// <see cref="BatchClient"/> pointed at it (<see cref="OpenAiBatchClients"/>), as a user's program would be; two
+/// providers (<c>fake</c>, <c>fake2</c>) on one fake provider server. Helpers upload a JSON Lines file, create a batch and read it back as JSON.
 /// </summary>
 public sealed class OpenAiBatchesFixture : IAsyncDisposable
 {
@@ -24,9 +18,7 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
         Provider = provider;
         App = app;
         Address = address;
-        var client = new OpenAIClient(new ApiKeyCredential("gateway-secret"), new OpenAIClientOptions { Endpoint = new Uri(address, "/v1") });
-        Files = client.GetOpenAIFileClient();
-        Batches = client.GetBatchClient();
+        Clients = new OpenAiBatchClients(address, "gateway-secret");
         Http = new HttpClient { BaseAddress = address };
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "gateway-secret");
     }
@@ -37,9 +29,12 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public OpenAIFileClient Files { get; }
+    /// <summary>The official OpenAI clients pointed at this gateway, with the gateway's key.</summary>
+    public OpenAiBatchClients Clients { get; }
 
-    public BatchClient Batches { get; }
+    public OpenAIFileClient Files => Clients.Files;
+
+    public BatchClient Batches => Clients.Batches;
 
     /// <summary>Raw HTTP with the gateway's key, for what the official client does not expose.</summary>
     public HttpClient Http { get; }
@@ -87,27 +82,11 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
     }
 
     /// <summary>Uploads <paramref name="lines"/> (one request a line) with purpose <c>batch</c>; its file id.</summary>
-    public async Task<string> UploadAsync(IEnumerable<string> lines)
-    {
-        using var content = new MemoryStream();
-        foreach (var line in lines)
-        {
-            content.Write(Encoding.UTF8.GetBytes(line));
-            content.WriteByte((byte)'\n');
-        }
-
-        content.Position = 0;
-        OpenAIFile file = await Files.UploadFileAsync(content, "input.jsonl", FileUploadPurpose.Batch);
-        return file.Id;
-    }
+    public Task<string> UploadAsync(IEnumerable<string> lines) => Clients.UploadAsync(lines);
 
     /// <summary>Creates a batch through <see cref="BatchClient"/>; the operation and the batch object it answered.</summary>
-    public async Task<(CreateBatchOperation Operation, JsonElement Batch)> CreateAsync(string fileId, string endpoint = "/v1/chat/completions", object? metadata = null)
-    {
-        var request = BinaryContent.Create(BinaryData.FromObjectAsJson(new { input_file_id = fileId, endpoint, completion_window = "24h", metadata }));
-        var operation = await Batches.CreateBatchAsync(request, waitUntilCompleted: false);
-        return (operation, Parse(operation.GetRawResponse().Content));
-    }
+    public Task<(CreateBatchOperation Operation, JsonElement Batch)> CreateAsync(string fileId, string endpoint = "/v1/chat/completions", object? metadata = null) =>
+        Clients.CreateAsync(fileId, endpoint, metadata);
 
     /// <summary>The batch object, read back through the operation.</summary>
     public static async Task<JsonElement> ReadAsync(CreateBatchOperation operation) =>
@@ -122,11 +101,7 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
         WaitAsync(operation, batch => batch.GetProperty("status").GetString() == status, "status " + status);
 
     /// <summary>A batch file downloaded through <see cref="OpenAIFileClient"/>, one JSON document per line.</summary>
-    public async Task<List<JsonElement>> DownloadLinesAsync(string fileId)
-    {
-        BinaryData content = await Files.DownloadFileAsync(fileId);
-        return [.. content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
-    }
+    public Task<List<JsonElement>> DownloadLinesAsync(string fileId) => Clients.DownloadLinesAsync(fileId);
 
     public static JsonElement Parse(BinaryData data) => JsonDocument.Parse(data.ToMemory()).RootElement.Clone();
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Batches;
 
 /// <summary>

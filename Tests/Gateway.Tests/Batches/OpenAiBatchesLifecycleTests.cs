@@ -1,6 +1,4 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
-using System.Text.Json;
-using OrleansGateway.FakeProvider;
 
 namespace OrleansGateway.Tests.Batches;
 

@@ -1,5 +1,4 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Batches;

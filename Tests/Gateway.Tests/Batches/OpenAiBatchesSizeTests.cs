@@ -1,9 +1,6 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Batches;

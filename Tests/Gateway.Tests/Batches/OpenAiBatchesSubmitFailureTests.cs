@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansGateway.Storage;
 using OrleansGateway.Tests.Batch;
 

@@ -1,12 +1,5 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Streaming;
-using OrleansGateway.Tests.Infrastructure;
 using OrleansGateway.Tests.Streaming;
 
 namespace OrleansGateway.Tests.Chat;

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Chat;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Chat;
 
 /// <summary>The default embedded gateway: chat runs in the frontend's process.</summary>

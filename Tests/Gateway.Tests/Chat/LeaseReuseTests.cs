@@ -1,11 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Chat;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Chat;
 
 /// <summary>The embedded gateway with <c>Gateway:Chat:InProcessWhenEmbedded=false</c>: chat goes through the chat grains.</summary>

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Chat;
 

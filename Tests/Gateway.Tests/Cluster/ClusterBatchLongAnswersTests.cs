@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Azure.Storage.Blobs;
-using OrleansGateway.FakeProvider;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
@@ -22,12 +19,6 @@ public sealed class ClusterBatchLongAnswersTests(ClusterFixture cluster, ITestOu
     private const int AnswerBytes = 40 * 1024;
 
     private readonly ClusterBatchApi _batches = new(cluster, output);
-
-    public override Task DisposeAsync()
-    {
-        Cluster.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task RestartEverySiloMidJob_40KbAnswers30KbPrompts_JobCompletesWithFullAnswersOneProviderCallPerTask()

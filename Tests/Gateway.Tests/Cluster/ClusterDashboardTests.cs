@@ -1,6 +1,3 @@
-using System.Net;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Azure.Data.Tables;
-using OrleansGateway.FakeProvider;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;

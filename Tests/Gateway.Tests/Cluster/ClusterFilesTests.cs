@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Text;
 using OpenAI;
 using OpenAI.Files;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batches;
 
 namespace OrleansGateway.Tests.Cluster;
@@ -12,23 +11,15 @@ namespace OrleansGateway.Tests.Cluster;
 /// every line is in the output file once, answered by the provider once.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterOpenAiBatchesNodeClientTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterOpenAiBatchesNodeClientTests(ClusterFixture cluster) : ClusterTest(cluster)
 {
     private const int Lines = 40;
-
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync()
-    {
-        cluster.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task NodeOpenAiPackage_AgainstClusterFrontend_EveryLineAnsweredOnce()
     {
         var calls = new ConcurrentDictionary<string, int>();
-        cluster.Provider.Behavior = request =>
+        Cluster.Provider.Behavior = request =>
         {
             calls.AddOrUpdate(request.LastUserMessage, 1, (_, n) => n + 1);
             return FakeReply.Text("answer to " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(20) };
@@ -36,11 +27,11 @@ public sealed class ClusterOpenAiBatchesNodeClientTests(ClusterFixture cluster) 
         var ids = Enumerable.Range(0, Lines).Select(i => "node-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
 
         var run = await NodeBatchClient.RunAsync(
-            cluster.Frontends[1].BaseUrl + "/v1", ClusterFixture.SecretToken, ids.Select(id => OpenAiBatchesFixture.ChatLine(id, "line " + id)), TimeSpan.FromSeconds(120));
+            Cluster.Frontends[1].BaseUrl + "/v1", ClusterFixture.SecretToken, ids.Select(id => OpenAiBatchesFixture.ChatLine(id, "line " + id)), TimeSpan.FromSeconds(120));
 
         var output = NodeBatchClient.AssertEveryLineAnsweredOnce(run, ids);
         Assert.All(ids, id => Assert.Equal("answer to line " + id, NodeBatchClient.Content(output[id])));
         var repeated = calls.Where(c => c.Value != 1).Select(c => $"{c.Key} x{c.Value}").ToList();
-        Assert.True(calls.Count == Lines && repeated.Count == 0, $"The provider answered {calls.Count} distinct lines of {Lines}; more than once: {string.Join(", ", repeated)}\n{cluster.Tails()}");
+        Assert.True(calls.Count == Lines && repeated.Count == 0, $"The provider answered {calls.Count} distinct lines of {Lines}; more than once: {string.Join(", ", repeated)}\n{Cluster.Tails()}");
     }
 }

@@ -1,15 +1,10 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using OpenAI;
 using OpenAI.Batch;
-using OpenAI.Files;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
+using OrleansGateway.Tests.Batches;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
@@ -24,18 +19,10 @@ namespace OrleansGateway.Tests.Cluster;
 /// batch and its output file read back the same.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutputHelper output) : ClusterTest(cluster)
 {
     private const int Lines = 64;
     private const int AnswerBytes = 40 * 1024;
-
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync()
-    {
-        cluster.Provider.Behavior = FakeProviderServer.DefaultBehavior;
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task RestartEverySiloMidBatch_40KbAnswers_CompletesWithEveryLineOnceOneProviderCallPerLine()
@@ -44,7 +31,7 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
         // Lines from 16 on wait until the test has seen the batch mid-run, so it cannot finish unseen while a slow
         // read of its progress is on its way (a loaded machine once took 10 s over one).
         var midRunSeen = new ManualResetEventSlim();
-        cluster.Provider.Behavior = request =>
+        Cluster.Provider.Behavior = request =>
         {
             var index = int.Parse(request.LastUserMessage.Split(' ')[1], CultureInfo.InvariantCulture);
             calls.AddOrUpdate(index, 1, (_, n) => n + 1);
@@ -55,54 +42,32 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
 
             return FakeReply.Text(Answer(index)) with { Delay = TimeSpan.FromMilliseconds(300) };
         };
-        var (files0, batches0) = Clients(cluster.Frontends[0]);
-        var (files1, batches1) = Clients(cluster.Frontends[1]);
-        var input = string.Join('\n', Enumerable.Range(0, Lines).Select(i => JsonSerializer.Serialize(new
-        {
-            custom_id = $"line-{i}",
-            method = "POST",
-            url = "/v1/chat/completions",
-            body = new { model = "fake/fake-model", messages = new[] { new { role = "user", content = $"line {i} please" } } },
-        })));
-        OpenAIFile file = await files0.UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(input)), "cluster.jsonl", FileUploadPurpose.Batch);
-        var operation = await batches0.CreateBatchAsync(BinaryContent.Create(BinaryData.FromObjectAsJson(new
-        {
-            input_file_id = file.Id,
-            endpoint = "/v1/chat/completions",
-            completion_window = "24h",
-        })), waitUntilCompleted: false);
-        var batchId = operation.BatchId;
-        var rehydrated = await CreateBatchOperation.RehydrateAsync(batches1, batchId);
+        var (clients0, clients1) = (Clients(Cluster.Frontends[0]), Clients(Cluster.Frontends[1]));
+        var batchId = await CreateBatchAsync(clients0, "line", Lines, "Cluster.jsonl");
+        var rehydrated = await CreateBatchOperation.RehydrateAsync(clients1.Batches, batchId);
 
-        var before = await BatchPolling.UntilAsync(() => ReadAsync(rehydrated), b => Completed(b) >= 6, last => $"The batch never had 6 lines done: {last}\n{cluster.Tails()}", TimeSpan.FromSeconds(120));
+        var before = await BatchPolling.UntilAsync(() => ReadAsync(rehydrated), b => Completed(b) >= 6, last => $"The batch never had 6 lines done: {last}\n{Cluster.Tails()}", TimeSpan.FromSeconds(120));
         midRunSeen.Set();
         Assert.True(Completed(before) < Lines / 2, $"The batch was nearly done ({Completed(before)} of {Lines}) before the restart; it must be hit mid-run.");
         output.WriteLine($"stopping every silo with {Completed(before)} of {Lines} lines done");
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
             await silo.Process!.StopAsync(TimeSpan.FromSeconds(30));
         }
 
-        foreach (var silo in cluster.Silos)
+        foreach (var silo in Cluster.Silos)
         {
-            silo.StartProcess(cluster.StartSilo(silo));
+            silo.StartProcess(Cluster.StartSilo(silo));
         }
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
 
-        var batch = await BatchPolling.UntilAsync(
-            async () => { try { return await ReadAsync(rehydrated); } catch (ClientResultException) { return default; } },
-            b => b.ValueKind == JsonValueKind.Object && b.GetProperty("status").GetString() is "completed" or "failed" or "expired" or "cancelled",
-            last => $"The batch did not finish after the restart: {last}\n{cluster.Tails()}",
-            TimeSpan.FromSeconds(180));
-        Assert.True(batch.GetProperty("status").GetString() == "completed", $"Batch after the restart: {batch}\n{cluster.Tails()}");
-        Assert.Equal(Lines, Completed(batch));
-        Assert.Equal(JsonValueKind.Null, batch.GetProperty("error_file_id").ValueKind);
+        var batch = await AssertCompletesAsync(rehydrated, Lines, "the restart");
 
-        BinaryData content = await files1.DownloadFileAsync(batch.GetProperty("output_file_id").GetString()!);
+        BinaryData content = await clients1.Files.DownloadFileAsync(batch.GetProperty("output_file_id").GetString()!);
         var lines = content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Lines, lines.Length);
         for (var i = 0; i < Lines; i++)
@@ -126,37 +91,22 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
         var hold = false;
         static int IndexOf(FakeRequest request) => int.Parse(request.LastUserMessage.Split(' ')[1], CultureInfo.InvariantCulture);
         void OnAnswered(FakeRequest request) => answered.AddOrUpdate(IndexOf(request), 1, (_, n) => n + 1);
-        cluster.Provider.RequestAnswered += OnAnswered;
+        Cluster.Provider.RequestAnswered += OnAnswered;
         try
         {
             // While held, calls wait 8 s (under the provider timeout of 20 s): the calls the killed silo had in flight
             // are then unanswered when it dies, so every answer the provider gives is stored, and counted here once.
-            cluster.Provider.Behavior = request =>
+            Cluster.Provider.Behavior = request =>
             {
                 received.AddOrUpdate(IndexOf(request), 1, (_, n) => n + 1);
                 return FakeReply.Text($"answer {IndexOf(request)}") with { Delay = Volatile.Read(ref hold) ? TimeSpan.FromSeconds(8) : TimeSpan.FromMilliseconds(50) };
             };
-            var (files0, batches0) = Clients(cluster.Frontends[0]);
-            var (files1, batches1) = Clients(cluster.Frontends[1]);
-            var input = string.Join('\n', Enumerable.Range(0, lines).Select(i => JsonSerializer.Serialize(new
-            {
-                custom_id = $"kill-{i}",
-                method = "POST",
-                url = "/v1/chat/completions",
-                body = new { model = "fake/fake-model", messages = new[] { new { role = "user", content = $"line {i} please" } } },
-            })));
-            OpenAIFile file = await files0.UploadFileAsync(new MemoryStream(Encoding.UTF8.GetBytes(input)), "kill.jsonl", FileUploadPurpose.Batch);
-            var operation = await batches0.CreateBatchAsync(BinaryContent.Create(BinaryData.FromObjectAsJson(new
-            {
-                input_file_id = file.Id,
-                endpoint = "/v1/chat/completions",
-                completion_window = "24h",
-            })), waitUntilCompleted: false);
-            var batchId = operation.BatchId;
+            var (clients0, clients1) = (Clients(Cluster.Frontends[0]), Clients(Cluster.Frontends[1]));
+            var batchId = await CreateBatchAsync(clients0, "kill", lines, "kill.jsonl");
             var victim = await JobSiloAsync(batchId);
-            var rehydrated = await CreateBatchOperation.RehydrateAsync(batches1, batchId);
+            var rehydrated = await CreateBatchOperation.RehydrateAsync(clients1.Batches, batchId);
 
-            await BatchPolling.UntilAsync(() => Task.FromResult(answered.Count), n => n >= 20, n => $"The provider answered only {n} lines.\n{cluster.Tails()}", TimeSpan.FromSeconds(90));
+            await BatchPolling.UntilAsync(() => Task.FromResult(answered.Count), n => n >= 20, n => $"The provider answered only {n} lines.\n{Cluster.Tails()}", TimeSpan.FromSeconds(90));
             Volatile.Write(ref hold, true);
             // Quiet: no answer for 1.5 s, so each answer given is stored; the calls now in flight are held.
             var last = answered.Values.Sum();
@@ -173,20 +123,13 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
 
             var doneAtKill = answered.Count;
             Assert.True(doneAtKill < lines / 2, $"The batch was nearly done ({doneAtKill} of {lines}) at the kill; it must be hit mid-run.");
-            output.WriteLine($"kill -9 {victim.Name} (holds the batch's job) with {doneAtKill} of {lines} lines answered and {cluster.Provider.InFlight} calls held");
+            output.WriteLine($"kill -9 {victim.Name} (holds the batch's job) with {doneAtKill} of {lines} lines answered and {Cluster.Provider.InFlight} calls held");
             victim.Process!.KillHard();
             Volatile.Write(ref hold, false);
 
-            var batch = await BatchPolling.UntilAsync(
-                async () => { try { return await ReadAsync(rehydrated); } catch (ClientResultException) { return default; } },
-                b => b.ValueKind == JsonValueKind.Object && b.GetProperty("status").GetString() is "completed" or "failed" or "expired" or "cancelled",
-                last => $"The batch did not finish after the kill: {last}\n{cluster.Tails()}",
-                TimeSpan.FromSeconds(180));
-            Assert.True(batch.GetProperty("status").GetString() == "completed", $"Batch after the kill: {batch}\n{cluster.Tails()}");
-            Assert.Equal(lines, Completed(batch));
-            Assert.Equal(JsonValueKind.Null, batch.GetProperty("error_file_id").ValueKind);
+            var batch = await AssertCompletesAsync(rehydrated, lines, "the kill");
 
-            BinaryData content = await files1.DownloadFileAsync(batch.GetProperty("output_file_id").GetString()!);
+            BinaryData content = await clients1.Files.DownloadFileAsync(batch.GetProperty("output_file_id").GetString()!);
             var outputLines = content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
             Assert.Equal(Enumerable.Range(0, lines).Select(i => $"kill-{i}"), outputLines.Select(l => l.GetProperty("custom_id").GetString()));
             Assert.All(outputLines, line => Assert.Equal(
@@ -197,29 +140,21 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
             output.WriteLine($"the provider received {received.Values.Sum()} calls for {lines} lines ({received.Count(c => c.Value > 1)} lines called again after the kill, unanswered the first time) and answered each line once");
 
             // Then kill -9 of every silo, all restarted: the batch and its output file read back the same, from the other frontend.
-            await cluster.KillAndRestartEverySiloAsync();
+            await Cluster.KillAndRestartEverySiloAsync();
 
             var reread = await BatchPolling.UntilAsync(
-                async () => { try { return await ReadAsync(await CreateBatchOperation.RehydrateAsync(batches0, batchId)); } catch (ClientResultException) { return default; } },
+                async () => { try { return await ReadAsync(await CreateBatchOperation.RehydrateAsync(clients0.Batches, batchId)); } catch (ClientResultException) { return default; } },
                 b => b.ValueKind == JsonValueKind.Object,
-                last => $"The batch was not readable after every silo was killed and restarted.\n{cluster.Tails()}",
+                last => $"The batch was not readable after every silo was killed and restarted.\n{Cluster.Tails()}",
                 TimeSpan.FromSeconds(60));
             Assert.Equal(("completed", lines), (reread.GetProperty("status").GetString(), Completed(reread)));
-            BinaryData again = await files0.DownloadFileAsync(reread.GetProperty("output_file_id").GetString()!);
+            BinaryData again = await clients0.Files.DownloadFileAsync(reread.GetProperty("output_file_id").GetString()!);
             Assert.Equal(content.ToString(), again.ToString());
         }
         finally
         {
-            cluster.Provider.RequestAnswered -= OnAnswered;
-            foreach (var silo in cluster.Silos.Where(s => s.Process is null || s.Process.HasExited))
-            {
-                silo.StartProcess(cluster.StartSilo(silo));
-            }
-
-            foreach (var frontend in cluster.Frontends)
-            {
-                await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
-            }
+            Cluster.Provider.RequestAnswered -= OnAnswered;
+            await Cluster.EnsureHealthyAsync();
         }
     }
 
@@ -228,21 +163,38 @@ public sealed class ClusterOpenAiBatchesTests(ClusterFixture cluster, ITestOutpu
     {
         var line = $"Batch {jobId}: submitted";
         var holders = await BatchPolling.UntilAsync(
-            () => Task.FromResult(cluster.Silos.Where(s => s.Process!.Output.Contains(line, StringComparison.Ordinal)).ToList()),
+            () => Task.FromResult(Cluster.Silos.Where(s => s.Process!.Output.Contains(line, StringComparison.Ordinal)).ToList()),
             h => h.Count == 1,
-            h => $"Expected one silo to log '{line}', found {h?.Count ?? 0}.\n{cluster.Tails()}",
+            h => $"Expected one silo to log '{line}', found {h?.Count ?? 0}.\n{Cluster.Tails()}",
             TimeSpan.FromSeconds(10));
         return holders[0];
     }
 
-    private static (OpenAIFileClient Files, BatchClient Batches) Clients(HostProcess frontend)
+    private static OpenAiBatchClients Clients(HostProcess frontend) => new(new Uri(frontend.BaseUrl), ClusterFixture.SecretToken);
+
+    /// <summary>Uploads <paramref name="lines"/> chat lines (<c>{prefix}-{i}</c>: "line {i} please") as <paramref name="fileName"/> and creates a batch of them; its id.</summary>
+    private static async Task<string> CreateBatchAsync(OpenAiBatchClients clients, string prefix, int lines, string fileName)
     {
-        var client = new OpenAIClient(new ApiKeyCredential(ClusterFixture.SecretToken), new OpenAIClientOptions { Endpoint = new Uri(frontend.BaseUrl + "/v1") });
-        return (client.GetOpenAIFileClient(), client.GetBatchClient());
+        var fileId = await clients.UploadAsync(Enumerable.Range(0, lines).Select(i => OpenAiBatchesFixture.ChatLine($"{prefix}-{i}", $"line {i} please")), fileName);
+        var (operation, _) = await clients.CreateAsync(fileId);
+        return operation.BatchId;
     }
 
-    private static async Task<JsonElement> ReadAsync(CreateBatchOperation operation) =>
-        JsonDocument.Parse((await operation.GetBatchAsync(new RequestOptions())).GetRawResponse().Content.ToMemory()).RootElement.Clone();
+    /// <summary>Polls the batch until it ends (a read failing meanwhile is retried), then asserts it completed with every one of <paramref name="lines"/> lines and no error file.</summary>
+    private async Task<JsonElement> AssertCompletesAsync(CreateBatchOperation operation, int lines, string after)
+    {
+        var batch = await BatchPolling.UntilAsync(
+            async () => { try { return await ReadAsync(operation); } catch (ClientResultException) { return default; } },
+            b => b.ValueKind == JsonValueKind.Object && b.GetProperty("status").GetString() is "completed" or "failed" or "expired" or "cancelled",
+            last => $"The batch did not finish after {after}: {last}\n{Cluster.Tails()}",
+            TimeSpan.FromSeconds(180));
+        Assert.True(batch.GetProperty("status").GetString() == "completed", $"Batch after {after}: {batch}\n{Cluster.Tails()}");
+        Assert.Equal(lines, Completed(batch));
+        Assert.Equal(JsonValueKind.Null, batch.GetProperty("error_file_id").ValueKind);
+        return batch;
+    }
+
+    private static Task<JsonElement> ReadAsync(CreateBatchOperation operation) => OpenAiBatchesFixture.ReadAsync(operation);
 
     private static int Completed(JsonElement batch) => batch.ValueKind == JsonValueKind.Object ? batch.GetProperty("request_counts").GetProperty("completed").GetInt32() : -1;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace OrleansGateway.Tests.Cluster;
 
 /// <summary>The operations page on a silo: beside the Orleans Dashboard, behind the same key, showing the cluster's providers.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;
@@ -10,7 +8,7 @@ namespace OrleansGateway.Tests.Cluster;
 /// and the provider keep serving through the move.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutputHelper output) : ClusterTest(cluster)
 {
     /// <summary>How long the fake provider takes per call (before its first byte).</summary>
     private static readonly TimeSpan s_providerCall = TimeSpan.FromMilliseconds(200);
@@ -26,34 +24,30 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
     /// </summary>
     private static readonly TimeSpan s_moveAllowance = TimeSpan.FromSeconds(2.5);
 
-    public Task InitializeAsync() => cluster.EnsureHealthyAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Sigterm_SiloHoldingTheProviderGrainUnderLoad_ExitsInTimeAndTheProviderKeepsServing()
     {
-        cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = s_providerCall, ChunkDelay = TimeSpan.FromMilliseconds(10) };
-        using (var warmUp = await cluster.GenerateAsync(cluster.Frontends[0], "warm-up"))
+        Cluster.Provider.Behavior = r => FakeReply.Text("echo: " + r.LastUserMessage) with { Delay = s_providerCall, ChunkDelay = TimeSpan.FromMilliseconds(10) };
+        using (var warmUp = await Cluster.GenerateAsync(Cluster.Frontends[0], "warm-up"))
         {
             Assert.True(warmUp.StatusCode == HttpStatusCode.OK, await warmUp.Content.ReadAsStringAsync());
         }
 
-        var victim = await cluster.ProviderGrainSiloAsync("fake");
-        var survivor = cluster.Silos.Single(s => s != victim);
+        var victim = await Cluster.ProviderGrainSiloAsync("fake");
+        var survivor = Cluster.Silos.Single(s => s != victim);
         output.WriteLine($"SIGTERM to {victim.Name} (silo port {victim.SiloPort}), which holds ProviderGrain 'fake' (limit {ClusterFixture.ProviderLimit})");
 
         // Ten clients for three slots: the provider's queue is never empty, so the grain has waiters when its silo stops.
         var load = new LoadRun();
         using var stop = new CancellationTokenSource();
-        var running = load.RunAsync(cluster, workersPerFrontend: 4, stop.Token, streamWorkersPerFrontend: 1);
+        var running = load.RunAsync(Cluster, workersPerFrontend: 4, stop.Token, streamWorkersPerFrontend: 1);
         var warm = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (load.Outcomes.Count(o => o.Succeeded) < 30 && DateTime.UtcNow < warm)
         {
             await Task.Delay(100);
         }
 
-        cluster.Provider.ResetCounters();
+        Cluster.Provider.ResetCounters();
         var controlFrom = load.Now;
         await Task.Delay(TimeSpan.FromSeconds(5));
         var stoppedAt = load.Now;
@@ -62,7 +56,7 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
         await Task.Delay(TimeSpan.FromSeconds(8));
         stop.Cancel();
         await running;
-        var peak = cluster.Provider.PeakInFlight;
+        var peak = Cluster.Provider.PeakInFlight;
 
         var control = load.Outcomes.Where(o => o.Started >= controlFrom && o.Ended < stoppedAt).ToList();
         var after = load.Outcomes.Where(o => o.Ended >= stoppedAt).ToList();
@@ -89,21 +83,21 @@ public sealed class ClusterProviderMoveTests(ClusterFixture cluster, ITestOutput
             $"{victim.Name} took {exitedAfter.TotalSeconds:0.0} s to exit after SIGTERM (code {(victim.Process.HasExited ? victim.Process.ExitCode : -1)}); it must exit within its shutdown timeout of {s_shutdownTimeout.TotalSeconds} s.\n{victim.Process.Tail()}");
         Assert.True(failed.Count == 0,
             $"{failed.Count} of {after.Count} requests ({failed.Count(o => o.Stream)} of them streams) failed while the provider's grain moved: "
-            + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - stoppedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + cluster.Tails());
+            + string.Join("; ", failed.Take(5).Select(f => $"{f.Frontend} at +{(f.Ended - stoppedAt).TotalSeconds:0.0}s: {f.Error}")) + "\n" + Cluster.Tails());
         Assert.True(peak <= ClusterFixture.ProviderLimit, $"The provider saw {peak} requests in flight; its limit is {ClusterFixture.ProviderLimit}.");
         Assert.True(longestAfter <= longestControl + s_moveAllowance,
-            $"The longest request from SIGTERM on took {longestAfter.TotalSeconds:0.00} s, against {longestControl.TotalSeconds:0.00} s before it: the move may add at most {s_moveAllowance.TotalSeconds} s.\n{cluster.Tails()}");
-        Assert.True(after.Count(o => o.Succeeded && o.Started > stoppedAt + exitedAfter) >= 10, $"Too few requests succeeded after {victim.Name} left.\n{cluster.Tails()}");
+            $"The longest request from SIGTERM on took {longestAfter.TotalSeconds:0.00} s, against {longestControl.TotalSeconds:0.00} s before it: the move may add at most {s_moveAllowance.TotalSeconds} s.\n{Cluster.Tails()}");
+        Assert.True(after.Count(o => o.Succeeded && o.Started > stoppedAt + exitedAfter) >= 10, $"Too few requests succeeded after {victim.Name} left.\n{Cluster.Tails()}");
 
-        foreach (var frontend in cluster.Frontends)
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(30));
+            await Cluster.WaitForMembersAsync(frontend, [survivor], TimeSpan.FromSeconds(30));
         }
 
-        victim.StartProcess(cluster.StartSilo(victim));
-        foreach (var frontend in cluster.Frontends)
+        victim.StartProcess(Cluster.StartSilo(victim));
+        foreach (var frontend in Cluster.Frontends)
         {
-            await cluster.WaitForMembersAsync(frontend, cluster.Silos, ClusterFixture.StartTimeout);
+            await Cluster.WaitForMembersAsync(frontend, Cluster.Silos, ClusterFixture.StartTimeout);
         }
     }
 }

@@ -1,6 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
-
 namespace OrleansGateway.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]

@@ -1,5 +1,3 @@
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Cluster;
 
 /// <summary>A host whose Redis or Azure Table storage does not answer says which and exits non-zero, quickly.</summary>

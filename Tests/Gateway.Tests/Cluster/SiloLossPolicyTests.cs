@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using OrleansGateway.Cluster;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Cluster;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Cluster;
 
 /// <summary>One silo's place in the test cluster: its ports (kept across restarts) and its current process.</summary>

@@ -1,11 +1,7 @@
 using System.ClientModel;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using OpenAI;
 using OpenAI.Files;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Files;
 

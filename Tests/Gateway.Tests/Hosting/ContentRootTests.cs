@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using OrleansGateway.Tests.Cluster;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting;
 

@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Cluster;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting;
 

@@ -1,12 +1,9 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Hosting;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Hosting;
 

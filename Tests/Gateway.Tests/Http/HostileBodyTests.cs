@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Http;
 

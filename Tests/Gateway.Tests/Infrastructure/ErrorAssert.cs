@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace OrleansGateway.Tests.Infrastructure;
 
 /// <summary>Assertions on the two surfaces' error bodies.</summary>

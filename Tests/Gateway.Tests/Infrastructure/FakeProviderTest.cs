@@ -1,5 +1,3 @@
-using OrleansGateway.FakeProvider;
-
 namespace OrleansGateway.Tests.Infrastructure;
 
 /// <summary>

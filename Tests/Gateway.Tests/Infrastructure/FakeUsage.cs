@@ -1,5 +1,3 @@
-using OrleansGateway.FakeProvider;
-
 namespace OrleansGateway.Tests.Infrastructure;
 
 /// <summary>The usage the fake provider reports: words of the prompt messages plus 3, and words of the answer.</summary>

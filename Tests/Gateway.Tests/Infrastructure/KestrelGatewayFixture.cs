@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Infrastructure;

@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Hosting;
 using OrleansGateway.Storage;
 using OrleansGateway.Tests.Batch;

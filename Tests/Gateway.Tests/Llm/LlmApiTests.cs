@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Llm;
 
 public sealed class LlmApiTests(GatewayFixture fixture) : GatewayFixtureTest(fixture)

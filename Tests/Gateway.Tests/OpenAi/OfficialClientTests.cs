@@ -1,8 +1,6 @@
 using System.ClientModel;
 using OpenAI;
 using OpenAI.Chat;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.OpenAi;
 

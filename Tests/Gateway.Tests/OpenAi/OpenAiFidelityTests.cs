@@ -1,10 +1,8 @@
 using System.ClientModel;
-using System.Text;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Chat;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
+// The OpenAI client's message, not the gateway's (OrleansGateway.Chat is a global using of the tests).
+using ChatMessage = OpenAI.Chat.ChatMessage;
 
 namespace OrleansGateway.Tests.OpenAi;
 

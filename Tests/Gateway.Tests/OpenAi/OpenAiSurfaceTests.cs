@@ -1,11 +1,7 @@
 using System.ClientModel;
-using System.Net;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Embeddings;
 using OpenAI.Models;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.OpenAi;
 

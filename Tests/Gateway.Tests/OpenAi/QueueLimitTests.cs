@@ -1,7 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.OpenAi;
 
 public sealed class QueueLimitTests() : GatewayAppTest(new Dictionary<string, string?>

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Cluster;
-using OrleansGateway.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Operations;

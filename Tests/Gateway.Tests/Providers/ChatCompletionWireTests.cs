@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
-using OrleansGateway.Chat;
 using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Providers;

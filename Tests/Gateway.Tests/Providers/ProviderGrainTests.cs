@@ -1,8 +1,5 @@
-using OrleansGateway.Chat;
 using OrleansGateway.Errors;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Providers;
 

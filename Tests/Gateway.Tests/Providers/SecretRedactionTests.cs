@@ -1,8 +1,4 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Providers;
 

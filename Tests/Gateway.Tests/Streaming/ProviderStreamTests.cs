@@ -3,13 +3,10 @@ using System.ClientModel;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI;
 using OpenAI.Chat;
-using OrleansGateway.Chat;
 using OrleansGateway.Errors;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
-using OrleansGateway.Tests.Infrastructure;
 using GatewayMessage = OrleansGateway.Chat.ChatMessage;
 
 namespace OrleansGateway.Tests.Streaming;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Streaming;
 
 public sealed class SharedStreamGrainTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)

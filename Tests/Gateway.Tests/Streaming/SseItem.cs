@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace OrleansGateway.Tests.Streaming;
 
 /// <summary>One Server-Sent Event (its data) or comment line, with when the client read it.</summary>

@@ -1,9 +1,4 @@
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Chat;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Streaming;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Streaming;
 
 public sealed class StreamSlotTests(KestrelGatewayFixture fixture) : KestrelGatewayTest(fixture, s_settings)

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Streaming;
 

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using OrleansGateway.Telemetry;
 using OrleansGateway.Tests.Batch;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Telemetry;
 

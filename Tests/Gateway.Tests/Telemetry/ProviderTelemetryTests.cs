@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansGateway.Chat;
 using OrleansGateway.Embeddings;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
 using OrleansGateway.Telemetry;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Telemetry;
 

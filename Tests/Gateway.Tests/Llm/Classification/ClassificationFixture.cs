@@ -1,6 +1,3 @@
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Llm.Classification;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
-
 namespace OrleansGateway.Tests.Llm.Classification;
 
 public sealed class ClassificationTests(ClassificationFixture fixture) : IClassFixture<ClassificationFixture>

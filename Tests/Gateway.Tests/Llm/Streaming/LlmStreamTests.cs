@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Microsoft.ML.Tokenizers;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 using OrleansGateway.Tests.Streaming;
 
 namespace OrleansGateway.Tests.Llm.Streaming;

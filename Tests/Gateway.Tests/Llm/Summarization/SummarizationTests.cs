@@ -1,8 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Frontend.Llm.Summarization;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Llm.Summarization;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using Microsoft.ML.Tokenizers;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Llm.Summarization;
 

@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using OrleansGateway.Chat;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.OpenAi.Chat;

@@ -1,10 +1,6 @@
 using System.ClientModel;
-using System.Net;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Chat;
-using OrleansGateway.FakeProvider;
-using OrleansGateway.Tests.Infrastructure;
 using OrleansGateway.Tests.Streaming;
 
 namespace OrleansGateway.Tests.OpenAi.Streaming;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansGateway.Chat;
 using OrleansGateway.Errors;
 using OrleansGateway.Providers;
 

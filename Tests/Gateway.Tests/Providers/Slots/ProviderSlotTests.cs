@@ -1,6 +1,4 @@
-using OrleansGateway.Chat;
 using OrleansGateway.Providers;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Providers.Slots;
 
