@@ -21,6 +21,7 @@ using OrleansGateway.Operations;
 using OrleansGateway.Hosting.Telemetry;
 
 InlineSocketCompletions.EnableUnlessConfigured();
+BufferedConsoleOutput.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewayOrleans();

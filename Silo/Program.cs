@@ -8,6 +8,7 @@ using OrleansGateway.Silo.Health;
 using OrleansGateway.Silo.Hosting;
 
 InlineSocketCompletions.EnableUnlessConfigured();
+BufferedConsoleOutput.EnableUnlessConfigured();
 var builder = WebApplication.CreateBuilder(GatewayContentRoot.BuilderOptions(args));
 
 builder.AddGatewaySilo();

@@ -55,6 +55,35 @@ public sealed class EmbeddedShutdownTests
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"The stop took {stopping.Elapsed.TotalSeconds:0.0} s with a batch running (shutdown timeout 30 s).\n{gateway.Tail(40)}");
     }
 
+    /// <summary>
+    /// Standard output is buffered (<see cref="OrleansGateway.Hosting.Telemetry.BufferedConsoleOutput"/>): a request's line
+    /// still arrives while the process runs (the periodic flush), and the lines written while it stops arrive once it has exited.
+    /// </summary>
+    [Fact]
+    public async Task BufferedOutput_RequestLineWhileRunningAndShutdownLinesAtExit_BothReachStandardOutput()
+    {
+        await using var provider = await FakeProviderServer.StartAsync();
+        provider.RecordRequests = false;
+        await using var gateway = await StartGatewayAsync(provider, ["alpha"]);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var requestId = "req-buffered-" + Guid.NewGuid().ToString("N")[..8];
+        using (var request = new HttpRequestMessage(HttpMethod.Post, gateway.BaseUrl + "/llm/generation")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { model = "alpha/m", prompt = "Be brief.", user_prompt = "hello" }), Encoding.UTF8, "application/json"),
+        })
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            request.Headers.Add("x-request-id", requestId);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Eventually.UntilAsync(() => gateway.Output.Contains("request_id=" + requestId, StringComparison.Ordinal), "the request line on standard output", TimeSpan.FromSeconds(5));
+
+        await StopAndAssertCleanAsync(gateway, TimeSpan.FromSeconds(60));
+        Assert.Contains("Application is shutting down", gateway.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<HostProcess> StartGatewayAsync(FakeProviderServer provider, string[] providers)
     {
         var environment = new Dictionary<string, string?>
