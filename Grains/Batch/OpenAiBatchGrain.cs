@@ -27,19 +27,6 @@ public sealed class OpenAiBatchGrain(
         }
 
         var now = time.GetUtcNow();
-        BatchJobView? job = null;
-        if (spec.Errors.IsDefaultOrEmpty)
-        {
-            // The job first: once it answers, the lines are stored and will run whatever crashes.
-            job = await Job.SubmitAsync(new BatchJobSpec(spec.Model, spec.Tasks.IsDefault ? [] : spec.Tasks)
-            {
-                ExpiresAt = now + options.Value.OpenAiCompletionWindow,
-                StoredTaskCount = spec.StoredTaskCount,
-                StoredTasksPerGrain = spec.StoredTasksPerGrain,
-                KeyId = spec.KeyId,
-            });
-        }
-
         state.State = new OpenAiBatchState
         {
             Endpoint = spec.Endpoint,
@@ -53,7 +40,32 @@ public sealed class OpenAiBatchGrain(
             ErrorFileId = NewFileId(),
             KeyId = spec.KeyId,
         };
+
+        // The record first: when it cannot be written, the job is not started and the caller's "nothing was started"
+        // holds (with the job first, a failed write left a job running that no batch named).
         await state.WriteStateAsync();
+        BatchJobView? job = null;
+        if (spec.Errors.IsDefaultOrEmpty)
+        {
+            try
+            {
+                // Once the job answers, the lines are stored and will run whatever crashes.
+                job = await Job.SubmitAsync(new BatchJobSpec(spec.Model, spec.Tasks.IsDefault ? [] : spec.Tasks)
+                {
+                    ExpiresAt = now + options.Value.OpenAiCompletionWindow,
+                    StoredTaskCount = spec.StoredTaskCount,
+                    StoredTasksPerGrain = spec.StoredTasksPerGrain,
+                    KeyId = spec.KeyId,
+                });
+            }
+            catch (ArgumentException)
+            {
+                // The job refused the submission (a task group missing): nothing runs, so no batch is recorded either.
+                await state.ClearStateAsync();
+                throw;
+            }
+        }
+
         await TryEnsureListedAsync();
         return View(job);
     }
@@ -153,8 +165,13 @@ public sealed class OpenAiBatchGrain(
         };
         if (job is null)
         {
-            // Failed in validation: nothing ran.
-            return view with { Errors = [.. s.Errors], FailedAt = s.CreatedAt };
+            // Failed in validation, or its job could not be started (the submission failed after the record was
+            // written): nothing ran.
+            return view with
+            {
+                Errors = s.Errors.Count > 0 ? [.. s.Errors] : [new BatchLineError("batch_failed", "The batch's job could not be started; nothing ran. Create the batch again.", null, null)],
+                FailedAt = s.CreatedAt,
+            };
         }
 
         var ended = job.CompletedAt;

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansGateway.Files;
 using OrleansGateway.Storage;
@@ -17,16 +20,53 @@ public sealed class OpenAiBatchGrainTests : BatchClusterTest
 {
     private static readonly string[] s_order = ["validating", "in_progress", "finalizing", "completed"];
     private readonly InMemoryBlobStore _blobs = new();
+    private readonly SharedGrainStore _store = new();
+
+    /// <summary>The grain storage, whose writes of the OpenAI batch records a test can make fail.</summary>
+    private readonly GatedGrainStorage _storage = new("openai-batch");
 
     protected override Task<InProcessTestCluster> StartClusterAsync(FakeProviderServer provider) =>
-        BatchTestCluster.StartAsync(provider, _blobs, new Dictionary<string, string?>
+        BatchTestCluster.StartAsync(1, provider, new Dictionary<string, string?>
         {
             ["Gateway:Providers:fake:MaxConcurrency"] = "1",
             ["Gateway:Providers:fake:TimeoutSeconds"] = "10",
             ["Gateway:Batch:MaxInFlightPerJob"] = "1",
             ["Gateway:Batch:TasksPerGrain"] = "4",
             ["Gateway:Batch:OpenAiCompletionWindow"] = "00:00:03",
+        }, _blobs, silo =>
+        {
+            silo.UseInMemoryReminderService();
+            silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) =>
+            {
+                _storage.Inner = new SharedGrainStorage(_store, services.GetRequiredService<IGrainStorageSerializer>());
+                return _storage;
+            });
         });
+
+    /// <summary>
+    /// The batch's record cannot be written (storage refusing it): the caller gets the failure, and no job was started,
+    /// so the "nothing was started" the frontend then answers holds (the job used to be started first and ran unnamed).
+    /// </summary>
+    [Fact]
+    public async Task Create_RecordCannotBeWritten_FailsAndNoJobIsStarted()
+    {
+        Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage);
+        var batch = Grain();
+        _storage.FailWrites = true;
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => batch.CreateAsync(Spec(4)));
+        }
+        finally
+        {
+            _storage.FailWrites = false;
+        }
+
+        Assert.True(_storage.FailedWrites >= 1, "The record's write was never tried.");
+        Assert.Null(await Cluster.Client.GetGrain<IBatchJobGrain>(batch.GetPrimaryKeyString()).GetAsync());
+        Assert.Null(await batch.GetAsync());
+        Assert.Equal(0, Provider.TotalCount);
+    }
 
     [Fact]
     public async Task Run_ToTheEnd_StatusesOnlyMoveForwardAndTimestampsInOrder()
