@@ -47,7 +47,17 @@ public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, 
         }
 
         var allowance = allowances.For(key.Id);
-        var admission = allowance.AdmitAsync(input + (long)output, maxCost);
+        ValueTask<(KeyTicket? Ticket, KeyGrant? Refusal)> admission;
+        try
+        {
+            admission = allowance.AdmitAsync(input + (long)output, maxCost);
+        }
+        catch (Exception exception)
+        {
+            LogAdmitFailed(logger, key.Id, exception);
+            return ValueTask.FromResult(Admitted(key, model, allowance, input, output, (null, null)));
+        }
+
         return admission.IsCompletedSuccessfully
             ? ValueTask.FromResult(Admitted(key, model, allowance, input, output, admission.Result))
             : AwaitAdmissionAsync(key, model, allowance, input, output, admission);
