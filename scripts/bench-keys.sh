@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Virtual key vs admin key, side by side in one gateway process (NOT part of the test suite):
-#   bash scripts/bench-keys.sh [--rounds 6] [--seconds 5] [--note "..."] [--compare-dll /path/to/other/OrleansGateway.Frontend.dll]
+#   bash scripts/bench-keys.sh [--rounds 6] [--seconds 5] [--warmup 10] [--note "..."] [--compare-dll /path/to/other/OrleansGateway.Frontend.dll]
 # Starts the fast fake provider and one embedded gateway with SECRET_TOKEN set and a price for fake/m,
 # creates a virtual key with every limit set (rpm, tpm, max_parallel_requests, budget; all far above
 # what the run uses, so every request is checked and none refused), warms up, then loads the same
@@ -12,17 +12,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=6; seconds=5; note=""; compare_dll=""
+rounds=6; seconds=5; warmup=10; note=""; compare_dll=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --note) note="$2"; shift 2 ;;
     --compare-dll) compare_dll=$(realpath "$2"); shift 2 ;;
-    *) echo "usage: bash scripts/bench-keys.sh [--rounds N] [--seconds S] [--note TEXT] [--compare-dll DLL]" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/bench-keys.sh [--rounds N] [--seconds S] [--warmup S] [--note TEXT] [--compare-dll DLL]" >&2; exit 2 ;;
   esac
 done
-command_line="bash scripts/bench-keys.sh --rounds $rounds --seconds $seconds${compare_dll:+ --compare-dll $compare_dll}"
+command_line="bash scripts/bench-keys.sh --rounds $rounds --seconds $seconds$([[ $warmup == 10 ]] || echo " --warmup $warmup")${compare_dll:+ --compare-dll $compare_dll}"
 
 # shellcheck source=scripts/bench-servers.sh
 source scripts/bench-servers.sh
@@ -64,7 +65,7 @@ wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in
 LUA
     answer=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions")
     [[ $answer == *'"choices"'* ]] || { echo "gateway $i answered $who: $answer" >&2; exit 1; }
-    wrk -t2 -c32 -d10s -s "$work/post-$who-$i.lua" "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions" >/dev/null   # warm-up (tiered JIT)
+    wrk -t2 -c32 -d"${warmup}s" -s "$work/post-$who-$i.lua" "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions" >/dev/null   # warm-up (tiered JIT)
   done
 done
 
@@ -73,6 +74,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # wrk's latency percentile in microseconds from its --latency output
 pct() { awk -v p="$1" '$1 == p { v = $2; u = 1; if (v ~ /us$/) u = 1; else if (v ~ /ms$/) u = 1000; else if (v ~ /s$/) u = 1000000; gsub(/[a-z]+$/, "", v); print v * u }' <<<"$2"; }
 : >"$work/runs.tsv"
+load_start=$(cut -d" " -f1-3 /proc/loadavg)
 variants=()
 for i in "${!dlls[@]}"; do variants+=("$i admin" "$i key"); done
 count=${#variants[@]}
@@ -95,11 +97,12 @@ for round in $(seq 1 "$rounds"); do
 done
 
 usage=$(curl -s -H "Authorization: Bearer $admin" "http://127.0.0.1:${gw_ports[0]}/admin/keys/$(curl -s -H "Authorization: Bearer $admin" "http://127.0.0.1:${gw_ports[0]}/admin/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["id"])')/usage")
+load_end=$(cut -d" " -f1-3 /proc/loadavg)
 stamp=$(date -u +%Y-%m-%d-%H%M)
 out_file="Benchmarks/results/$stamp-keys.md"
-python3 - "$work/runs.tsv" "$out_file" "$ticks" "$command_line" "$note" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')" "$usage" "${dlls[@]}" <<'PY'
+python3 - "$work/runs.tsv" "$out_file" "$ticks" "$command_line" "$note" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')" "$usage" "$load_start" "$load_end" "${dlls[@]}" <<'PY'
 import statistics, sys, platform, os, subprocess, datetime, json
-runs_path, out_path, ticks, command, note, commit, usage, *dlls = sys.argv[1:]
+runs_path, out_path, ticks, command, note, commit, usage, load_start, load_end, *dlls = sys.argv[1:]
 ticks = float(ticks)
 rows = [l.split('\t') for l in open(runs_path).read().splitlines() if l]
 cpu_model = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
@@ -109,6 +112,7 @@ def sel(i, who, conns): return [r for r in rows if r[1] == str(i) and r[2] == wh
 md = [f"# Virtual key vs admin key ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
       f"- Command: `{command}`",
       f"- Machine: {os.cpu_count()} cores, {cpu_model}, dotnet {dotnet}, {platform.system()} {platform.release()} (shared with other engineers' builds and tests)",
+      f"- Load average (1, 5, 15 min) when the measured rounds began: {load_start}; when they ended: {load_end}",
       f"- Commit: {commit}",
       "- Gateway: embedded mode, one process per build; the admin key (`SECRET_TOKEN`) and a virtual key with rpm_limit 100,000,000, tpm_limit 10^12, max_parallel_requests 1000 and max_budget 10^9 USD (price 1/2 USD per million input/output tokens), so every request of the key is checked against every limit and none is refused.",
       "- Load: wrk on `POST /v1/chat/completions` (fake provider, latency 0, max_tokens 32), admin key and virtual key alternating on the same process, order rotated every round; 32 connections for throughput and CPU per request (the process's user+system time from /proc over the requests completed), 1 connection for latency (added = virtual-key percentile minus admin-key percentile in the same round).",

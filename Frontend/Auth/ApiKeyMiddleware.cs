@@ -25,7 +25,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator valid
         var credential = Credential(context.Request);
         if (VirtualKeySecret.LooksLikeOne(credential) && !validator.IsValid(credential))
         {
-            return InvokeWithVirtualKeyAsync(context, credential.ToString());
+            return InvokeWithVirtualKeyAsync(context, virtualKeys.AuthenticateAsync(credential));
         }
 
         if (!validator.Enabled || IsAuthorized(context.Request))
@@ -36,9 +36,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator valid
         return RefuseAsync(context);
     }
 
-    private async Task InvokeWithVirtualKeyAsync(HttpContext context, string secret)
+    // Async (not a synchronous fast path) on purpose: the scope set below must end with this request's part of
+    // the pipeline, which only an async method's own execution context guarantees.
+    private async Task InvokeWithVirtualKeyAsync(HttpContext context, ValueTask<VirtualKeyCaller?> authentication)
     {
-        if (await virtualKeys.AuthenticateAsync(secret) is not { } caller)
+        if (await authentication is not { } caller)
         {
             await RefuseAsync(context);
             return;

@@ -55,7 +55,7 @@ public static class DispatchSteps
     /// </summary>
     public static async Task<TOutcome> AdmittedAsync<TOutcome>(
         KeyGate keys,
-        Task<(KeyReservation? Reservation, GatewayError? Error)> admission,
+        ValueTask<(KeyReservation? Reservation, GatewayError? Error)> admission,
         Func<Task<TOutcome>> run,
         Func<GatewayError, TOutcome> failure,
         Func<TOutcome, (string Model, TokenUsage Usage)?> settled)

@@ -24,40 +24,66 @@ public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, 
     public const int DefaultMaxTokens = 4096;
 
     /// <summary>Admits <paramref name="request"/> for <paramref name="key"/>, or the error to answer.</summary>
-    public Task<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(VirtualKeyCaller key, ChatRequest request) =>
+    public ValueTask<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(VirtualKeyCaller key, ChatRequest request) =>
         AdmitAsync(key, request.Model, request.Fallbacks, _estimator.Estimate(request, string.Empty).PromptTokens, request.MaxTokens ?? DefaultMaxTokens);
 
     /// <summary>
     /// Admits a request for <paramref name="model"/> (or its <paramref name="fallbacks"/>) of at most
     /// <paramref name="input"/> + <paramref name="output"/> tokens for <paramref name="key"/>, or the error to answer.
+    /// Completes at once, without allocating a task, when this frontend's allowance covers the request (the steady state).
     /// </summary>
-    public async Task<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(
+    public ValueTask<(KeyReservation? Reservation, GatewayError? Error)> AdmitAsync(
         VirtualKeyCaller key, string model, IReadOnlyList<string> fallbacks, int input, int output)
     {
         if ((Refusal(key, model, "model") ?? FallbackRefusal(key, fallbacks)) is { } refused)
         {
-            return (null, refused);
+            return ValueTask.FromResult<(KeyReservation?, GatewayError?)>((null, refused));
         }
 
         var maxCost = prices.Cost(model, input, output).Cost;
-        foreach (var fallback in fallbacks)
+        for (var i = 0; i < fallbacks.Count; i++)
         {
-            maxCost = Math.Max(maxCost, prices.Cost(fallback, input, output).Cost);
+            maxCost = Math.Max(maxCost, prices.Cost(fallbacks[i], input, output).Cost);
         }
 
         var allowance = allowances.For(key.Id);
-        KeyTicket? ticket;
-        KeyGrant? refusal;
+        ValueTask<(KeyTicket? Ticket, KeyGrant? Refusal)> admission;
         try
         {
-            (ticket, refusal) = await allowance.AdmitAsync(input + (long)output, maxCost);
+            admission = allowance.AdmitAsync(input + (long)output, maxCost);
         }
         catch (Exception exception)
         {
             LogAdmitFailed(logger, key.Id, exception);
-            (ticket, refusal) = (null, null);
+            return ValueTask.FromResult(Admitted(key, model, allowance, input, output, (null, null)));
         }
 
+        return admission.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Admitted(key, model, allowance, input, output, admission.Result))
+            : AwaitAdmissionAsync(key, model, allowance, input, output, admission);
+    }
+
+    private async ValueTask<(KeyReservation? Reservation, GatewayError? Error)> AwaitAdmissionAsync(
+        VirtualKeyCaller key, string model, KeyAllowance allowance, int input, int output, ValueTask<(KeyTicket? Ticket, KeyGrant? Refusal)> admission)
+    {
+        (KeyTicket? Ticket, KeyGrant? Refusal) result;
+        try
+        {
+            result = await admission;
+        }
+        catch (Exception exception)
+        {
+            LogAdmitFailed(logger, key.Id, exception);
+            result = (null, null);
+        }
+
+        return Admitted(key, model, allowance, input, output, result);
+    }
+
+    private (KeyReservation? Reservation, GatewayError? Error) Admitted(
+        VirtualKeyCaller key, string model, KeyAllowance allowance, int input, int output, (KeyTicket? Ticket, KeyGrant? Refusal) admission)
+    {
+        var (ticket, refusal) = admission;
         if (ticket is not null || refusal is not null)
         {
             metrics.Admission(key, model, ticket is not null ? KeyLimitKind.None : refusal!.Refused);

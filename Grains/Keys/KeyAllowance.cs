@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansGateway.Keys;
@@ -59,7 +60,10 @@ public sealed partial class KeyAllowance : IDisposable
 
     // What the next exchange reports.
     private readonly List<KeyGrantReturn> _returns = [];
+    // Settled usage since the last exchange, summed per model (one entry per model in the exchange, not one per
+    // request); a sum that would no longer fit an int of tokens moves to _settled and a new one starts.
     private readonly List<KeySettlement> _settled = [];
+    private readonly Dictionary<string, KeySettlement> _settledByModel = new(StringComparer.Ordinal);
     private int _parallelReturned;
     private decimal _budgetReturned;
     private long _sequence;
@@ -97,8 +101,23 @@ public sealed partial class KeyAllowance : IDisposable
     /// <summary>
     /// Admits one request of at most <paramref name="tokens"/> tokens and <paramref name="cost"/> USD: the
     /// ticket to end it with, or the grain's refusal; (null, null) when the grain could not be reached.
+    /// Completes at once when the allowance and holds cover the request (no state machine, no task).
     /// </summary>
-    public async ValueTask<(KeyTicket? Ticket, KeyGrant? Refusal)> AdmitAsync(long tokens, decimal cost)
+    public ValueTask<(KeyTicket? Ticket, KeyGrant? Refusal)> AdmitAsync(long tokens, decimal cost)
+    {
+        lock (_gate)
+        {
+            ApplyCompletionsLocked();
+            if (TryAdmitHere(tokens, cost) is { } ticket)
+            {
+                return ValueTask.FromResult<(KeyTicket?, KeyGrant?)>((ticket, null));
+            }
+        }
+
+        return AdmitWaitingAsync(tokens, cost);
+    }
+
+    private async ValueTask<(KeyTicket? Ticket, KeyGrant? Refusal)> AdmitWaitingAsync(long tokens, decimal cost)
     {
         KeyGrant? lastAnswer = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -227,8 +246,29 @@ public sealed partial class KeyAllowance : IDisposable
 
         if (settlement is not null)
         {
-            _settled.Add(settlement);
+            AddSettled(settlement);
         }
+    }
+
+    private void AddSettled(KeySettlement settlement)
+    {
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(_settledByModel, settlement.Model, out var exists);
+        if (!exists)
+        {
+            sum = settlement;
+            return;
+        }
+
+        if ((long)sum!.InputTokens + settlement.InputTokens > int.MaxValue || (long)sum.OutputTokens + settlement.OutputTokens > int.MaxValue
+            || (long)sum.Requests + settlement.Requests > int.MaxValue)
+        {
+            _settled.Add(sum);
+            sum = settlement;
+            return;
+        }
+
+        sum = new KeySettlement(sum.Model, sum.InputTokens + settlement.InputTokens, sum.OutputTokens + settlement.OutputTokens,
+            sum.Cost + settlement.Cost, sum.Priced && settlement.Priced, sum.Requests + settlement.Requests);
     }
 
     /// <summary>Reports everything used so far and gives back the open allowance and the free holds (the admin API calls it before it reads the key).</summary>
@@ -422,7 +462,7 @@ public sealed partial class KeyAllowance : IDisposable
         }
 
         var request = new KeyGrantRequest(
-            _holder, ++_sequence, [.. _returns], [.. _settled], _budgetPeriod, _budgetSettled, _budgetReturned, _parallelReturned, _inFlight, ask);
+            _holder, ++_sequence, [.. _returns], [.. _settled, .. _settledByModel.Values], _budgetPeriod, _budgetSettled, _budgetReturned, _parallelReturned, _inFlight, ask);
 
         // The settled spend leaves the hold (the grain moves it to the key's spend); the rest is reported now.
         if (_budget is { } held)
@@ -432,6 +472,7 @@ public sealed partial class KeyAllowance : IDisposable
 
         _returns.Clear();
         _settled.Clear();
+        _settledByModel.Clear();
         _budgetSettled = 0m;
         _budgetReturned = 0m;
         _parallelReturned = 0;
@@ -550,7 +591,7 @@ public sealed partial class KeyAllowance : IDisposable
     private bool HasSomethingToReport(long now, bool closeOpen) =>
         _unacknowledged is not null
         || (_grantId != 0 && (closeOpen || now - _grantSentAt >= Ticks(_life)))
-        || _returns.Count > 0 || _settled.Count > 0 || _budgetSettled != 0m || _budgetReturned != 0m || _parallelReturned != 0
+        || _returns.Count > 0 || _settled.Count > 0 || _settledByModel.Count > 0 || _budgetSettled != 0m || _budgetReturned != 0m || _parallelReturned != 0
         || (_slots is { } slots && slots > _inFlight)
         || (_budget is { } budget && budget - _inFlightCost - _budgetSettled > 0m)
         || (_inFlight > 0 && now - _lastExchangeAt >= Ticks(KeepAlive));

@@ -114,7 +114,8 @@ public sealed class KeyGrain(
         var entry = index < 0 ? new KeyUsage(day, settlement.Model, 0, 0, 0, 0m, settlement.Priced) : usage[index];
         entry = entry with
         {
-            Requests = entry.Requests + 1,
+            // A sender from before settlements were summed per model sends no count (0): one request.
+            Requests = entry.Requests + Math.Max(1, settlement.Requests),
             InputTokens = entry.InputTokens + settlement.InputTokens,
             OutputTokens = entry.OutputTokens + settlement.OutputTokens,
             Spend = entry.Spend + settlement.Cost,

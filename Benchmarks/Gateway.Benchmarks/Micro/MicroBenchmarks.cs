@@ -34,7 +34,7 @@ public static class MicroBenchmarks
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "gw-bench-bdn"))
             .WithOptions(ConfigOptions.DisableLogFile);
         var summaries = BenchmarkSwitcher.FromTypes(
-            [typeof(RequestParsingBenchmarks), typeof(ResponseEncodingBenchmarks), typeof(SseEncodingBenchmarks), typeof(ProviderCallBenchmarks), typeof(GrainCallBenchmarks)])
+            [typeof(RequestParsingBenchmarks), typeof(ResponseEncodingBenchmarks), typeof(SseEncodingBenchmarks), typeof(ProviderCallBenchmarks), typeof(GrainCallBenchmarks), typeof(KeyPathBenchmarks)])
             .Run(bdnArgs, config)
             .ToArray();
 

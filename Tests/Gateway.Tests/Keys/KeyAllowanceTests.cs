@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansGateway.Keys;
@@ -212,5 +213,61 @@ public sealed class KeyAllowanceTests(KeyClusterFixture fixture) : IClassFixture
         await a.FlushAsync();
         var view = await grain.GetAsync();
         Assert.Equal((1L, 0L, 0), (view!.RequestsInWindow, view.TokensInWindow, view.InFlight));
+    }
+
+    [Fact]
+    public async Task Complete_ManySettledRequests_ReachTheGrainSummedPerModel_WithTheirCountTokensAndSpend()
+    {
+        var id = "key-" + Guid.NewGuid().ToString("N");
+        var grain = fixture.Client.GetGrain<IKeyGrain>(id);
+        await grain.CreateAsync(new VirtualKeySettings("team", [], 1000, 1_000_000, 100, 100m, null, null, null), s_hash);
+        var recording = new RecordingKeyGrain(grain);
+        var allowance = new KeyAllowance(recording, id, "frontend-a", fixture.Time, NullLogger.Instance);
+        _allowances.Add(allowance);
+
+        for (var i = 0; i < 50; i++)
+        {
+            var (ticket, refusal) = await allowance.AdmitAsync(10, 0.01m);
+            Assert.True(ticket is not null, $"request {i} refused: {refusal?.Refused}");
+            allowance.Complete(ticket!, i % 5 == 0
+                ? new KeySettlement("fake/b", 1, 2, 0m, false)
+                : new KeySettlement("fake/a", 3, 4, 0.001m, true));
+        }
+
+        await allowance.FlushAsync();
+
+        var settled = recording.Requests.SelectMany(r => r.Settled).ToList();
+        Assert.True(settled.Count <= 2 * recording.Requests.Count,
+            $"expected at most one settlement per model per exchange, got {settled.Count} in {recording.Requests.Count} exchanges");
+        var usage = await grain.GetUsageAsync();
+        var a = Assert.Single(usage, u => u.Model == "fake/a");
+        var b = Assert.Single(usage, u => u.Model == "fake/b");
+        Assert.Equal((40L, 120L, 160L, 0.040m, true), (a.Requests, a.InputTokens, a.OutputTokens, a.Spend, a.Priced));
+        Assert.Equal((10L, 10L, 20L, 0m, false), (b.Requests, b.InputTokens, b.OutputTokens, b.Spend, b.Priced));
+        Assert.Equal(0.040m, (await grain.GetAsync())!.Spend);
+    }
+
+    /// <summary>The key's grain as a frontend's allowance calls it, with every exchange kept to look at.</summary>
+    private sealed class RecordingKeyGrain(IKeyGrain inner) : IKeyGrain
+    {
+        public ConcurrentQueue<KeyGrantRequest> Requests { get; } = new();
+
+        public Task<KeyGrant> GrantAsync(KeyGrantRequest request)
+        {
+            Requests.Enqueue(request);
+            return inner.GrantAsync(request);
+        }
+
+        public Task<VirtualKeyView> CreateAsync(VirtualKeySettings settings, ImmutableArray<byte> secretHash) => inner.CreateAsync(settings, secretHash);
+
+        public Task<VirtualKeyView?> GetAsync() => inner.GetAsync();
+
+        public Task<VirtualKeyAuth?> GetAuthAsync() => inner.GetAuthAsync();
+
+        public Task<VirtualKeyView?> UpdateAsync(VirtualKeySettings settings) => inner.UpdateAsync(settings);
+
+        public Task<VirtualKeyView?> RevokeAsync() => inner.RevokeAsync();
+
+        public Task<ImmutableArray<KeyUsage>> GetUsageAsync() => inner.GetUsageAsync();
     }
 }
