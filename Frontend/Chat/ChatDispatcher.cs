@@ -185,7 +185,7 @@ public sealed partial class ChatDispatcher
                     catch (Exception exception)
                     {
                         LogGrainCallFailed(_logger, exception);
-                        next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Internal, "The gateway's cluster could not run the stream; try again."));
+                        next = ChatStreamEvent.Failed(new GatewayError(GatewayErrorKind.Unavailable, "The gateway's cluster could not run the stream; try again."));
                     }
 
                     if (next is null)

@@ -43,7 +43,7 @@ public static class DispatchSteps
             catch (Exception exception)
             {
                 logFailed(logger, exception);
-                return failure(new GatewayError(GatewayErrorKind.Internal, "The gateway's cluster could not run the request; try again."));
+                return failure(new GatewayError(GatewayErrorKind.Unavailable, "The gateway's cluster could not run the request; try again."));
             }
         }
     }

@@ -95,7 +95,7 @@ public sealed partial class KeyGate(KeyAllowances allowances, KeyPrices prices, 
         }
 
         return (null, refusal is null
-            ? new GatewayError(GatewayErrorKind.Internal, "The gateway could not check the key's limits; try again.")
+            ? new GatewayError(GatewayErrorKind.Unavailable, "The gateway could not check the key's limits; try again.")
             : ErrorOf(refusal, key));
     }
 

@@ -3,7 +3,7 @@ namespace OrleansGateway.Frontend.OpenAi;
 /// <summary>The one mapping of a <see cref="GatewayError"/> to OpenAI's status and error object, for <c>/v1</c> and <c>/admin</c>.</summary>
 public static class OpenAiErrors
 {
-    /// <summary>The status code: a timeout is 504, an unreachable or broken provider 502, a rate limit 429, an open circuit 503.</summary>
+    /// <summary>The status code: a timeout is 504, an unreachable or broken provider 502, a rate limit 429, an open circuit or a cluster that cannot run the request for now 503.</summary>
     public static int StatusOf(GatewayError error) => error.Kind switch
     {
         GatewayErrorKind.InvalidRequest or GatewayErrorKind.ProviderNotConfigured => StatusCodes.Status400BadRequest,
@@ -16,7 +16,7 @@ public static class OpenAiErrors
         GatewayErrorKind.RateLimited or GatewayErrorKind.QueueFull or GatewayErrorKind.QuotaExceeded => StatusCodes.Status429TooManyRequests,
         GatewayErrorKind.Timeout => StatusCodes.Status504GatewayTimeout,
         GatewayErrorKind.Upstream => StatusCodes.Status502BadGateway,
-        GatewayErrorKind.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
+        GatewayErrorKind.CircuitOpen or GatewayErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorKind.ProviderRejected => error.UpstreamStatus is 400 or 404 or 409 or 413 or 422 ? error.UpstreamStatus.Value : StatusCodes.Status400BadRequest,
         GatewayErrorKind.Cancelled => 499,
         _ => StatusCodes.Status500InternalServerError,
@@ -39,6 +39,7 @@ public static class OpenAiErrors
             GatewayErrorKind.Timeout => ("timeout_error", "provider_timeout"),
             GatewayErrorKind.Upstream => ("api_error", "provider_error"),
             GatewayErrorKind.CircuitOpen => ("api_error", "provider_unavailable"),
+            GatewayErrorKind.Unavailable => ("api_error", "gateway_unavailable"),
             GatewayErrorKind.ProviderRejected => ("invalid_request_error", "provider_rejected"),
             _ => ("api_error", null),
         };

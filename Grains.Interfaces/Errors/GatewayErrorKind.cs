@@ -57,4 +57,10 @@ public enum GatewayErrorKind
 
     /// <summary>The caller's budget cannot pay for the request (429 <c>insufficient_quota</c>).</summary>
     QuotaExceeded = 17,
+
+    /// <summary>
+    /// The gateway's cluster could not run the request for now (its call failed although no silo is known lost, or a
+    /// record could not be written): 503 on <c>/v1</c> and <c>/admin</c>, safe to try again.
+    /// </summary>
+    Unavailable = 18,
 }

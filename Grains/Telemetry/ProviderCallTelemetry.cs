@@ -182,6 +182,7 @@ public sealed class ProviderCallTelemetry
             GatewayErrorKind.CircuitOpen => "circuit_open",
             GatewayErrorKind.ProviderRejected => "provider_rejected",
             GatewayErrorKind.Cancelled => "cancelled",
+            GatewayErrorKind.Unavailable => "unavailable",
             _ => "internal",
         };
 

@@ -79,7 +79,7 @@ public static partial class BatchApi
         catch (Exception exception)
         {
             LogSubmitFailed(loggers.CreateLogger(typeof(BatchApi)), jobId, exception);
-            return new ErrorResult(new GatewayError(GatewayErrorKind.Internal, "The batch job could not be recorded; nothing was started. Try again."));
+            return new ErrorResult(new GatewayError(GatewayErrorKind.Unavailable, "The batch job could not be recorded; nothing was started. Try again."));
         }
 
         var response = new BatchSubmitResponse(view.JobId, "batch.job", StatusName(view.Status), view.SubmittedAt.ToUnixTimeSeconds(), view.TaskCount, Metadata(view.MetadataJson));

@@ -120,7 +120,7 @@ public static partial class BatchesApi
         catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             LogCreateFailed(logger, batchId, exception);
-            return new ErrorResult(new GatewayError(GatewayErrorKind.Internal, "The batch could not be recorded; nothing was started. Try again."));
+            return new ErrorResult(new GatewayError(GatewayErrorKind.Unavailable, "The batch could not be recorded; nothing was started. Try again."));
         }
     }
 

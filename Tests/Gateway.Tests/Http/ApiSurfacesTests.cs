@@ -50,6 +50,7 @@ public sealed class ApiSurfacesTests
     [InlineData(GatewayErrorKind.UnsupportedMediaType, 415, 415, "invalid_request_error", null)]
     [InlineData(GatewayErrorKind.RateLimited, 429, 429, "rate_limit_error", "rate_limit_exceeded")]
     [InlineData(GatewayErrorKind.QuotaExceeded, 429, 429, "insufficient_quota", "insufficient_quota")]
+    [InlineData(GatewayErrorKind.Unavailable, 503, 500, "api_error", "gateway_unavailable")]
     public void StatusAndBody_EachKind_MappedOncePerSurface(GatewayErrorKind kind, int openAiStatus, int llmStatus, string type, string? code)
     {
         var error = new GatewayError(kind, "message");
