@@ -29,7 +29,7 @@ public sealed class OpenAiBatchesSubmitFailureTests : IAsyncLifetime
         using var response = await _gateway.Http.PostAsync("/v1/batches", Json(new { input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h" }));
 
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{(int)response.StatusCode} {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode} {body}");
         Assert.Contains("nothing was started", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("message").GetString());
         Assert.True(_blobs.FailedWrites > 0, "The blob store was never asked for the failing group's inputs.");
         AssertNoGroupBlobs();
@@ -48,7 +48,7 @@ public sealed class OpenAiBatchesSubmitFailureTests : IAsyncLifetime
         using var response = await _gateway.Http.PostAsync("/v1/batch/generate", Json(new { model = "fake/fake-model", tasks }));
 
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{(int)response.StatusCode} {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode} {body}");
         Assert.True(_blobs.FailedWrites > 0, "The blob store was never asked for the failing group's inputs.");
         AssertNoGroupBlobs();
         Assert.Equal(0, _gateway.Provider.TotalCount);
