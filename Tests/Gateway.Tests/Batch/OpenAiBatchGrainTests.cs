@@ -74,29 +74,25 @@ public sealed class OpenAiBatchGrainTests : BatchClusterTest
         Provider.Behavior = request => FakeReply.Text("echo: " + request.LastUserMessage) with { Delay = TimeSpan.FromMilliseconds(40) };
         var batch = Grain();
         var seen = new List<string>();
-        using var stop = new CancellationTokenSource();
         var created = await batch.CreateAsync(Spec(6));
         seen.Add(created.Status);
-        var polling = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
+
+        // The poller itself runs until it sees an end, so the last status it records is the end (a poller stopped from
+        // outside once another reader saw the end could stop before its own last read saw it).
+        var done = await BatchPolling.UntilAsync(
+            async () =>
             {
-                var view = await batch.GetAsync();
-                lock (seen)
+                var view = (await batch.GetAsync())!;
+                if (seen[^1] != view.Status)
                 {
-                    if (seen[^1] != view!.Status)
-                    {
-                        seen.Add(view.Status);
-                    }
+                    seen.Add(view.Status);
                 }
 
-                await Task.Delay(5);
-            }
-        });
-
-        var done = await WaitAsync(batch, v => v.Status is "completed" or "failed" or "expired", "the end");
-        await stop.CancelAsync();
-        await polling;
+                return view;
+            },
+            v => v.Status is "completed" or "failed" or "expired",
+            last => $"The batch did not reach the end; last: {last}",
+            TimeSpan.FromSeconds(30));
 
         Assert.True(done.Status == "completed", $"{done}");
         Assert.Contains(created.Status, new[] { "validating", "in_progress" });
