@@ -77,22 +77,15 @@ public sealed class OpenAiBatchGrainTests : BatchClusterTest
         var created = await batch.CreateAsync(Spec(6));
         seen.Add(created.Status);
 
-        // The poller itself runs until it sees an end, so the last status it records is the end (a poller stopped from
-        // outside once another reader saw the end could stop before its own last read saw it).
-        var done = await BatchPolling.UntilAsync(
-            async () =>
+        // The wait's own reads record the statuses, so the last one recorded is the end it saw (a second poller stopped
+        // once the wait saw the end could stop before its own last read did).
+        var done = await WaitAsync(batch, v => v.Status is "completed" or "failed" or "expired", "the end", view =>
+        {
+            if (seen[^1] != view.Status)
             {
-                var view = (await batch.GetAsync())!;
-                if (seen[^1] != view.Status)
-                {
-                    seen.Add(view.Status);
-                }
-
-                return view;
-            },
-            v => v.Status is "completed" or "failed" or "expired",
-            last => $"The batch did not reach the end; last: {last}",
-            TimeSpan.FromSeconds(30));
+                seen.Add(view.Status);
+            }
+        });
 
         Assert.True(done.Status == "completed", $"{done}");
         Assert.Contains(created.Status, new[] { "validating", "in_progress" });
@@ -215,8 +208,18 @@ public sealed class OpenAiBatchGrainTests : BatchClusterTest
     private static OpenAiBatchSpec Spec(int lines) =>
         new("/v1/chat/completions", "file-input", "24h", [.. Tasks(lines)], []) { LineCount = lines, Model = "fake/fake-model" };
 
-    private static Task<OpenAiBatchView> WaitAsync(IOpenAiBatchGrain batch, Func<OpenAiBatchView, bool> condition, string what) =>
-        BatchPolling.UntilAsync(async () => (await batch.GetAsync())!, condition, last => $"The batch did not reach {what}; last: {last}", TimeSpan.FromSeconds(30));
+    /// <summary>Reads <paramref name="batch"/> until <paramref name="condition"/> holds, showing each read to <paramref name="observe"/>.</summary>
+    private static Task<OpenAiBatchView> WaitAsync(IOpenAiBatchGrain batch, Func<OpenAiBatchView, bool> condition, string what, Action<OpenAiBatchView>? observe = null) =>
+        BatchPolling.UntilAsync(
+            async () =>
+            {
+                var view = (await batch.GetAsync())!;
+                observe?.Invoke(view);
+                return view;
+            },
+            condition,
+            last => $"The batch did not reach {what}; last: {last}",
+            TimeSpan.FromSeconds(30));
 
     /// <summary>Each line has one result: answered ones counted as completed (the output file), the rest <paramref name="unrun"/> or failed (the error file).</summary>
     private async Task AssertEveryLineOnceAsync(string batchId, OpenAiBatchView view, int lines, BatchTaskStatus unrun)
