@@ -13,24 +13,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=8; seconds=5; note=""; name="ab"; command_prefix=""
-variants=()
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --note) note="$2"; shift 2 ;;
-    --name) name="$2"; shift 2 ;;
-    --command) command_prefix="$2"; shift 2 ;;   # the command line to record instead (a wrapper script's)
-    *) variants+=("$1"); shift ;;
-  esac
-done
+# shellcheck source=scripts/bench-servers.sh
+source scripts/bench-servers.sh
+
+rounds=8; seconds=5; note=""; name="ab"; command_prefix=""   # --command: the command line to record instead (a wrapper script's)
+bench_parse_options "rounds seconds note name command=command_prefix" "$@"
+variants=("${bench_args[@]}")
 [[ ${#variants[@]} -ge 1 ]] || { echo "usage: bash scripts/bench-ab.sh [--rounds N] [--seconds S] [--note TEXT] VARIANT..." >&2; exit 2; }
 command_line="bash scripts/bench-ab.sh --rounds $rounds --seconds $seconds$(for v in "${variants[@]}"; do printf ' %q' "$v"; done)"
 [[ -z $command_prefix ]] || command_line="$command_prefix"
 
-# shellcheck source=scripts/bench-servers.sh
-source scripts/bench-servers.sh
 bench_ensure_wrk
 dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
 
@@ -39,15 +31,10 @@ trap 'bench_stop_all; rm -rf "$work"' EXIT
 fake_port=$(bench_free_port)
 bench_start_fake_provider "$fake_port" "$work/fake.log"
 
-default_dll="$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll"
 gw_pids=(); gw_ports=()
 for i in "${!variants[@]}"; do
-  dll="$default_dll"; settings=()
-  for kv in ${variants[$i]}; do
-    if [[ $kv == DLL=* ]]; then dll=$(realpath "${kv#DLL=}"); else settings+=("$kv"); fi
-  done
   port=$(bench_free_port)
-  bench_start_gateway "$dll" "$port" "$fake_port" "$work/gateway-$i.log" "${settings[@]}"
+  bench_start_variant "${variants[$i]}" "$port" "$fake_port" "$work/gateway-$i.log"
   gw_pids+=("$bench_last_pid"); gw_ports+=("$port")
 done
 

@@ -9,45 +9,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# shellcheck source=scripts/bench-servers.sh
+source scripts/bench-servers.sh
+
 rounds=5; burst=80; limit=8; latency=150
-variants=()
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
-    --burst) burst="$2"; shift 2 ;;
-    --limit) limit="$2"; shift 2 ;;
-    --latency-ms) latency="$2"; shift 2 ;;
-    *) variants+=("$1"); shift ;;
-  esac
-done
+bench_parse_options "rounds burst limit latency-ms=latency" "$@"
+variants=("${bench_args[@]}")
 [[ ${#variants[@]} -ge 1 ]] || variants=("")
 command_line="bash scripts/bench-coldstart.sh --rounds $rounds --burst $burst --limit $limit --latency-ms $latency$(for v in "${variants[@]}"; do printf ' %q' "$v"; done)"
 
-# shellcheck source=scripts/bench-servers.sh
-source scripts/bench-servers.sh
 dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
 
 work=$(mktemp -d /tmp/gw-cold-XXXXXX)
 trap 'bench_stop_all; rm -rf "$work"' EXIT
 fake_port=$(bench_free_port)
-(cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$fake_port" --latency-ms "$latency" --chunks 16 --chunk-delay-ms 0) >"$work/fake.log" 2>&1 &
-bench_pids+=($!)
+bench_start_fake_provider "$fake_port" "$work/fake.log" "$latency"
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$fake_port/v1/models" >/dev/null && break; sleep 0.1; done
 
 ideal_ms=$(( (burst + limit - 1) / limit * latency ))
-default_dll="$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll"
 now_ms() { date +%s%3N; }
 rows=()
 for round in $(seq 1 "$rounds"); do
   for i in "${!variants[@]}"; do
-    dll="$default_dll"; settings=()
-    for kv in ${variants[$i]}; do
-      if [[ $kv == DLL=* ]]; then dll=$(realpath "${kv#DLL=}"); else settings+=("$kv"); fi
-    done
     port=$(bench_free_port)
     started=$(now_ms)
-    bench_start_gateway "$dll" "$port" "$fake_port" "$work/gateway-$round-$i.log" \
-      Gateway__Providers__fake__MaxConcurrency="$limit" "${settings[@]}"
+    bench_start_variant "${variants[$i]}" "$port" "$fake_port" "$work/gateway-$round-$i.log" Gateway__Providers__fake__MaxConcurrency="$limit"
     pid=$bench_last_pid
     until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.02; done
     healthy=$(( $(now_ms) - started ))

@@ -12,21 +12,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=6; seconds=5; warmup=10; note=""; compare_dll=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
-    --seconds) seconds="$2"; shift 2 ;;
-    --warmup) warmup="$2"; shift 2 ;;
-    --note) note="$2"; shift 2 ;;
-    --compare-dll) compare_dll=$(realpath "$2"); shift 2 ;;
-    *) echo "usage: bash scripts/bench-keys.sh [--rounds N] [--seconds S] [--warmup S] [--note TEXT] [--compare-dll DLL]" >&2; exit 2 ;;
-  esac
-done
-command_line="bash scripts/bench-keys.sh --rounds $rounds --seconds $seconds$([[ $warmup == 10 ]] || echo " --warmup $warmup")${compare_dll:+ --compare-dll $compare_dll}"
-
 # shellcheck source=scripts/bench-servers.sh
 source scripts/bench-servers.sh
+
+rounds=6; seconds=5; warmup=10; note=""; compare_dll=""
+bench_parse_options "rounds seconds warmup note compare-dll" "$@"
+[[ ${#bench_args[@]} -eq 0 ]] || { echo "usage: bash scripts/bench-keys.sh [--rounds N] [--seconds S] [--warmup S] [--note TEXT] [--compare-dll DLL]" >&2; exit 2; }
+[[ -z $compare_dll ]] || compare_dll=$(realpath "$compare_dll")
+command_line="bash scripts/bench-keys.sh --rounds $rounds --seconds $seconds$([[ $warmup == 10 ]] || echo " --warmup $warmup")${compare_dll:+ --compare-dll $compare_dll}"
+
 bench_ensure_wrk
 dotnet build OrleansGateway.sln -c Release -nologo -v quiet >/dev/null
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by the benchmark scripts (bench.sh, bench-ab.sh, bench-profile.sh): wrk, free loopback
-# ports, the fast fake provider and embedded gateways started in the background and killed on exit.
+# Sourced by the benchmark scripts (bench.sh, bench-ab.sh, bench-coldstart.sh, bench-keys.sh, bench-profile.sh): their
+# options, wrk, free loopback ports, the fast fake provider and embedded gateways started in the background and killed on exit.
 
 # Installs wrk from Debian's packages when it is missing.
 bench_ensure_wrk() {
@@ -12,6 +12,21 @@ bench_ensure_wrk() {
   $sudo_cmd apt-get install -y -qq wrk
 }
 
+# bench_parse_options "NAME ... OPTION=NAME ..." ARGS...: each --NAME VALUE (or --OPTION VALUE) in ARGS sets the variable
+# NAME (dashes as underscores) to VALUE; every other argument goes, in order, to the array bench_args.
+bench_parse_options() {
+  local specs=$1 spec var
+  shift
+  bench_args=()
+  while [[ $# -gt 0 ]]; do
+    var=""
+    for spec in $specs; do
+      if [[ $1 == "--${spec%%=*}" ]]; then var=${spec#*=}; var=${var//-/_}; break; fi
+    done
+    if [[ -n $var ]]; then printf -v "$var" '%s' "$2"; shift 2; else bench_args+=("$1"); shift; fi
+  done
+}
+
 bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # Every process started here; killed when the sourcing script exits. SIGKILL: the fake provider's
@@ -20,9 +35,9 @@ bench_pids=()
 bench_stop_all() { for p in "${bench_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done; }
 trap bench_stop_all EXIT
 
-# bench_start_fake_provider PORT LOG: the fake provider (no latency, 16 chunks) on 127.0.0.1:PORT.
+# bench_start_fake_provider PORT LOG [LATENCY_MS]: the fake provider (16 chunks; no latency unless given) on 127.0.0.1:PORT.
 bench_start_fake_provider() {
-  (cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$1" --latency-ms 0 --chunks 16 --chunk-delay-ms 0) >"$2" 2>&1 &
+  (cd Tests/FakeProvider/bin/Release/net10.0 && exec dotnet OrleansGateway.FakeProvider.dll --urls "http://127.0.0.1:$1" --latency-ms "${3:-0}" --chunks 16 --chunk-delay-ms 0) >"$2" 2>&1 &
   bench_pids+=($!)
 }
 
@@ -39,6 +54,19 @@ bench_start_gateway() {
     "$@" dotnet "$dll" --urls "http://127.0.0.1:$port") >"$log" 2>&1 &
   bench_last_pid=$!
   bench_pids+=($!)
+}
+
+# bench_start_variant VARIANT PORT FAKE_PORT LOG [KEY=VALUE ...]: bench_start_gateway for a VARIANT (space-separated
+# KEY=VALUE settings, optionally DLL=/path/to/OrleansGateway.Frontend.dll to run another build; "" is this build as
+# configured), with the given settings first and the variant's last, so that the variant's win.
+bench_start_variant() {
+  local variant=$1 port=$2 fake_port=$3 log=$4 dll="$PWD/Frontend/bin/Release/net10.0/OrleansGateway.Frontend.dll" kv
+  shift 4
+  local settings=("$@")
+  for kv in $variant; do
+    if [[ $kv == DLL=* ]]; then dll=$(realpath "${kv#DLL=}"); else settings+=("$kv"); fi
+  done
+  bench_start_gateway "$dll" "$port" "$fake_port" "$log" "${settings[@]}"
 }
 
 # bench_wait_healthy PORT: waits up to 60 s for the gateway's /health; fails if it never answers.

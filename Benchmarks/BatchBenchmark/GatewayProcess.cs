@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace OrleansGateway.Benchmarks.Batch;
 
@@ -41,15 +40,15 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway; <paramref name="blobsDirectory"/> set keeps its blobs (files, task inputs and results) there instead of in memory.</summary>
     public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency, string? blobsDirectory = null, string? gcDumpTool = null)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(gatewayDll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         var environment = start.Environment;
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["Orleans__Endpoints__SiloPort"] = FreePort().ToString();
-        environment["Orleans__Endpoints__GatewayPort"] = FreePort().ToString();
+        environment["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString();
+        environment["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString();
         environment["Gateway__Providers__fake__BaseUrl"] = providerBaseUrl;
         environment["Gateway__Providers__fake__ApiKey"] = "fake-key";
         environment["Gateway__Providers__fake__Models__0"] = "fake-model";
@@ -191,12 +190,5 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         throw new TimeoutException("The gateway did not become healthy in time.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

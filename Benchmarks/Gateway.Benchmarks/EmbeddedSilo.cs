@@ -27,8 +27,8 @@ public static class EmbeddedSilo
             [$"Gateway:Providers:{Provider}:ApiKey"] = "x",
             [$"Gateway:Providers:{Provider}:MaxConcurrency"] = maxConcurrency.ToString(CultureInfo.InvariantCulture),
             [$"Gateway:Providers:{Provider}:MaxQueue"] = maxQueue.ToString(CultureInfo.InvariantCulture),
-            ["Orleans:Endpoints:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:Endpoints:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
         });
         builder.Services.AddGatewayCore();
         builder.UseOrleans(silo => silo.UseGatewayEmbeddedSilo(builder.Configuration));

@@ -10,19 +10,11 @@ import re
 import sys
 from collections import Counter
 
-from shares import print_shares
+from shares import MANAGED_AREAS, print_shares
 
 AREAS = [
     ("GC", ("gc_heap", "WKS::", "SVR::", "GCHeap", "memset_repmovs", "GCToEEInterface", "mark_object", "plan_phase", "Allocate")),
-    ("JSON (System.Text.Json)", ("System.Text.Json",)),
-    ("OpenAI package / System.ClientModel", ("OpenAI.", "System.ClientModel")),
-    ("logging", ("Microsoft.Extensions.Logging",)),
-    ("Orleans runtime", ("Orleans.",)),
-    ("gateway code", ("OrleansGateway.",)),
-    ("HttpClient (outbound)", ("System.Net.Http",)),
-    ("Kestrel / pipelines", ("Microsoft.AspNetCore.Server.Kestrel", "System.IO.Pipelines")),
-    ("ASP.NET Core (routing, results, middleware)", ("Microsoft.AspNetCore",)),
-    ("sockets (managed)", ("System.Net.Sockets",)),
+    *MANAGED_AREAS,
     ("tasks / thread pool / timers", ("System.Threading", "System.Runtime.CompilerServices")),
     ("other managed BCL", ("System.",)),
 ]

@@ -12,18 +12,10 @@ import json
 import sys
 from collections import Counter
 
-from shares import print_shares
+from shares import MANAGED_AREAS, print_shares
 
 AREAS = [
-    ("JSON (System.Text.Json)", ("System.Text.Json",)),
-    ("OpenAI package / System.ClientModel", ("OpenAI.", "System.ClientModel")),
-    ("logging", ("Microsoft.Extensions.Logging",)),
-    ("Orleans runtime", ("Orleans.",)),
-    ("gateway code", ("OrleansGateway.",)),
-    ("HttpClient (outbound)", ("System.Net.Http",)),
-    ("sockets", ("System.Net.Sockets",)),
-    ("Kestrel / pipelines", ("Microsoft.AspNetCore.Server.Kestrel", "System.IO.Pipelines")),
-    ("ASP.NET Core (routing, results, middleware)", ("Microsoft.AspNetCore",)),
+    *MANAGED_AREAS,
     ("DI / options", ("Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Options")),
     ("tasks / thread pool", ("System.Threading", "System.Runtime.CompilerServices")),
     ("collections / strings / other BCL", ("System.",)),

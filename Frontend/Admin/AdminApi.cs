@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Auth;
-
 namespace OrleansGateway.Frontend.Admin;
 
 /// <summary>The admin API's route group.</summary>

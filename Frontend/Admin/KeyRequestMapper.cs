@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Numerics;
 using OrleansGateway.Keys;
 
 namespace OrleansGateway.Frontend.Admin;
@@ -42,45 +43,15 @@ public static class KeyRequestMapper
             settings = settings with { Models = [.. models.Distinct(StringComparer.Ordinal)] };
         }
 
-        if (request.RpmLimit is { } rpm)
+        if (!TryLimit(request.RpmLimit, settings.RpmLimit, "rpm_limit", "number of requests per minute", out var rpm, out var limitError)
+            || !TryLimit(request.TpmLimit, settings.TpmLimit, "tpm_limit", "number of tokens per minute", out var tpm, out limitError)
+            || !TryLimit(request.MaxParallelRequests, settings.MaxParallelRequests, "max_parallel_requests", "number of requests", out var parallel, out limitError)
+            || !TryLimit(request.MaxBudget, settings.MaxBudget, "max_budget", "amount of USD", out var budget, out limitError))
         {
-            if (rpm < 0)
-            {
-                return Invalid("'rpm_limit' must be 0 (none) or a positive number of requests per minute.", "rpm_limit");
-            }
-
-            settings = settings with { RpmLimit = rpm == 0 ? null : rpm };
+            return (null, limitError);
         }
 
-        if (request.TpmLimit is { } tpm)
-        {
-            if (tpm < 0)
-            {
-                return Invalid("'tpm_limit' must be 0 (none) or a positive number of tokens per minute.", "tpm_limit");
-            }
-
-            settings = settings with { TpmLimit = tpm == 0 ? null : tpm };
-        }
-
-        if (request.MaxParallelRequests is { } parallel)
-        {
-            if (parallel < 0)
-            {
-                return Invalid("'max_parallel_requests' must be 0 (none) or a positive number of requests.", "max_parallel_requests");
-            }
-
-            settings = settings with { MaxParallelRequests = parallel == 0 ? null : parallel };
-        }
-
-        if (request.MaxBudget is { } budget)
-        {
-            if (budget < 0)
-            {
-                return Invalid("'max_budget' must be 0 (none) or a positive amount of USD.", "max_budget");
-            }
-
-            settings = settings with { MaxBudget = budget == 0 ? null : budget };
-        }
+        settings = settings with { RpmLimit = rpm, TpmLimit = tpm, MaxParallelRequests = parallel, MaxBudget = budget };
 
         if (request.BudgetDuration is { } durationText)
         {
@@ -154,6 +125,30 @@ public static class KeyRequestMapper
         { } d when d.Ticks % TimeSpan.TicksPerMinute == 0 => $"{d.Ticks / TimeSpan.TicksPerMinute}m",
         { } d => $"{(long)d.TotalSeconds}s",
     };
+
+    /// <summary>
+    /// A limit as the request gives it: absent keeps <paramref name="current"/>, 0 removes the limit, a positive number
+    /// sets it; a negative one is refused (false, with the error naming <paramref name="field"/>).
+    /// </summary>
+    private static bool TryLimit<T>(T? given, T? current, string field, string unit, out T? limit, out GatewayError? error)
+        where T : struct, INumber<T>
+    {
+        error = null;
+        limit = current;
+        if (given is not { } value)
+        {
+            return true;
+        }
+
+        if (value < T.Zero)
+        {
+            error = GatewayError.Invalid($"'{field}' must be 0 (none) or a positive {unit}.", field);
+            return false;
+        }
+
+        limit = value == T.Zero ? null : value;
+        return true;
+    }
 
     private static (VirtualKeySettings?, GatewayError?) Invalid(string message, string param) => (null, GatewayError.Invalid(message, param));
 }

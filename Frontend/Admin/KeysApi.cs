@@ -1,5 +1,4 @@
 using System.Globalization;
-using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Keys;
 using OrleansGateway.Secrets;
 

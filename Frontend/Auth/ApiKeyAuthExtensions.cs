@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Keys;
 using OrleansGateway.Secrets;
 

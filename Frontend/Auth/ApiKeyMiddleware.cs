@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Keys;
 
 namespace OrleansGateway.Frontend.Auth;
 

@@ -4,9 +4,6 @@ using Orleans.Runtime;
 using OrleansGateway.Chat;
 using OrleansGateway.Cluster;
 using OrleansGateway.Errors;
-using OrleansGateway.Frontend.Hosting;
-using OrleansGateway.Frontend.Keys;
-using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Hosting.Telemetry;
 using OrleansGateway.Streaming;
 

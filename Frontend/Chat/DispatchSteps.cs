@@ -1,6 +1,4 @@
 using OrleansGateway.Cluster;
-using OrleansGateway.Frontend.Keys;
-using OrleansGateway.Frontend.OpenAi.Embeddings;
 using OrleansGateway.Hosting.Telemetry;
 
 namespace OrleansGateway.Frontend.Chat;

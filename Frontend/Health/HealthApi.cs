@@ -1,4 +1,3 @@
-using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Hosting.Health;
 
 namespace OrleansGateway.Frontend.Health;

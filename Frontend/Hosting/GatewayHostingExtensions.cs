@@ -1,8 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using OrleansGateway.Frontend.Auth;
-using OrleansGateway.Frontend.Llm.Summarization;
-using OrleansGateway.Frontend.OpenAi.Embeddings;
-using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Hosting;
 using OrleansGateway.Providers;
 using OrleansGateway.Storage;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using OrleansGateway.Frontend.Llm;
-using OrleansGateway.Frontend.OpenAi;
 
 namespace OrleansGateway.Frontend.Http;
 

@@ -1,17 +1,4 @@
 using System.Text.Json.Serialization;
-using OrleansGateway.Frontend.Admin;
-using OrleansGateway.Frontend.Llm;
-using OrleansGateway.Frontend.Llm.Classification;
-using OrleansGateway.Frontend.Llm.Streaming;
-using OrleansGateway.Frontend.Llm.Summarization;
-using OrleansGateway.Frontend.OpenAi;
-using OrleansGateway.Frontend.OpenAi.Batch;
-using OrleansGateway.Frontend.OpenAi.Chat;
-using OrleansGateway.Frontend.OpenAi.Embeddings;
-using OrleansGateway.Frontend.OpenAi.Files;
-using OrleansGateway.Frontend.OpenAi.Models;
-using OrleansGateway.Frontend.OpenAi.Streaming;
-using OrleansGateway.Frontend.Operations;
 using OrleansGateway.Hosting.Health;
 
 namespace OrleansGateway.Frontend.Http;

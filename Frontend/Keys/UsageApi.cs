@@ -1,4 +1,3 @@
-using OrleansGateway.Frontend.Admin;
 using OrleansGateway.Keys;
 
 namespace OrleansGateway.Frontend.Keys;

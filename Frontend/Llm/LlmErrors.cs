@@ -8,13 +8,6 @@ public static class LlmErrors
     {
         GatewayErrorKind.InvalidRequest or GatewayErrorKind.NotFound or GatewayErrorKind.ProviderNotConfigured => StatusCodes.Status400BadRequest,
         GatewayErrorKind.NoRoute => StatusCodes.Status404NotFound,
-        GatewayErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
-        GatewayErrorKind.PermissionDenied => StatusCodes.Status403Forbidden,
-        GatewayErrorKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-        GatewayErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-        GatewayErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        GatewayErrorKind.RateLimited or GatewayErrorKind.QueueFull or GatewayErrorKind.QuotaExceeded => StatusCodes.Status429TooManyRequests,
-        GatewayErrorKind.Cancelled => 499,
-        _ => StatusCodes.Status500InternalServerError,
+        var kind => SharedErrorStatus.Of(kind) ?? StatusCodes.Status500InternalServerError,
     };
 }

@@ -3,23 +3,16 @@ namespace OrleansGateway.Frontend.OpenAi;
 /// <summary>The one mapping of a <see cref="GatewayError"/> to OpenAI's status and error object, for <c>/v1</c> and <c>/admin</c>.</summary>
 public static class OpenAiErrors
 {
-    /// <summary>The status code: a timeout is 504, an unreachable or broken provider 502, a rate limit 429, an open circuit or a cluster that cannot run the request for now 503.</summary>
+    /// <summary>The status code: a timeout is 504, an unreachable or broken provider 502, an open circuit or a cluster that cannot run the request for now 503; keys, limits (429), method, media type and size as on every surface (<see cref="SharedErrorStatus"/>).</summary>
     public static int StatusOf(GatewayError error) => error.Kind switch
     {
         GatewayErrorKind.InvalidRequest or GatewayErrorKind.ProviderNotConfigured => StatusCodes.Status400BadRequest,
         GatewayErrorKind.NotFound or GatewayErrorKind.NoRoute => StatusCodes.Status404NotFound,
-        GatewayErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
-        GatewayErrorKind.PermissionDenied => StatusCodes.Status403Forbidden,
-        GatewayErrorKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-        GatewayErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-        GatewayErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        GatewayErrorKind.RateLimited or GatewayErrorKind.QueueFull or GatewayErrorKind.QuotaExceeded => StatusCodes.Status429TooManyRequests,
         GatewayErrorKind.Timeout => StatusCodes.Status504GatewayTimeout,
         GatewayErrorKind.Upstream => StatusCodes.Status502BadGateway,
         GatewayErrorKind.CircuitOpen or GatewayErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         GatewayErrorKind.ProviderRejected => error.UpstreamStatus is 400 or 404 or 409 or 413 or 422 ? error.UpstreamStatus.Value : StatusCodes.Status400BadRequest,
-        GatewayErrorKind.Cancelled => 499,
-        _ => StatusCodes.Status500InternalServerError,
+        var kind => SharedErrorStatus.Of(kind) ?? StatusCodes.Status500InternalServerError,
     };
 
     /// <summary>OpenAI's error object for a gateway error; <see cref="GatewayError.Code"/> overrides the kind's code.</summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using OrleansGateway.Frontend.Auth;
 
 namespace OrleansGateway.Frontend.Operations;
 

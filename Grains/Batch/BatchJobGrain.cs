@@ -31,12 +31,6 @@ public sealed partial class BatchJobGrain(
     SiloStopSignal silo,
     ILogger<BatchJobGrain> logger) : Grain, IBatchJobGrain, IRemindable
 {
-    private const string ResumeReminderName = "batch-resume";
-
-    /// <summary>The reminder that discards a reservation's task groups, named with their count: <c>batch-discard-{groups}</c>.</summary>
-    private const string DiscardReminderPrefix = "batch-discard-";
-
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _ended = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly BatchProgress _progress = new();
@@ -46,6 +40,8 @@ public sealed partial class BatchJobGrain(
     private InFlightWindow? _window;
     private JobTaskGroups? _groups;
     private IDisposable? _gauges;
+    private SerialWrites _writes = null!;
+    private BatchJobReminders _reminders = null!;
 
     // What the batch gauges read on the metrics reader's thread, which may not touch the grain's state object:
     // the state as last seen on the grain's own thread (null before the job exists; the same object, updated in place).
@@ -61,8 +57,15 @@ public sealed partial class BatchJobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _writes = new SerialWrites(() => state.WriteStateAsync());
+        _reminders = new BatchJobReminders(
+            (name, period) => this.RegisterOrUpdateReminder(name, period, period),
+            name => this.GetReminder(name),
+            async () => await this.GetReminders(),
+            reminder => this.UnregisterReminder(reminder),
+            message => Log.ReminderCleanupFailed(logger, JobId, message));
         _gaugeState = state.RecordExists ? state.State : null;
-        _gauges = metrics.TrackBatchJob(JobId, GaugeReading);
+        _gauges = metrics.TrackBatchJob(JobId, () => BatchJobLifecycle.GaugeReading(_gaugeState, _progress));
         if (!state.RecordExists || state.State.Status is BatchJobStatus.Completed or BatchJobStatus.Failed)
         {
             return;
@@ -137,7 +140,7 @@ public sealed partial class BatchJobGrain(
             }
 
             // The reminder first: a job whose state is written is then always resumed.
-            await this.RegisterOrUpdateReminder(ResumeReminderName, options.Value.ResumeReminderPeriod, options.Value.ResumeReminderPeriod);
+            await _reminders.RegisterResumeAsync(options.Value.ResumeReminderPeriod);
             state.State = BatchJobState.Submitted(spec, perGrain, time.GetUtcNow());
             state.State.SubmitterTraceParent = RequestContext.Get(BatchTaskTelemetry.SubmitterKey) as string ?? BatchTaskTelemetry.TraceParentOf(Activity.Current);
             await WriteStateAsync();
@@ -170,8 +173,7 @@ public sealed partial class BatchJobGrain(
         ArgumentOutOfRangeException.ThrowIfLessThan(groupCount, 1);
         if (!state.RecordExists)
         {
-            var timeout = options.Value.UnsubmittedGroupsTimeout;
-            await this.RegisterOrUpdateReminder(DiscardReminderPrefix + groupCount.ToString(System.Globalization.CultureInfo.InvariantCulture), timeout, timeout);
+            await _reminders.RegisterDiscardAsync(groupCount, options.Value.UnsubmittedGroupsTimeout);
         }
     }
 
@@ -208,10 +210,10 @@ public sealed partial class BatchJobGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName.StartsWith(DiscardReminderPrefix, StringComparison.Ordinal))
+        if (BatchJobReminders.IsDiscard(reminderName, out var groupCount))
         {
             // A reservation's time is up: the job was submitted (nothing to do), or its groups are discarded.
-            if (int.TryParse(reminderName.AsSpan(DiscardReminderPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var groups) && !state.RecordExists)
+            if (groupCount is { } groups && !state.RecordExists)
             {
                 if (_submitting)
                 {
@@ -221,14 +223,14 @@ public sealed partial class BatchJobGrain(
                 await DiscardUnsubmittedAsync(groups);
             }
 
-            await UnregisterReminderAsync(reminderName);
+            await _reminders.UnregisterAsync(reminderName);
             return;
         }
 
         if (!state.RecordExists || IsTerminal)
         {
             // Nothing to resume: a job whose submission never completed, or one that is finished.
-            await UnregisterResumeReminderAsync();
+            await _reminders.UnregisterResumeAsync();
             return;
         }
 
@@ -352,7 +354,7 @@ public sealed partial class BatchJobGrain(
             }
         }
 
-        await UnregisterJobRemindersAsync();
+        await _reminders.UnregisterAllAsync();
         var s = state.State;
         Log.Finished(logger, JobId, status, _progress.Completed, _progress.Failed, s.TaskCount, s.CompletedAt!.Value - (s.StartedAt ?? s.SubmittedAt), error);
     }
@@ -376,18 +378,7 @@ public sealed partial class BatchJobGrain(
     }
 
     /// <summary>Writes the job's state; writes of interleaved calls go one at a time (each needs the last one's ETag).</summary>
-    private async Task WriteStateAsync()
-    {
-        await _writeLock.WaitAsync();
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    private Task WriteStateAsync() => _writes.WriteAsync();
 
     /// <summary>
     /// Adds the job to the registry's list unless it is known to be there. A failure does not fail
@@ -428,53 +419,6 @@ public sealed partial class BatchJobGrain(
     {
         await new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, groupCount, 1).DiscardAsync(groupCount);
         Log.DiscardedUnsubmitted(logger, JobId, groupCount);
-    }
-
-    private Task UnregisterResumeReminderAsync() => UnregisterReminderAsync(ResumeReminderName);
-
-    /// <summary>Removes the resume reminder and any reservation's (a job that ended needs neither).</summary>
-    private async Task UnregisterJobRemindersAsync()
-    {
-        try
-        {
-            foreach (var reminder in await this.GetReminders())
-            {
-                if (reminder.ReminderName == ResumeReminderName || reminder.ReminderName.StartsWith(DiscardReminderPrefix, StringComparison.Ordinal))
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            // A reminder left behind finds the job finished and removes itself.
-            Log.ReminderCleanupFailed(logger, JobId, exception.Message);
-        }
-    }
-
-    private async Task UnregisterReminderAsync(string name)
-    {
-        try
-        {
-            if (await this.GetReminder(name) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception exception)
-        {
-            // A reminder left behind finds the job finished and tries again.
-            Log.ReminderCleanupFailed(logger, JobId, exception.Message);
-        }
-    }
-
-    /// <summary>The job's status and counts for the batch gauges (read on the metrics reader's thread), or null before it has state.</summary>
-    private BatchJobGaugeReading? GaugeReading()
-    {
-        var s = _gaugeState;
-        return s is null ? null
-            : _progress.IsLoaded ? new BatchJobGaugeReading(s.Status, s.TaskCount, _progress.Completed, _progress.Failed)
-            : new BatchJobGaugeReading(s.Status, s.TaskCount, s.CompletedCount, s.FailedCount);
     }
 
     private BatchJobView View() => BatchJobLifecycle.View(JobId, state.State, _progress);

@@ -1,3 +1,5 @@
+using OrleansGateway.Telemetry;
+
 namespace OrleansGateway.Batch;
 
 /// <summary>
@@ -66,4 +68,13 @@ public static class BatchJobLifecycle
             KeyId = state.KeyId,
         };
     }
+
+    /// <summary>
+    /// The job's status and counts for the batch gauges, or null before it has state (<paramref name="state"/> null):
+    /// the live counters once they were read back, else the stored ones.
+    /// </summary>
+    public static BatchJobGaugeReading? GaugeReading(BatchJobState? state, BatchProgress progress) =>
+        state is null ? null
+        : progress.IsLoaded ? new BatchJobGaugeReading(state.Status, state.TaskCount, progress.Completed, progress.Failed)
+        : new BatchJobGaugeReading(state.Status, state.TaskCount, state.CompletedCount, state.FailedCount);
 }

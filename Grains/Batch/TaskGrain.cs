@@ -36,21 +36,16 @@ public sealed partial class TaskGrain(
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain
 {
-    /// <summary>
-    /// The runs in progress, by the local index of the batch task they run (a batch task is a
-    /// <see cref="BatchTask"/>; each run is a <see cref="Task{TResult}"/> answering the provider's
-    /// <c>Retry-After</c> when it turned the batch task away). A second call for the same batch task joins its run.
-    /// </summary>
-    private readonly Dictionary<int, Task<TimeSpan?>> _runs = [];
+    /// <summary>The runs in progress; each answers the provider's <c>Retry-After</c> when it turned the batch task away.</summary>
+    private readonly RunningTasks<TimeSpan?> _runs = new();
+    private readonly TaskGroupResults _stored = new();
     private readonly CancellationTokenSource _cancel = new();
     private CancellationTokenRegistration _workLost;
     private BatchTaskRunner _runner = null!;
     private TaskGroupBlobs _blobs = null!;
     private CoalescingWriter<TaskResultEntry[]> _writer = null!;
     private ProviderRefusals _refusals = null!;
-    private TaskGrainProgress _storedProgress = TaskGrainProgress.None;
-    private TaskResultEntry[] _storedEntries = [];
-    private List<BatchTask>? _pieces;
+    private TaskGroupPieces _pieces = null!;
     private bool _inputsReleased;
 
     // The traceparent of the request that submitted the job, as the job sent it (for the task spans' link).
@@ -70,6 +65,7 @@ public sealed partial class TaskGrain(
         _runner = new BatchTaskRunner(executor, embeddings, keys, estimator);
         _blobs = new TaskGroupBlobs(Key, blobs, serializer, settings, time);
         _refusals = new ProviderRefusals(settings.ProviderWaitLimit, time);
+        _pieces = new TaskGroupPieces(Key);
         // Embedded mode stopping: the runs end and nothing more is written (the in-memory storage goes with the process).
         _workLost = silo.WorkLost.UnsafeRegister(static cancel => ((CancellationTokenSource)cancel!).Cancel(), _cancel);
         _writer = new CoalescingWriter<TaskResultEntry[]>(
@@ -85,9 +81,8 @@ public sealed partial class TaskGrain(
             await _blobs.LoadInputsAsync(input.State, cancellationToken);
         }
 
-        FitEntries();
-        _storedEntries = [.. results.State.Entries];
-        _storedProgress = TaskResultTally.Count(_storedEntries);
+        TaskGroupResults.Fit(results.State, input.State.Tasks?.Count ?? 0);
+        _stored.Load(results.State.Entries);
         ReleaseFinishedInputs();
     }
 
@@ -98,34 +93,16 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        List<BatchTask>? whole = null;
-        if (spec.GroupSize > spec.Tasks.Length)
+        if (!_pieces.TryComplete(spec, out var whole))
         {
             // One piece of a group too large for one call: the group is stored when its last piece is here.
-            if (spec.PieceOffset == 0)
-            {
-                _pieces = new List<BatchTask>(spec.GroupSize);
-            }
-            else if (_pieces is null || _pieces.Count != spec.PieceOffset)
-            {
-                throw new InvalidOperationException(
-                    $"Task grain '{Key}' got the piece at {spec.PieceOffset} of its group while holding {_pieces?.Count ?? 0} tasks; the group must be sent again from its first piece.");
-            }
-
-            _pieces.AddRange(spec.Tasks);
-            if (_pieces.Count < spec.GroupSize)
-            {
-                return;
-            }
-
-            whole = _pieces;
-            _pieces = null;
+            return;
         }
 
         input.State = TaskGrainInputState.From(spec, whole);
         await _blobs.StoreInputsAsync(input.State, input.WriteStateAsync);
-        FitEntries();
-        _storedEntries = [.. results.State.Entries];
+        TaskGroupResults.Fit(results.State, input.State.Tasks?.Count ?? 0);
+        _stored.Serve(results.State.Entries);
     }
 
     public async Task<TaskGrainProgress> RunAsync(ImmutableArray<int> indexes)
@@ -135,13 +112,8 @@ public sealed partial class TaskGrain(
         TimeSpan? retryAfter = null;
         try
         {
-            foreach (var wait in await Task.WhenAll(locals.Select(local => JoinRunAsync(local, _cancel.Token))))
-            {
-                if (wait > (retryAfter ?? TimeSpan.Zero))
-                {
-                    retryAfter = wait;
-                }
-            }
+            // The longest wait a provider or the job's key asked for, if any.
+            retryAfter = (await Task.WhenAll(locals.Select(local => JoinRunAsync(local, _cancel.Token)))).Where(wait => wait > TimeSpan.Zero).Max();
         }
         catch (Exception) when (_writer.Failed)
         {
@@ -149,23 +121,18 @@ public sealed partial class TaskGrain(
         }
 
         // Counts only results already stored: a result still waiting for its write is not reported done.
-        return StoredProgress() with { RetryAfter = retryAfter };
+        return _stored.Report(_writer.Failure, input.State.FirstIndex, input.State.TaskCount) with { RetryAfter = retryAfter };
     }
 
     public Task CancelAsync() => _cancel.CancelAsync();
 
     public async Task DiscardAsync()
     {
-        _pieces = null;
+        _pieces.Clear();
         await _cancel.CancelAsync();
-        var names = results.State.Entries.Select(e => e.Blob).OfType<string>().ToList();
+        var names = TaskGroupBlobs.NamesIn(input.RecordExists ? input.State : null, results.State.Entries);
         if (input.RecordExists)
         {
-            if (input.State.TasksBlob is { } tasksBlob)
-            {
-                names.Add(tasksBlob);
-            }
-
             await input.ClearStateAsync();
         }
 
@@ -174,15 +141,10 @@ public sealed partial class TaskGrain(
             await results.ClearStateAsync();
         }
 
-        foreach (var name in names)
-        {
-            await blobs.DeleteAsync(name);
-        }
-
+        await _blobs.DeleteAsync(names);
         input.State = new TaskGrainInputState();
         results.State = new TaskGrainResultState();
-        _storedEntries = [];
-        _storedProgress = TaskGrainProgress.None;
+        _stored.Clear();
         DeactivateOnIdle();
     }
 
@@ -198,20 +160,11 @@ public sealed partial class TaskGrain(
 
         if (_writer.Failed)
         {
-            return new TaskGrainSnapshot(StoredProgress(), []);
+            return new TaskGrainSnapshot(_stored.Report(_writer.Failure, input.State.FirstIndex, input.State.TaskCount), []);
         }
 
-        var pending = ImmutableArray.CreateBuilder<int>();
         var entries = results.State.Entries;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (!entries[i].IsFinal)
-            {
-                pending.Add(input.State.FirstIndex + i);
-            }
-        }
-
-        return new TaskGrainSnapshot(TaskResultTally.Count(entries), pending.ToImmutable());
+        return new TaskGrainSnapshot(TaskResultTally.Count(entries), TaskGroupResults.Pending(entries, input.State.FirstIndex));
     }
 
     public async Task<ImmutableArray<BatchTaskResult>> GetResultsAsync(int from, int count)
@@ -229,15 +182,8 @@ public sealed partial class TaskGrain(
         {
             var local = index - input.State.FirstIndex;
             // What the last successful write stored: a result only in memory is still pending here.
-            var entry = await _blobs.LoadResultAsync(_storedEntries[local]);
-            var usage = entry.Status == BatchTaskStatus.Completed ? new TokenUsage(entry.PromptTokens, entry.CompletionTokens, entry.TotalTokens) : null;
-            items.Add(new BatchTaskResult(index, batchTasks[local].Id, entry.Status, entry.Output, usage, entry.Error)
-            {
-                Chat = entry.Chat,
-                EmbeddingBody = entry.EmbeddingBody,
-                AnsweredModel = entry.AnsweredModel,
-                Failure = entry.Failure,
-            });
+            var entry = await _blobs.LoadResultAsync(_stored.Entries[local]);
+            items.Add(entry.ToResult(index, batchTasks[local].Id));
         }
 
         return items.MoveToImmutable();
@@ -259,27 +205,14 @@ public sealed partial class TaskGrain(
             return null;
         }
 
-        if (!_runs.TryGetValue(local, out var run))
-        {
-            run = RunBatchTaskAsync(local, cancellationToken);
-            _runs[local] = run;
-        }
-
         try
         {
-            return await run;
+            return await _runs.JoinAsync(local, () => RunBatchTaskAsync(local, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Cancelled with its job: no result, and the call still answers with what is stored.
             return null;
-        }
-        finally
-        {
-            if (_runs.TryGetValue(local, out var current) && current == run && run.IsCompleted)
-            {
-                _runs.Remove(local);
-            }
         }
     }
 
@@ -351,13 +284,7 @@ public sealed partial class TaskGrain(
 
     private void OnStored(TaskResultEntry[] written)
     {
-        _storedEntries = written;
-        var progress = TaskResultTally.Count(written);
-        if (progress.Done > _storedProgress.Done)
-        {
-            _storedProgress = progress;
-        }
-
+        _stored.Written(written);
         ReleaseFinishedInputs();
     }
 
@@ -369,27 +296,13 @@ public sealed partial class TaskGrain(
     /// </summary>
     private void ReleaseFinishedInputs()
     {
-        if (_inputsReleased || !input.RecordExists || input.State.Tasks.Count == 0 || _storedProgress.Done < input.State.Tasks.Count)
+        if (_inputsReleased || !input.RecordExists || input.State.Tasks.Count == 0 || _stored.Progress.Done < input.State.Tasks.Count)
         {
             return;
         }
 
         input.State.Tasks = [.. input.State.Tasks.Select(t => new BatchTask(t.Id, []))];
         _inputsReleased = true;
-    }
-
-    private TaskGrainProgress StoredProgress()
-    {
-        if (_writer.Failure is not { } failure)
-        {
-            return _storedProgress;
-        }
-
-        var last = input.State.FirstIndex + input.State.TaskCount - 1;
-        return _storedProgress with
-        {
-            StorageError = $"The results of tasks {input.State.FirstIndex} to {last} could not be stored in grain storage after {CoalescingWriter<TaskResultEntry[]>.Attempts} attempts ({failure.GetBaseException().GetType().Name}).",
-        };
     }
 
     private int LocalIndex(int index)
@@ -401,16 +314,5 @@ public sealed partial class TaskGrain(
         }
 
         return local;
-    }
-
-    /// <summary>One result entry per task, pending where none is stored.</summary>
-    private void FitEntries()
-    {
-        var entries = results.State.Entries ??= [];
-        var count = input.State.Tasks?.Count ?? 0;
-        while (entries.Count < count)
-        {
-            entries.Add(new TaskResultEntry());
-        }
     }
 }

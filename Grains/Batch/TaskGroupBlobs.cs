@@ -65,6 +65,27 @@ public sealed class TaskGroupBlobs(string groupKey, IBlobStore blobs, Serializer
         }
     }
 
+    /// <summary>The blobs a group's <paramref name="input"/> (when stored) and result <paramref name="entries"/> name: what discarding the group deletes.</summary>
+    public static List<string> NamesIn(TaskGrainInputState? input, IEnumerable<TaskResultEntry> entries)
+    {
+        var names = entries.Select(e => e.Blob).OfType<string>().ToList();
+        if (input?.TasksBlob is { } tasksBlob)
+        {
+            names.Add(tasksBlob);
+        }
+
+        return names;
+    }
+
+    /// <summary>Deletes the blobs <paramref name="names"/> names, one after another.</summary>
+    public async Task DeleteAsync(IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            await blobs.DeleteAsync(name);
+        }
+    }
+
     /// <summary>The whole entry: inline, or read back from its blob (a failed entry when the blob is gone).</summary>
     public async Task<TaskResultEntry> LoadResultAsync(TaskResultEntry entry)
     {

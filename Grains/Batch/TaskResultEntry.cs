@@ -37,6 +37,16 @@ public sealed class TaskResultEntry
     /// <summary>Whether the task has its final result.</summary>
     public bool IsFinal => Status != BatchTaskStatus.Pending;
 
+    /// <summary>What clients see of this result as task <paramref name="index"/> (id <paramref name="taskId"/>): its usage only when it completed.</summary>
+    public BatchTaskResult ToResult(int index, string taskId) =>
+        new(index, taskId, Status, Output, Status == BatchTaskStatus.Completed ? new TokenUsage(PromptTokens, CompletionTokens, TotalTokens) : null, Error)
+        {
+            Chat = Chat,
+            EmbeddingBody = EmbeddingBody,
+            AnsweredModel = AnsweredModel,
+            Failure = Failure,
+        };
+
     /// <summary>The final result of a provider's answer: its output and usage, or its error.</summary>
     public static TaskResultEntry Of(ChatOutcome outcome) => outcome.Succeeded
         ? new TaskResultEntry

@@ -32,15 +32,12 @@ public sealed partial class ProviderGrain(
     private readonly RecentOutcomes _recent = new(s_statsWindow, time);
     private LeaseTable _leases = null!;
     private CircuitBreaker _circuit = null!;
+    private LeaseSweep _sweep = null!;
+    private ProviderCapacity _capacity = null!;
     private ProviderOptions? _options;
     private string _name = string.Empty;
     private bool _moving;
-    private MembershipVersion _membershipChecked;
     private IDisposable? _gauges;
-
-    private int MaxConcurrency => _options?.MaxConcurrency ?? 0;
-
-    private int FreeSlots => MaxConcurrency - _leases.Count;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +46,8 @@ public sealed partial class ProviderGrain(
         _leases = new LeaseTable(TimeSpan.FromSeconds(_options?.LeaseTtlSeconds ?? 30), time);
         _circuit = new CircuitBreaker(
             _options?.CircuitFailureThreshold ?? int.MaxValue, TimeSpan.FromSeconds(_options?.CircuitCooldownSeconds ?? 30), time);
+        _sweep = new LeaseSweep(_leases, _circuit);
+        _capacity = new ProviderCapacity(_options, _leases, _circuit, _waiters);
         var restored = _leases.Restore(state.State, state.RecordExists);
         var writing = time.GetTimestamp();
         await state.WriteStateAsync(cancellationToken);
@@ -63,8 +62,7 @@ public sealed partial class ProviderGrain(
                 break;
         }
         moves.Activated(_name, this.AsReference<IProviderGrain>());
-        _gauges = metrics.TrackProvider(_name, () => new ProviderGaugeReading(
-            MaxConcurrency, _leases.Count, _waiters.InteractiveCount, _waiters.BatchCount, _circuit.StateNow));
+        _gauges = metrics.TrackProvider(_name, _capacity.GaugeReading);
         if (moves.IsStopping)
         {
             // Placed on a silo that is already stopping: go on at once to the next one.
@@ -124,19 +122,19 @@ public sealed partial class ProviderGrain(
         if (_circuit.State == CircuitState.HalfOpen)
         {
             // One trial request decides whether the provider is back.
-            if (_circuit.TrialTaken || FreeSlots <= 0 || _leases.IsRecovering)
+            if (_circuit.TrialTaken || _capacity.FreeSlots <= 0 || _leases.IsRecovering)
             {
                 return LeaseResult.Refuse(CircuitOpenError(TimeSpan.FromSeconds(1)));
             }
 
-            var trial = Grant(request.Priority, request.RequestId, request.Holder);
+            var trial = _capacity.Grant(request.Priority, request.RequestId, request.Holder, _moving);
             _circuit.StartTrial(trial.LeaseId);
             return trial;
         }
 
-        if (FreeSlots > 0 && !_leases.IsRecovering && _waiters.Count == 0)
+        if (_capacity.GrantsAtOnce)
         {
-            return Grant(request.Priority, request.RequestId, request.Holder);
+            return _capacity.Grant(request.Priority, request.RequestId, request.Holder, _moving);
         }
 
         if (_moving)
@@ -147,7 +145,7 @@ public sealed partial class ProviderGrain(
 
         if (_waiters.Count >= _options.MaxQueue)
         {
-            return LeaseResult.Refuse(LimiterErrors.QueueFull(_name, MaxConcurrency, _options.MaxQueue));
+            return LeaseResult.Refuse(LimiterErrors.QueueFull(_name, _capacity.MaxConcurrency, _options.MaxQueue));
         }
 
         return await WaitAsync(request, TimeSpan.FromSeconds(_options.QueueTimeoutSeconds), cancellationToken);
@@ -161,7 +159,7 @@ public sealed partial class ProviderGrain(
         {
             return LeaseResult.Refuse(cancellationToken.IsCancellationRequested
                 ? LimiterErrors.CallerWentAway(_name)
-                : LimiterErrors.QueueTimeout(_name, wait, MaxConcurrency));
+                : LimiterErrors.QueueTimeout(_name, wait, _capacity.MaxConcurrency));
         }
 
         if (result.Granted && cancellationToken.IsCancellationRequested && !shared)
@@ -204,7 +202,7 @@ public sealed partial class ProviderGrain(
         }
 
         SweepAndDispatch();
-        return Task.FromResult(HasRoomToSpare());
+        return Task.FromResult(_capacity.HasRoomToSpare(_moving));
     }
 
     public Task PrepareToMoveAsync()
@@ -225,27 +223,7 @@ public sealed partial class ProviderGrain(
     public Task<ProviderStatus> GetStatusAsync()
     {
         SweepExpired();
-        return Task.FromResult(new ProviderStatus(
-            _name, MaxConcurrency, _leases.Count, _waiters.InteractiveCount, _waiters.BatchCount,
-            _recent.Successes, _recent.Failures, _circuit.StateNow.ToString().ToLowerInvariant()));
-    }
-
-    /// <summary>
-    /// Whether a process may keep a finished request's slot for its next one: the circuit is closed, nobody
-    /// waits, and at least a quarter of the slots (and at least two) are free.
-    /// </summary>
-    private bool HasRoomToSpare() =>
-        _options is { LeaseReuseMilliseconds: > 0 }
-        && _circuit.State == CircuitState.Closed
-        && !_moving
-        && !_leases.IsRecovering
-        && _waiters.Count == 0
-        && FreeSlots >= Math.Max(2, (MaxConcurrency + 3) / 4);
-
-    private LeaseResult Grant(RequestPriority priority, Guid requestId, string? holder)
-    {
-        var id = _leases.Grant(priority, requestId, holder);
-        return LeaseResult.Grant(id, _leases.TimeToLive, priority == RequestPriority.Interactive && HasRoomToSpare());
+        return Task.FromResult(_capacity.Status(_name, _recent));
     }
 
     private void ReleaseOne(long leaseId, CallOutcome outcome)
@@ -287,15 +265,7 @@ public sealed partial class ProviderGrain(
             return;
         }
 
-        var batchReserved = (int)Math.Ceiling(MaxConcurrency * (_options?.BatchMinShare ?? 0));
-        while (FreeSlots > 0 && _waiters.TakeNext(_leases.BatchCount, batchReserved) is { } waiter)
-        {
-            var lease = Grant(waiter.Priority, waiter.RequestId, waiter.Holder);
-            if (!waiter.Completion.TrySetResult(lease))
-            {
-                _leases.Remove(lease.LeaseId);
-            }
-        }
+        _capacity.GrantToWaiters(_moving);
     }
 
     private void FailWaitersIfOpen()
@@ -306,60 +276,19 @@ public sealed partial class ProviderGrain(
         }
     }
 
+    /// <summary>Frees the slots of leases whose holders are gone (<see cref="LeaseSweep"/>).</summary>
     private void SweepExpired()
     {
-        FreeSlotsOfDeadSilos();
-        var expired = _leases.RemoveExpired();
-        if (expired.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var id in expired)
-        {
-            _circuit.Abandon(id);
-        }
-
-        Log.LeasesExpired(logger, _name, expired.Count);
-    }
-
-    /// <summary>
-    /// Once per membership change: frees the slots held by silos the cluster has declared dead (their requests died
-    /// with them), at once rather than when their leases expire, so a crashed or stopped silo does not shrink the
-    /// provider's limit for a lease's time-to-live.
-    /// </summary>
-    private void FreeSlotsOfDeadSilos()
-    {
         var snapshot = membership.CurrentSnapshot;
-        if (snapshot.Version == _membershipChecked || _leases.Count == 0)
+        var (expired, ofDeadSilos) = _sweep.Sweep(snapshot.Version, snapshot.Members.Values);
+        if (ofDeadSilos > 0)
         {
-            return;
+            Log.LeasesOfDeadSilosFreed(logger, _name, ofDeadSilos);
         }
 
-        _membershipChecked = snapshot.Version;
-        HashSet<string>? dead = null;
-        foreach (var member in snapshot.Members.Values)
+        if (expired > 0)
         {
-            if (member.Status == SiloStatus.Dead)
-            {
-                (dead ??= new(StringComparer.Ordinal)).Add(member.SiloAddress.ToParsableString());
-            }
-        }
-
-        if (dead is null)
-        {
-            return;
-        }
-
-        var freed = _leases.RemoveHeldBy(dead.Contains);
-        foreach (var id in freed)
-        {
-            _circuit.Abandon(id);
-        }
-
-        if (freed.Count > 0)
-        {
-            Log.LeasesOfDeadSilosFreed(logger, _name, freed.Count);
+            Log.LeasesExpired(logger, _name, expired);
         }
     }
 

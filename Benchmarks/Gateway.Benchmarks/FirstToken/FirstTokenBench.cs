@@ -30,7 +30,7 @@ public static class FirstTokenBench
         var started = DateTimeOffset.UtcNow;
         var header = MachineInfo.Markdown(command);
 
-        using var fake = ServerProcess.Start("fake provider", RepoPaths.FakeProviderDll, FreePort.Next(), ["--latency-ms", "0", "--chunks", "16", "--chunk-delay-ms", "0"], new Dictionary<string, string>());
+        using var fake = ServerProcess.Start("fake provider", RepoPaths.FakeProviderDll, FreePorts.Next(), ["--latency-ms", "0", "--chunks", "16", "--chunk-delay-ms", "0"], new Dictionary<string, string>());
         using var http = new HttpClient();
         await fake.WaitReadyAsync(http, "/v1/models", TimeSpan.FromSeconds(60));
         var baseUrl = fake.BaseUrl + "/v1";

@@ -315,13 +315,13 @@ public static class HttpBench
         ["Gateway__Providers__slow__ApiKey"] = "x",
         ["Gateway__Providers__slow__MaxConcurrency"] = "2000",
         ["Gateway__Providers__slow__Models__0"] = "m",
-        ["Orleans__Endpoints__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Orleans__Endpoints__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+        ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
     };
 
     private static ServerProcess Start(string name, string dll, string[] args, Dictionary<string, string> environment)
     {
-        var server = ServerProcess.Start(name, dll, FreePort.Next(), args, environment);
+        var server = ServerProcess.Start(name, dll, FreePorts.Next(), args, environment);
         lock (s_servers)
         {
             s_servers.Add(server);

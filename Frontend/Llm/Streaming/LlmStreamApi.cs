@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Streaming;
-
 namespace OrleansGateway.Frontend.Llm.Streaming;
 
 /// <summary><c>POST /llm/generation/stream</c>: the generation request, answered as Server-Sent Events.</summary>

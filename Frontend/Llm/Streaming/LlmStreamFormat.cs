@@ -1,5 +1,4 @@
 using System.Globalization;
-using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.Llm.Streaming;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using OrleansGateway.Batch;
-using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using OrleansGateway.Batch;
-using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 

@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.OpenAi.Chat;
-
 namespace OrleansGateway.Frontend.OpenAi.Batch;
 
 /// <summary>One task of a batch request: <c>{"id", "messages": [...]}</c> or <c>{"id", "prompt": "..."}</c>, optionally with its own limits.</summary>

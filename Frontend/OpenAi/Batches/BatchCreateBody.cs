@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.Http;
-
 namespace OrleansGateway.Frontend.OpenAi.Batches;
 
 /// <summary>A <c>POST /v1/batches</c> body, checked: <c>input_file_id</c>, <c>endpoint</c>, <c>completion_window</c>, <c>metadata</c>.</summary>

@@ -2,9 +2,6 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.IO.Pipelines;
 using OrleansGateway.Batch;
-using OrleansGateway.Frontend.OpenAi.Embeddings;
-using OrleansGateway.Frontend.Http;
-using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Batches;
 

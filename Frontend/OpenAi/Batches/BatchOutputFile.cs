@@ -1,7 +1,4 @@
 using OrleansGateway.Batch;
-using OrleansGateway.Frontend.OpenAi.Embeddings;
-using OrleansGateway.Frontend.OpenAi.Chat;
-using OrleansGateway.Frontend.Http;
 
 namespace OrleansGateway.Frontend.OpenAi.Batches;
 

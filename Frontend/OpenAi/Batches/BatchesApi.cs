@@ -2,10 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansGateway.Batch;
 using OrleansGateway.Files;
-using OrleansGateway.Frontend.Http;
-using OrleansGateway.Frontend.Keys;
-using OrleansGateway.Frontend.OpenAi;
-using OrleansGateway.Frontend.OpenAi.Batch;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.OpenAi.Batches;

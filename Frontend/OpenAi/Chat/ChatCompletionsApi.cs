@@ -1,6 +1,3 @@
-using OrleansGateway.Frontend.OpenAi.Streaming;
-using OrleansGateway.Frontend.Streaming;
-
 namespace OrleansGateway.Frontend.OpenAi.Chat;
 
 /// <summary>OpenAI's <c>POST /v1/chat/completions</c>, whole or streamed.</summary>

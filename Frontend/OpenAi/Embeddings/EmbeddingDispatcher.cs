@@ -1,7 +1,5 @@
 using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Frontend.Hosting;
-using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Hosting.Telemetry;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;

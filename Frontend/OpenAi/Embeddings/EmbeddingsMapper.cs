@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Frontend.OpenAi.Chat;
 
 namespace OrleansGateway.Frontend.OpenAi.Embeddings;
 

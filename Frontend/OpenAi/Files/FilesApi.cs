@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using OrleansGateway.Files;
-using OrleansGateway.Frontend.Keys;
 using OrleansGateway.Storage;
 
 namespace OrleansGateway.Frontend.OpenAi.Files;

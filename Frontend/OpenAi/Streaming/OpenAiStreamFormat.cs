@@ -1,5 +1,3 @@
-using OrleansGateway.Frontend.OpenAi.Chat;
-using OrleansGateway.Frontend.Streaming;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Frontend.OpenAi.Streaming;

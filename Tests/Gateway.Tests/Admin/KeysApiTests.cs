@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-
 namespace OrleansGateway.Tests.Admin;
 
 /// <summary>

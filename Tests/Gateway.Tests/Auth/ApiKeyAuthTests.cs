@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace OrleansGateway.Tests.Auth;
 
 public sealed class ApiKeyAuthTests() : GatewayAppTest(new Dictionary<string, string?>

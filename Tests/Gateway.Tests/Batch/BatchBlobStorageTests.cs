@@ -2,7 +2,6 @@ using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 

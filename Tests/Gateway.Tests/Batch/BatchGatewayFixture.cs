@@ -5,25 +5,20 @@ namespace OrleansGateway.Tests.Batch;
 /// (<c>echo: &lt;prompt&gt;</c>), fails prompts starting <c>fail:</c> with a 500 and answers prompts
 /// starting <c>slow:</c> after 250 ms, <c>slower:</c> after 1 s. Jobs hold at most 50 tasks, 4 per task grain.
 /// </summary>
-public sealed class BatchGatewayFixture : IAsyncLifetime
+public sealed class BatchGatewayFixture : EmbeddedGatewayFixture
 {
     public const int MaxTasksPerJob = 50;
 
-    public FakeProviderServer Provider { get; private set; } = null!;
-
-    public GatewayApplication App { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> Settings(FakeProviderServer provider)
     {
-        Provider = await FakeProviderServer.StartAsync();
-        Provider.Behavior = request => request.LastUserMessage switch
+        provider.Behavior = request => request.LastUserMessage switch
         {
             var m when m.StartsWith("fail:", StringComparison.Ordinal) => FakeReply.Error(500, "fake failure"),
             var m when m.StartsWith("slow:", StringComparison.Ordinal) => FakeReply.Text("echo: " + m) with { Delay = TimeSpan.FromMilliseconds(250) },
             var m when m.StartsWith("slower:", StringComparison.Ordinal) => FakeReply.Text("echo: " + m) with { Delay = TimeSpan.FromSeconds(1) },
             var m => FakeReply.Text("echo: " + m),
         };
-        App = new GatewayApplication(Provider, new Dictionary<string, string?>
+        return new()
         {
             ["Gateway:Batch:MaxTasksPerJob"] = MaxTasksPerJob.ToString(),
             ["Gateway:Batch:TasksPerGrain"] = "4",
@@ -31,14 +26,7 @@ public sealed class BatchGatewayFixture : IAsyncLifetime
             // A lease granted just as its waiter is cancelled is lost to the provider grain until it
             // expires (a race in the shared lease path, see the batch report): keep that short here.
             ["Gateway:Providers:fake:LeaseTtlSeconds"] = "3",
-        });
-        _ = App.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Provider.DisposeAsync();
+        };
     }
 
     /// <summary>Submits a job and checks it was accepted; returns the answer.</summary>

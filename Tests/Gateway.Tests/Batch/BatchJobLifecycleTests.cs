@@ -90,4 +90,17 @@ public sealed class BatchJobLifecycleTests
         Assert.Equal((2, new TokenUsage(1, 1, 2)), (completed.CompletedCount, completed.Usage));
         Assert.Equal(2, notLoaded.CompletedCount);
     }
+
+    [Fact]
+    public void GaugeReading_NoState_Null_ThenStoredCounts_ThenLiveOnceLoaded()
+    {
+        var progress = new BatchProgress();
+        var state = new BatchJobState { Status = BatchJobStatus.Processing, TaskCount = 10, CompletedCount = 2, FailedCount = 1 };
+
+        Assert.Null(BatchJobLifecycle.GaugeReading(null, progress));
+        Assert.Equal(new OrleansGateway.Telemetry.BatchJobGaugeReading(BatchJobStatus.Processing, 10, 2, 1), BatchJobLifecycle.GaugeReading(state, progress));
+
+        progress.Load([new TaskGrainProgress(5, 2, TokenUsage.Zero)]);
+        Assert.Equal(new OrleansGateway.Telemetry.BatchJobGaugeReading(BatchJobStatus.Processing, 10, 5, 2), BatchJobLifecycle.GaugeReading(state, progress));
+    }
 }

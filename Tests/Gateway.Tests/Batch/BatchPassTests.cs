@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OrleansGateway.Tests.Batch;

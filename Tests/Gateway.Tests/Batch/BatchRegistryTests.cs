@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using OrleansGateway.Hosting;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 

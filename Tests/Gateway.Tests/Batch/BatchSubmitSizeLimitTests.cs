@@ -26,19 +26,11 @@ public sealed class BatchSubmitSizeLimitTests : GatewayAppTest
     [Fact]
     public async Task Generate_JobLargerThanOneClusterMessage_StoredInPiecesAndCompletes()
     {
-        var body = Body(tasks: 60, promptBytes: 50_000);
+        var body = BatchGenerate.Body(tasks: 60, promptBytes: 50_000);
         Assert.True(body.Length is > 2 * MessageLimit and < 8 * 1024 * 1024, "the body must be within the batch body limit and over the message limit");
 
-        using var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
-
-        var json = await GatewayApplication.ReadJsonAsync(response);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");
-        Assert.Equal(60, json.GetProperty("task_count").GetInt32());
-        var jobId = json.GetProperty("job_id").GetString();
-        var job = await BatchPolling.UntilAsync(
-            async () => await GatewayApplication.ReadJsonAsync(await Kestrel.GetAsync($"/v1/batch/{jobId}?include_results=false")),
-            j => j.GetProperty("status").GetString() is "completed" or "failed",
-            last => $"The job did not end; last: {last}", TimeSpan.FromSeconds(60));
+        var jobId = await BatchGenerate.SubmitAsync(Kestrel, body, taskCount: 60);
+        var job = await BatchGenerate.WaitForEndAsync(Kestrel, jobId, TimeSpan.FromSeconds(60));
         Assert.True(job.GetProperty("status").GetString() == "completed", $"{job}");
         Assert.Equal(60, job.GetProperty("completed_count").GetInt32());
         Assert.Equal(60, Provider.TotalCount);
@@ -70,18 +62,8 @@ public sealed class BatchSubmitSizeLimitTests : GatewayAppTest
     [Fact]
     public async Task Generate_JobWithinOneClusterMessage_Accepted()
     {
-        var body = Body(tasks: 10, promptBytes: 50_000);
+        var body = BatchGenerate.Body(tasks: 10, promptBytes: 50_000);
 
-        using var response = await Kestrel.PostAsync("/v1/batch/generate", new StringContent(body, Encoding.UTF8, "application/json"));
-
-        var json = await GatewayApplication.ReadJsonAsync(response);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200, got {(int)response.StatusCode}: {json}");
-        Assert.Equal(10, json.GetProperty("task_count").GetInt32());
+        await BatchGenerate.SubmitAsync(Kestrel, body, taskCount: 10);
     }
-
-    private static string Body(int tasks, int promptBytes) => JsonSerializer.Serialize(new
-    {
-        model = "fake/fake-model",
-        tasks = Enumerable.Range(0, tasks).Select(i => new { prompt = $"{i} " + new string('x', promptBytes) }).ToArray(),
-    });
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using OrleansGateway.Hosting;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using OrleansGateway.Storage;
-
 namespace OrleansGateway.Tests.Batch;
 
 /// <summary>

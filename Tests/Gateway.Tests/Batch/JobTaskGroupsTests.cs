@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Orleans.Serialization;
 
 namespace OrleansGateway.Tests.Batch;

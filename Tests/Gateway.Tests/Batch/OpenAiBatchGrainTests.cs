@@ -1,11 +1,9 @@
-using System.Collections.Immutable;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansGateway.Files;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 

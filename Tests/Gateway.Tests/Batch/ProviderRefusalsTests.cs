@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansGateway.Errors;
 
 namespace OrleansGateway.Tests.Batch;
 

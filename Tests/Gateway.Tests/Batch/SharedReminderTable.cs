@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Orleans.Runtime;
 
 namespace OrleansGateway.Tests.Batch;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 
@@ -157,4 +156,26 @@ public sealed class TaskGroupBlobsTests
         TaskCount = count,
         Tasks = [.. Enumerable.Range(0, count).Select(i => new BatchTask($"t{i}", [new ChatMessage("user", $"{i} " + new string('p', promptBytes))]))],
     };
+
+    [Fact]
+    public void NamesIn_TheResultBlobsAndTheInputsBlob()
+    {
+        var input = new TaskGrainInputState { TasksBlob = "batch/job-1/0/tasks" };
+        TaskResultEntry[] entries = [new() { Blob = "batch/job-1/0/results/0" }, new(), new() { Blob = "batch/job-1/0/results/2" }];
+
+        Assert.Equal(["batch/job-1/0/results/0", "batch/job-1/0/results/2", "batch/job-1/0/tasks"], TaskGroupBlobs.NamesIn(input, entries));
+        Assert.Empty(TaskGroupBlobs.NamesIn(null, [new()]));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_DeletesEveryNamedBlob()
+    {
+        var blobs = Blobs();
+        var stub = await blobs.StoreResultAsync(1, new TaskResultEntry { Status = BatchTaskStatus.Completed, Output = new string('x', 5000) });
+        Assert.NotNull(stub.Blob);
+
+        await blobs.DeleteAsync([stub.Blob!]);
+
+        Assert.Null(await _store.OpenReadAsync(stub.Blob!));
+    }
 }

@@ -1,6 +1,5 @@
 using Orleans.Serialization;
 using Orleans.TestingHost;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Batch;
 

@@ -100,6 +100,22 @@ public sealed class OpenAiBatchesFixture : IAsyncDisposable
     public static Task<JsonElement> WaitForStatusAsync(CreateBatchOperation operation, string status) =>
         WaitAsync(operation, batch => batch.GetProperty("status").GetString() == status, "status " + status);
 
+    /// <summary>
+    /// Creates a batch of <paramref name="fileId"/>'s <paramref name="lines"/> requests, polls it until it ends (failing
+    /// after <paramref name="timeout"/>) and checks that every line completed; the ended batch.
+    /// </summary>
+    public async Task<JsonElement> CreateAndCompleteAsync(string fileId, int lines, TimeSpan timeout)
+    {
+        var (operation, created) = await CreateAsync(fileId);
+
+        Assert.Equal(lines, created.GetProperty("request_counts").GetProperty("total").GetInt32());
+        var batch = await BatchPolling.UntilAsync(() => ReadAsync(operation), b => b.GetProperty("status").GetString() is "completed" or "failed",
+            last => $"The batch did not end; last: {last}", timeout);
+        Assert.True(batch.GetProperty("status").GetString() == "completed", $"{batch}");
+        Assert.Equal(lines, batch.GetProperty("request_counts").GetProperty("completed").GetInt32());
+        return batch;
+    }
+
     /// <summary>A batch file downloaded through <see cref="OpenAIFileClient"/>, one JSON document per line.</summary>
     public Task<List<JsonElement>> DownloadLinesAsync(string fileId) => Clients.DownloadLinesAsync(fileId);
 

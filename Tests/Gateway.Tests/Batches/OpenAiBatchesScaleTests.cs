@@ -1,5 +1,4 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
-using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Batches;
 
@@ -24,13 +23,7 @@ public sealed class OpenAiBatchesScaleTests : IAsyncLifetime
     {
         var fileId = await _gateway.UploadAsync(Enumerable.Range(0, Lines).Select(i => OpenAiBatchesFixture.ChatLine($"s{i}", $"{i}")));
 
-        var (operation, created) = await _gateway.CreateAsync(fileId);
-
-        Assert.Equal(Lines, created.GetProperty("request_counts").GetProperty("total").GetInt32());
-        var batch = await BatchPolling.UntilAsync(() => OpenAiBatchesFixture.ReadAsync(operation), b => b.GetProperty("status").GetString() is "completed" or "failed",
-            last => $"The batch did not end; last: {last}", TimeSpan.FromMinutes(5));
-        Assert.True(batch.GetProperty("status").GetString() == "completed", $"{batch}");
-        Assert.Equal(Lines, batch.GetProperty("request_counts").GetProperty("completed").GetInt32());
+        var batch = await _gateway.CreateAndCompleteAsync(fileId, Lines, TimeSpan.FromMinutes(5));
         var output = await _gateway.DownloadLinesAsync(batch.GetProperty("output_file_id").GetString()!);
         var answers = output.ToDictionary(
             l => l.GetProperty("custom_id").GetString()!,

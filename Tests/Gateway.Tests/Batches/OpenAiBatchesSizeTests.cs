@@ -1,7 +1,6 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
 using Orleans.Configuration;
-using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Batches;
 
@@ -36,13 +35,7 @@ public sealed class OpenAiBatchesSizeTests : IAsyncLifetime
         var file = OpenAiBatchesFixture.Parse((await _gateway.Files.GetFileAsync(fileId)).GetRawResponse().Content);
         Assert.True(file.GetProperty("bytes").GetInt64() > 7L * MessageLimit, $"the input file must be several messages large: {file}");
 
-        var (operation, created) = await _gateway.CreateAsync(fileId);
-
-        Assert.Equal(lines, created.GetProperty("request_counts").GetProperty("total").GetInt32());
-        var batch = await BatchPolling.UntilAsync(() => OpenAiBatchesFixture.ReadAsync(operation), b => b.GetProperty("status").GetString() is "completed" or "failed",
-            last => $"The batch did not end; last: {last}", TimeSpan.FromMinutes(3));
-        Assert.True(batch.GetProperty("status").GetString() == "completed", $"{batch}");
-        Assert.Equal(lines, batch.GetProperty("request_counts").GetProperty("completed").GetInt32());
+        var batch = await _gateway.CreateAndCompleteAsync(fileId, lines, TimeSpan.FromMinutes(3));
         var output = await _gateway.DownloadLinesAsync(batch.GetProperty("output_file_id").GetString()!);
         Assert.Equal(Enumerable.Range(0, lines).Select(i => $"big-{i}").Order(StringComparer.Ordinal), output.Select(l => l.GetProperty("custom_id").GetString()).Order(StringComparer.Ordinal));
         var first = output.Single(l => l.GetProperty("custom_id").GetString() == "big-0");

@@ -1,4 +1,3 @@
-using OrleansGateway.Storage;
 using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Batches;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using OrleansGateway.Cluster;
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Chat;
 
 namespace OrleansGateway.Tests.Chat;

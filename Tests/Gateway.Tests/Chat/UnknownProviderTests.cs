@@ -1,6 +1,4 @@
 using OrleansGateway.Embeddings;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Tests.Chat;

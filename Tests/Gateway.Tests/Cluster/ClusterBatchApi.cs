@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Cluster;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Xunit.Abstractions;

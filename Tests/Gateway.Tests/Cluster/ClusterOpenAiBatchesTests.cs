@@ -1,6 +1,5 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
-using System.Collections.Concurrent;
 using System.Globalization;
 using OpenAI.Batch;
 using OrleansGateway.Tests.Batch;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 
 namespace OrleansGateway.Tests.Cluster;
 

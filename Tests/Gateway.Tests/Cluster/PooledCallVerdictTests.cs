@@ -9,43 +9,29 @@ public sealed class PooledCallVerdictTests
     [Theory]
     [InlineData(PooledCallState.Unknown)]
     [InlineData(PooledCallState.Finished)]
-    public void IsLost_TwoAnswersInARowThatItDoesNotRun_IsLost(PooledCallState answer)
-    {
-        var verdict = new PooledCallVerdict();
-
-        Assert.False(verdict.IsLost(answer));
-        Assert.True(verdict.IsLost(answer));
-    }
+    public void IsLost_TwoAnswersInARowThatItDoesNotRun_IsLost(PooledCallState answer) =>
+        AssertVerdicts((answer, false), (answer, true));
 
     [Fact]
-    public void IsLost_RunningBetween_StartsCountingAgain()
-    {
-        var verdict = new PooledCallVerdict();
-
-        Assert.False(verdict.IsLost(PooledCallState.Unknown));
-        Assert.False(verdict.IsLost(PooledCallState.Running));
-        Assert.False(verdict.IsLost(PooledCallState.Unknown));
-        Assert.True(verdict.IsLost(PooledCallState.Unknown));
-    }
+    public void IsLost_RunningBetween_StartsCountingAgain() =>
+        AssertVerdicts((PooledCallState.Unknown, false), (PooledCallState.Running, false), (PooledCallState.Unknown, false), (PooledCallState.Unknown, true));
 
     [Fact]
-    public void IsLost_NoAnswer_SaysNothing()
-    {
-        var verdict = new PooledCallVerdict();
-
-        Assert.False(verdict.IsLost(PooledCallState.Unknown));
-        Assert.False(verdict.IsLost(null));
-        Assert.False(verdict.IsLost(null));
-        Assert.True(verdict.IsLost(PooledCallState.Unknown));
-    }
+    public void IsLost_NoAnswer_SaysNothing() =>
+        AssertVerdicts((PooledCallState.Unknown, false), (null, false), (null, false), (PooledCallState.Unknown, true));
 
     [Fact]
-    public void IsLost_UnknownThenFinished_IsNotTwoInARow()
+    public void IsLost_UnknownThenFinished_IsNotTwoInARow() =>
+        AssertVerdicts((PooledCallState.Unknown, false), (PooledCallState.Finished, false), (PooledCallState.Finished, true));
+
+    /// <summary>Gives one verdict the answers in order and checks, after each, whether it counts the call as lost.</summary>
+    private static void AssertVerdicts(params (PooledCallState? Answer, bool Lost)[] steps)
     {
         var verdict = new PooledCallVerdict();
-
-        Assert.False(verdict.IsLost(PooledCallState.Unknown));
-        Assert.False(verdict.IsLost(PooledCallState.Finished));
-        Assert.True(verdict.IsLost(PooledCallState.Finished));
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var (answer, lost) = steps[i];
+            Assert.True(verdict.IsLost(answer) == lost, $"After answer {i + 1} ({answer?.ToString() ?? "none"}), expected IsLost = {lost}.");
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Net.Http.Headers;
 using OpenAI;
 using OpenAI.Files;
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using OrleansGateway.Tests.Cluster;
 
 namespace OrleansGateway.Tests.Hosting;

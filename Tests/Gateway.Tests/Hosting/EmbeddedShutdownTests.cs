@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using OrleansGateway.Tests.Cluster;
 
 namespace OrleansGateway.Tests.Hosting;

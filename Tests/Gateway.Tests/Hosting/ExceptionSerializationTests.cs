@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using OrleansGateway.Hosting;
 using Polly.Timeout;

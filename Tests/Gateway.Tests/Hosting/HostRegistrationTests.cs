@@ -4,7 +4,6 @@ using OrleansGateway.Cluster;
 using OrleansGateway.Embeddings;
 using OrleansGateway.Frontend.Hosting;
 using OrleansGateway.Hosting;
-using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
 
 namespace OrleansGateway.Tests.Hosting;

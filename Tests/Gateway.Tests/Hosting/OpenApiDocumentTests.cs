@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Routing;
 
 namespace OrleansGateway.Tests.Hosting;

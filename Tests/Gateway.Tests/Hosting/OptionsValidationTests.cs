@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Hosting;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Hosting;
 

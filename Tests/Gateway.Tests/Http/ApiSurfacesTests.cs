@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using OrleansGateway.Errors;
 using OrleansGateway.Frontend.Http;
 using OrleansGateway.Frontend.Llm;
 using OrleansGateway.Frontend.OpenAi;

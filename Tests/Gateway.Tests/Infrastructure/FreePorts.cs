@@ -1,3 +1,5 @@
+// Also compiled into the benchmarks (linked from their projects), which have no global using of System.Net.
+using System.Net;
 using System.Net.Sockets;
 
 namespace OrleansGateway.Tests.Infrastructure;

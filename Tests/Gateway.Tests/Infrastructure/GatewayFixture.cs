@@ -5,24 +5,9 @@ namespace OrleansGateway.Tests.Infrastructure;
 /// the gateway knows <c>legacy</c> (same server, <c>max_tokens</c>), <c>slow</c> (same server, 1 s
 /// timeout, no retries), <c>nokey</c> (no API key) and <c>dead</c> (a closed port).
 /// </summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public sealed class GatewayFixture : EmbeddedGatewayFixture
 {
-    public FakeProviderServer Provider { get; private set; } = null!;
-
-    public GatewayApplication App { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Provider = await FakeProviderServer.StartAsync();
-        App = new GatewayApplication(Provider, ExtraProviders(Provider.BaseUrl));
-        _ = App.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Provider.DisposeAsync();
-    }
+    protected override Dictionary<string, string?> Settings(FakeProviderServer provider) => ExtraProviders(provider.BaseUrl);
 
     /// <summary>Resets the fake provider to its echo behaviour and clears its counters.</summary>
     public void Reset()

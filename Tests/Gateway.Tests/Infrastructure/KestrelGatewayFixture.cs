@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Infrastructure;
 

@@ -5,7 +5,6 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansGateway.Hosting;
-using OrleansGateway.Storage;
 using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Infrastructure;

@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansGateway.Chat;
-using OrleansGateway.Errors;
 using OrleansGateway.Keys;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Keys;
 

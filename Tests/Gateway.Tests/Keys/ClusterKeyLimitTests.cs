@@ -1,12 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Cluster;
-using OrleansGateway.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace OrleansGateway.Tests.Keys;

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansGateway.Keys;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Keys;
 

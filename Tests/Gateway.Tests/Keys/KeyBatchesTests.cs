@@ -1,18 +1,11 @@
 #pragma warning disable OPENAI001 // The Batch API client is marked experimental by the OpenAI package.
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Tests.Batch;
 using OrleansGateway.Tests.Batches;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Keys;
 

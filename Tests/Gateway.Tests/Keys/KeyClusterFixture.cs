@@ -1,10 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansGateway.Storage;
 using OrleansGateway.Tests.Batch;
 
 namespace OrleansGateway.Tests.Keys;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using OrleansGateway.Keys;
 
 namespace OrleansGateway.Tests.Keys;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Time.Testing;
 using OrleansGateway.Keys;
 

@@ -1,11 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using OrleansGateway.FakeProvider;
 using OrleansGateway.Frontend.Keys;
-using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Keys;
 

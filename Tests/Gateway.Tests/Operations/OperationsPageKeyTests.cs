@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace OrleansGateway.Tests.Operations;
 
 /// <summary>The frontend's operations page behind the gateway key: HTTP Basic (for browsers), X-API-Key and Bearer.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using OrleansGateway.Providers;
-
 namespace OrleansGateway.Tests.Providers;
 
 public sealed class ChatCompletionWireTests

@@ -1,6 +1,3 @@
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
-
 namespace OrleansGateway.Tests.Providers;
 
 [Collection(ProviderClusterCollection.Name)]

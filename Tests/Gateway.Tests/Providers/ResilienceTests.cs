@@ -1,6 +1,3 @@
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
-
 namespace OrleansGateway.Tests.Providers;
 
 /// <summary>Retries, Retry-After, fallbacks and the circuit breaker, through the chat grain of a two-silo cluster under a fake clock.</summary>

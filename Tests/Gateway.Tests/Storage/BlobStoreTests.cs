@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
-using OrleansGateway.Storage;
 using OrleansGateway.Tests.Cluster;
 
 namespace OrleansGateway.Tests.Storage;

@@ -1,6 +1,5 @@
 using Orleans.Hosting;
 using Orleans.TestingHost;
-using OrleansGateway.Storage;
 
 namespace OrleansGateway.Tests.Storage;
 

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.ClientModel;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI;
 using OpenAI.Chat;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 using OrleansGateway.Secrets;
 using OrleansGateway.Streaming;
 using GatewayMessage = OrleansGateway.Chat.ChatMessage;

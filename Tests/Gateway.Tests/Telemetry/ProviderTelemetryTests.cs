@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using OrleansGateway.Embeddings;
-using OrleansGateway.Providers;
 using OrleansGateway.Streaming;
 using OrleansGateway.Telemetry;
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Globalization;
 
 namespace OrleansGateway.Tests.Hosting.Telemetry;

@@ -18,7 +18,7 @@ public sealed class ClassificationTests(ClassificationFixture fixture) : IClassF
 
     private async Task<(HttpResponseMessage Response, JsonElement Body)> ClassifyAsync(object body)
     {
-        var response = await fixture.Gateway.PostAsync("/llm/classification", body);
+        var response = await fixture.App.PostAsync("/llm/classification", body);
         return (response, await GatewayApplication.ReadJsonAsync(response));
     }
 
@@ -117,7 +117,7 @@ public sealed class ClassificationTests(ClassificationFixture fixture) : IClassF
     {
         fixture.Provider.Behavior = _ => FakeReply.Text("banana split");
         fixture.Provider.ResetCounters();
-        var response = await fixture.Gateway.PostAsync("/llm/classification", Request());
+        var response = await fixture.App.PostAsync("/llm/classification", Request());
 
         var message = await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.InternalServerError, "\"banana split\"");
         Assert.Contains("positive, negative, neutral", message, StringComparison.Ordinal);
@@ -148,7 +148,7 @@ public sealed class ClassificationTests(ClassificationFixture fixture) : IClassF
     {
         fixture.Provider.ResetCounters();
         var json = $"{{\"model\":\"fake/fake-model\",\"user_prompt\":\"text\",\"classes\":{classesJson}}}";
-        var response = await fixture.Gateway.PostJsonAsync("/llm/classification", json);
+        var response = await fixture.App.PostJsonAsync("/llm/classification", json);
 
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.BadRequest, expectedMessage);
         Assert.Equal(0, fixture.Provider.TotalCount);
@@ -157,7 +157,7 @@ public sealed class ClassificationTests(ClassificationFixture fixture) : IClassF
     [Fact]
     public async Task Classification_MissingUserPrompt_Answers400()
     {
-        var response = await fixture.Gateway.PostAsync("/llm/classification", new { model = "fake/fake-model", classes = s_classes });
+        var response = await fixture.App.PostAsync("/llm/classification", new { model = "fake/fake-model", classes = s_classes });
 
         await ErrorAssert.LlmErrorAsync(response, HttpStatusCode.BadRequest, "user_prompt");
     }

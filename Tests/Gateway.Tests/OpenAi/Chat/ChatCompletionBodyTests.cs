@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using OrleansGateway.Frontend.Chat;
 using OrleansGateway.Frontend.OpenAi;
 using OrleansGateway.Frontend.OpenAi.Chat;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.OpenAi.Chat;
 

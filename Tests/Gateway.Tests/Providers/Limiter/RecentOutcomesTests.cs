@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Providers.Limiter;
 

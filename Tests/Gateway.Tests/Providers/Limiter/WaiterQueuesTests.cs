@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansGateway.Errors;
-using OrleansGateway.Providers;
 
 namespace OrleansGateway.Tests.Providers.Limiter;
 

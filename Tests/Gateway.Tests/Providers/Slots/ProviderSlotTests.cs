@@ -1,5 +1,3 @@
-using OrleansGateway.Providers;
-
 namespace OrleansGateway.Tests.Providers.Slots;
 
 /// <summary>
