@@ -39,10 +39,6 @@ public sealed partial class BatchJobGrain
         [LoggerMessage(EventId = 1521, Level = LogLevel.Information, Message = "Batch {JobId}: its window closed with {Done} of {Tasks} task(s) done; expired")]
         public static partial void Expired(ILogger logger, string jobId, int done, int tasks);
 
-
-        [LoggerMessage(EventId = 1515, Level = LogLevel.Information, Message = "Batch {JobId}: {Pending} task(s) still pending after a pass; next pass in {Pause}")]
-        public static partial void RetryingPass(ILogger logger, string jobId, int pending, TimeSpan pause);
-
         [LoggerMessage(EventId = 1516, Level = LogLevel.Error, Message = "Batch {JobId}: the run stopped; the resume reminder restarts it")]
         public static partial void RunFailed(ILogger logger, string jobId, Exception exception);
 
@@ -55,13 +51,5 @@ public sealed partial class BatchJobGrain
         [LoggerMessage(EventId = 1519, Level = LogLevel.Warning, Message = "Batch {JobId}: not every task grain could be told to cancel: {Message}")]
         public static partial void CancelNotDelivered(ILogger logger, string jobId, string message);
 
-        [LoggerMessage(EventId = 1520, Level = LogLevel.Warning, Message = "Batch {JobId}: could not be added to the job list yet: {Message}")]
-        public static partial void ListingFailed(ILogger logger, string jobId, string message);
-
-        [LoggerMessage(EventId = 1522, Level = LogLevel.Warning, Message = "Batch {JobId}: its submission did not complete; its {Groups} stored task group(s) were discarded")]
-        public static partial void DiscardedUnsubmitted(ILogger logger, string jobId, int groups);
-
-        [LoggerMessage(EventId = 1523, Level = LogLevel.Warning, Message = "Batch {JobId}: the task groups of its failed submission could not be discarded yet")]
-        public static partial void DiscardFailed(ILogger logger, string jobId, Exception exception);
     }
 }

@@ -4,9 +4,8 @@ using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using OrleansGateway.Storage;
-using OrleansGateway.Telemetry;
-
 using OrleansGateway.Cluster;
+using OrleansGateway.Telemetry;
 
 namespace OrleansGateway.Batch;
 
@@ -42,6 +41,8 @@ public sealed partial class BatchJobGrain(
     private IDisposable? _gauges;
     private SerialWrites _writes = null!;
     private BatchJobReminders _reminders = null!;
+    private UnsubmittedGroups _unsubmitted = null!;
+    private JobListing _listing = null!;
 
     // What the batch gauges read on the metrics reader's thread, which may not touch the grain's state object:
     // the state as last seen on the grain's own thread (null before the job exists; the same object, updated in place).
@@ -49,7 +50,7 @@ public sealed partial class BatchJobGrain(
 
     private string JobId => this.GetPrimaryKeyString();
 
-    private JobTaskGroups Groups => _groups ??= new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, state.State.TaskCount, state.State.TasksPerGrain);
+    private JobTaskGroups Groups => _groups ??= new JobTaskGroups(TaskGroup, JobId, state.State.TaskCount, state.State.TasksPerGrain);
 
     private bool IsTerminal => BatchJobLifecycle.IsTerminal(state.State.Status);
 
@@ -58,12 +59,9 @@ public sealed partial class BatchJobGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writes = new SerialWrites(() => state.WriteStateAsync());
-        _reminders = new BatchJobReminders(
-            (name, period) => this.RegisterOrUpdateReminder(name, period, period),
-            name => this.GetReminder(name),
-            async () => await this.GetReminders(),
-            reminder => this.UnregisterReminder(reminder),
-            message => Log.ReminderCleanupFailed(logger, JobId, message));
+        _reminders = BatchJobReminders.Of(this, message => Log.ReminderCleanupFailed(logger, JobId, message));
+        _unsubmitted = new UnsubmittedGroups(JobId, TaskGroup, _reminders, logger);
+        _listing = new JobListing(() => GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key), JobId, logger);
         _gaugeState = state.RecordExists ? state.State : null;
         _gauges = metrics.TrackBatchJob(JobId, () => BatchJobLifecycle.GaugeReading(_gaugeState, _progress));
         if (!state.RecordExists || state.State.Status is BatchJobStatus.Completed or BatchJobStatus.Failed)
@@ -95,49 +93,17 @@ public sealed partial class BatchJobGrain(
             return View();
         }
 
-        if (spec.TaskCount == 0)
-        {
-            throw new ArgumentException("A batch job needs at least one task.", nameof(spec));
-        }
-
-        var taskCount = spec.TaskCount;
-        var perGrain = spec.StoredTaskCount > 0 ? spec.StoredTasksPerGrain : options.Value.TasksPerGrain;
-        if (perGrain < 1)
-        {
-            throw new ArgumentException("A job of stored tasks needs their tasks per grain.", nameof(spec));
-        }
-
-        _groups = new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, taskCount, perGrain);
-        TaskGrainProgress[]? stored = null;
+        var perGrain = BatchJobLifecycle.TasksPerGrain(spec, options.Value.TasksPerGrain);
+        var groups = _groups = new JobTaskGroups(TaskGroup, JobId, spec.TaskCount, perGrain);
+        TaskGrainProgress[]? stored;
         _submitting = true;
         try
         {
-            if (spec.StoredTaskCount > 0)
-            {
-                // The submitter wrote the groups itself (a job larger than one call): each must be there before the job is.
-                var (progress, missing) = await _groups.ReadSnapshotsAsync();
-                if (missing.Length > 0)
-                {
-                    throw new ArgumentException($"Batch job '{JobId}': {missing.Length} of its {_groups.Count} task groups were not stored (the first: {missing[0]}).", nameof(spec));
-                }
-
-                stored = progress;
-            }
-            else
-            {
-                var writer = new TaskGroupWriter(key => GrainFactory.GetGrain<ITaskGrain>(key), serializer, TaskGroupWriter.MaxCallBytesFor(messaging.Value.MaxMessageBodySize));
-                await ReserveAsync(_groups.Count);
-                try
-                {
-                    await _groups.InitializeAsync(spec, writer);
-                }
-                catch (Exception)
-                {
-                    // Nothing is recorded: the groups written so far must not stay behind.
-                    await TryDiscardGroupsAsync(_groups.Count);
-                    throw;
-                }
-            }
+            stored = await groups.StoreAsync(
+                spec,
+                () => new TaskGroupWriter(TaskGroup, serializer, TaskGroupWriter.MaxCallBytesFor(messaging.Value.MaxMessageBodySize)),
+                reserve: () => ReserveAsync(groups.Count),
+                discard: () => _unsubmitted.TryDiscardAsync(groups.Count));
 
             // The reminder first: a job whose state is written is then always resumed.
             await _reminders.RegisterResumeAsync(options.Value.ResumeReminderPeriod);
@@ -149,12 +115,13 @@ public sealed partial class BatchJobGrain(
         {
             _submitting = false;
         }
+
         _gaugeState = state.State;
         await TryEnsureListedAsync();
 
         if (stored is null)
         {
-            _progress.Start(_groups.Count);
+            _progress.Start(groups.Count);
         }
         else
         {
@@ -163,19 +130,13 @@ public sealed partial class BatchJobGrain(
 
         _freshlySubmitted = true;
         var view = View();
-        Log.Submitted(logger, JobId, taskCount, _groups.Count);
+        Log.Submitted(logger, JobId, spec.TaskCount, groups.Count);
         StartRun();
         return view;
     }
 
-    public async Task ReserveAsync(int groupCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(groupCount, 1);
-        if (!state.RecordExists)
-        {
-            await _reminders.RegisterDiscardAsync(groupCount, options.Value.UnsubmittedGroupsTimeout);
-        }
-    }
+    public Task ReserveAsync(int groupCount) =>
+        state.RecordExists ? Task.CompletedTask : _unsubmitted.ReserveAsync(groupCount, options.Value.UnsubmittedGroupsTimeout);
 
     public async Task<bool> DiscardUnsubmittedAsync(int groupCount)
     {
@@ -184,7 +145,7 @@ public sealed partial class BatchJobGrain(
             return false;
         }
 
-        await DiscardGroupsAsync(groupCount);
+        await _unsubmitted.DiscardAsync(groupCount);
         return true;
     }
 
@@ -276,39 +237,19 @@ public sealed partial class BatchJobGrain(
             }
 
             _window = new InFlightWindow(options.Value.InFlightFor(provider.MaxConcurrency));
-            var pacer = new PassPacer();
             // The window's end stops the pass like a cancel; what finished is kept.
-            using var expiry = state.State.ExpiresAt is { } expiresAt
-                ? new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (expiresAt - time.GetUtcNow()).Ticks)), time)
-                : new CancellationTokenSource();
+            using var expiry = BatchJobLifecycle.ExpiryCancellation(state.State, time);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, _stopping.Token, expiry.Token, silo.WorkLost);
-            while (Running)
+            var fresh = _freshlySubmitted;
+            _freshlySubmitted = false;
+            var passes = new JobPasses(_progress, _window, Groups, FailUnlessEndedAsync, time, logger) { JobId = JobId };
+            if (await passes.RunAsync(
+                fresh,
+                running: () => Running && !silo.WorkLost.IsCancellationRequested,
+                expired: () => BatchJobLifecycle.IsExpired(state.State, time.GetUtcNow()),
+                stop.Token) is { } end)
             {
-                var fresh = _freshlySubmitted;
-                _freshlySubmitted = false;
-                var doneBefore = _progress.Done;
-                var pass = new BatchPass(_progress, _window, Groups, FailUnlessEndedAsync, logger) { JobId = JobId };
-                await pass.RunAsync(fresh, stop.Token);
-                if (!Running || silo.WorkLost.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                if (_progress.Done >= state.State.TaskCount || BatchJobLifecycle.IsExpired(state.State, time.GetUtcNow()))
-                {
-                    await FinishAsync(_progress.Done >= state.State.TaskCount ? BatchJobStatus.Completed : BatchJobStatus.Expired);
-                    break;
-                }
-
-                // Some task calls failed (a task grain lost with its silo, storage trouble), a provider turned
-                // tasks away, or results stored late were not counted yet: the next pass reads each unfinished grain's state.
-                var pause = pacer.Next(_progress.Done > doneBefore, pass.RetryAfter);
-                Log.RetryingPass(logger, JobId, state.State.TaskCount - _progress.Done, pause);
-                if (pause > TimeSpan.Zero)
-                {
-                    // Ends early when the job is cancelled or the activation stops (WhenAny does not throw).
-                    await Task.WhenAny(Task.Delay(pause, time, stop.Token));
-                }
+                await FinishAsync(end);
             }
 
             if (state.State.Status is BatchJobStatus.Cancelled or BatchJobStatus.Expired && !silo.WorkLost.IsCancellationRequested)
@@ -341,17 +282,10 @@ public sealed partial class BatchJobGrain(
         BatchJobLifecycle.Finish(state.State, status, time.GetUtcNow(), _progress, error);
         await WriteStateAsync();
         await _ended.CancelAsync();
-        if (_window?.GroupsWithCalls.ToList() is { Count: > 0 } groups)
+        if (await Groups.TryCancelAsync(_window?.GroupsWithCalls ?? []) is { } notDelivered)
         {
-            try
-            {
-                await Groups.CancelAsync(groups);
-            }
-            catch (Exception exception)
-            {
-                // A grain that could not be told finishes its running tasks; the job starts no more.
-                Log.CancelNotDelivered(logger, JobId, exception.Message);
-            }
+            // A grain that could not be told finishes its running tasks; the job starts no more.
+            Log.CancelNotDelivered(logger, JobId, notDelivered);
         }
 
         await _reminders.UnregisterAllAsync();
@@ -380,46 +314,9 @@ public sealed partial class BatchJobGrain(
     /// <summary>Writes the job's state; writes of interleaved calls go one at a time (each needs the last one's ETag).</summary>
     private Task WriteStateAsync() => _writes.WriteAsync();
 
-    /// <summary>
-    /// Adds the job to the registry's list unless it is known to be there. A failure does not fail
-    /// the job (it is recorded and will run); the next activation or reminder tick tries again.
-    /// </summary>
-    private async Task TryEnsureListedAsync()
-    {
-        if (state.State.Listed)
-        {
-            return;
-        }
+    private Task TryEnsureListedAsync() => _listing.TryEnsureAsync(state.State);
 
-        try
-        {
-            await GrainFactory.GetGrain<IBatchRegistryGrain>(BatchRegistry.Key).AddAsync(JobId, state.State.SubmittedAt, state.State.KeyId);
-            state.State.Listed = true;
-        }
-        catch (Exception exception)
-        {
-            Log.ListingFailed(logger, JobId, exception.Message);
-        }
-    }
-
-    /// <summary>Discards the first <paramref name="groupCount"/> task groups; a failure is logged (the reservation's reminder tries again).</summary>
-    private async Task TryDiscardGroupsAsync(int groupCount)
-    {
-        try
-        {
-            await DiscardGroupsAsync(groupCount);
-        }
-        catch (Exception exception)
-        {
-            Log.DiscardFailed(logger, JobId, exception);
-        }
-    }
-
-    private async Task DiscardGroupsAsync(int groupCount)
-    {
-        await new JobTaskGroups(key => GrainFactory.GetGrain<ITaskGrain>(key), JobId, groupCount, 1).DiscardAsync(groupCount);
-        Log.DiscardedUnsubmitted(logger, JobId, groupCount);
-    }
+    private ITaskGrain TaskGroup(string key) => GrainFactory.GetGrain<ITaskGrain>(key);
 
     private BatchJobView View() => BatchJobLifecycle.View(JobId, state.State, _progress);
 }

@@ -12,6 +12,26 @@ public static class BatchJobLifecycle
     /// <summary>Whether a job's window has closed at <paramref name="now"/>.</summary>
     public static bool IsExpired(BatchJobState state, DateTimeOffset now) => state.ExpiresAt is { } at && now >= at;
 
+    /// <summary>
+    /// The tasks per task grain of a job submitted as <paramref name="spec"/>: the submitter's for tasks it stored,
+    /// else <paramref name="configured"/>. Refuses a job without tasks, or stored tasks without their group size.
+    /// </summary>
+    public static int TasksPerGrain(BatchJobSpec spec, int configured)
+    {
+        if (spec.TaskCount == 0)
+        {
+            throw new ArgumentException("A batch job needs at least one task.", nameof(spec));
+        }
+
+        var perGrain = spec.StoredTaskCount > 0 ? spec.StoredTasksPerGrain : configured;
+        return perGrain >= 1 ? perGrain : throw new ArgumentException("A job of stored tasks needs their tasks per grain.", nameof(spec));
+    }
+
+    /// <summary>A source cancelled when the job's window closes (never, for a job without one).</summary>
+    public static CancellationTokenSource ExpiryCancellation(BatchJobState state, TimeProvider time) => state.ExpiresAt is { } expiresAt
+        ? new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (expiresAt - time.GetUtcNow()).Ticks)), time)
+        : new CancellationTokenSource();
+
     /// <summary>Whether a job in <paramref name="status"/> is over (nothing runs any more).</summary>
     public static bool IsTerminal(BatchJobStatus status) =>
         status is BatchJobStatus.Completed or BatchJobStatus.Failed or BatchJobStatus.Cancelled or BatchJobStatus.Expired;

@@ -15,6 +15,14 @@ public sealed class BatchJobReminders(
     Func<IGrainReminder, Task> unregister,
     Action<string> cleanupFailed)
 {
+    /// <summary>The reminders of <paramref name="grain"/>, through its own reminder calls.</summary>
+    public static BatchJobReminders Of(Grain grain, Action<string> cleanupFailed) => new(
+        (name, period) => grain.RegisterOrUpdateReminder(name, period, period),
+        grain.GetReminder,
+        async () => await grain.GetReminders(),
+        grain.UnregisterReminder,
+        cleanupFailed);
+
     /// <summary>The reminder that resumes a recorded job.</summary>
     public const string ResumeName = "batch-resume";
 

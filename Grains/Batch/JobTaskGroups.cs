@@ -42,6 +42,37 @@ public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId
     public Task InitializeAsync(BatchJobSpec spec, TaskGroupWriter writer) =>
         writer.WriteAllAsync(Template(spec), tasksPerGrain, spec.Tasks);
 
+    /// <summary>
+    /// Puts a submitted job's tasks in place before the job is recorded. A job whose submitter wrote the groups itself
+    /// (<see cref="BatchJobSpec.StoredTaskCount"/>): checks each is there and answers their stored progress. Otherwise:
+    /// <paramref name="reserve"/> (which arranges their discard should the job never be recorded), then writes them through
+    /// <paramref name="writer"/> and answers null; a failed write calls <paramref name="discard"/> before it is thrown on.
+    /// </summary>
+    public async Task<TaskGrainProgress[]?> StoreAsync(BatchJobSpec spec, Func<TaskGroupWriter> writer, Func<Task> reserve, Func<Task> discard)
+    {
+        if (spec.StoredTaskCount > 0)
+        {
+            var (progress, missing) = await ReadSnapshotsAsync();
+            return missing.Length == 0
+                ? progress
+                : throw new ArgumentException($"Batch job '{jobId}': {missing.Length} of its {Count} task groups were not stored (the first: {missing[0]}).", nameof(spec));
+        }
+
+        await reserve();
+        try
+        {
+            await InitializeAsync(spec, writer());
+        }
+        catch (Exception)
+        {
+            // Nothing is recorded: the groups written so far must not stay behind.
+            await discard();
+            throw;
+        }
+
+        return null;
+    }
+
     /// <summary>The group spec every group of <paramref name="spec"/> starts from: the job, its model and parameters, no tasks.</summary>
     public TaskGrainSpec Template(BatchJobSpec spec) => new(jobId, spec.Model, 0, [])
     {
@@ -98,4 +129,18 @@ public sealed class JobTaskGroups(Func<string, ITaskGrain> grainOf, string jobId
 
     /// <summary>Tells the grains of <paramref name="groups"/> to cancel their running tasks.</summary>
     public Task CancelAsync(IEnumerable<int> groups) => Task.WhenAll(groups.Select(group => this[group].CancelAsync()));
+
+    /// <summary>As <see cref="CancelAsync"/>; answers why not every group could be told (null when all were, or none had to be).</summary>
+    public async Task<string?> TryCancelAsync(IEnumerable<int> groups)
+    {
+        try
+        {
+            await CancelAsync([.. groups]);
+            return null;
+        }
+        catch (Exception exception)
+        {
+            return exception.Message;
+        }
+    }
 }

@@ -103,4 +103,63 @@ public sealed class BatchJobLifecycleTests
         progress.Load([new TaskGrainProgress(5, 2, TokenUsage.Zero)]);
         Assert.Equal(new OrleansGateway.Telemetry.BatchJobGaugeReading(BatchJobStatus.Processing, 10, 5, 2), BatchJobLifecycle.GaugeReading(state, progress));
     }
+
+    [Fact]
+    public void TasksPerGrain_InlineTasks_TheConfiguredSize()
+    {
+        var spec = new BatchJobSpec("fake/m", [new BatchTask("t0", [new ChatMessage("user", "p")])]);
+
+        Assert.Equal(50, BatchJobLifecycle.TasksPerGrain(spec, 50));
+    }
+
+    [Fact]
+    public void TasksPerGrain_StoredTasks_TheSubmittersSize()
+    {
+        var spec = new BatchJobSpec("fake/m", []) { StoredTaskCount = 10, StoredTasksPerGrain = 3 };
+
+        Assert.Equal(3, BatchJobLifecycle.TasksPerGrain(spec, 50));
+    }
+
+    [Fact]
+    public void TasksPerGrain_NoTasks_Refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BatchJobLifecycle.TasksPerGrain(new BatchJobSpec("fake/m", []), 50));
+
+        Assert.Contains("at least one task", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TasksPerGrain_StoredTasksWithoutTheirSize_Refused()
+    {
+        var spec = new BatchJobSpec("fake/m", []) { StoredTaskCount = 10 };
+
+        var error = Assert.Throws<ArgumentException>(() => BatchJobLifecycle.TasksPerGrain(spec, 50));
+
+        Assert.Contains("tasks per grain", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExpiryCancellation_WindowClosesLater_CancelledWhenTheClockReachesIt()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(s_submitted);
+        var state = new BatchJobState { ExpiresAt = s_submitted.AddMinutes(10) };
+
+        using var expiry = BatchJobLifecycle.ExpiryCancellation(state, time);
+        time.Advance(TimeSpan.FromMinutes(9));
+        Assert.False(expiry.IsCancellationRequested);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True(expiry.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void ExpiryCancellation_NoWindow_NeverCancelled()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(s_submitted);
+
+        using var expiry = BatchJobLifecycle.ExpiryCancellation(new BatchJobState(), time);
+        time.Advance(TimeSpan.FromDays(365));
+
+        Assert.False(expiry.IsCancellationRequested);
+    }
 }

@@ -35,8 +35,16 @@ public sealed class FakeTaskGrain(int firstIndex, int size) : ITaskGrain
     /// <summary>Every spec given to <see cref="InitializeAsync"/> (the pieces of a large group), in call order.</summary>
     public List<TaskGrainSpec> Specs { get; } = [];
 
+    /// <summary>When set, initialize calls throw it (a write that failed).</summary>
+    public Exception? InitializeFailure { get; set; }
+
     public Task InitializeAsync(TaskGrainSpec spec)
     {
+        if (InitializeFailure is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
         Spec = spec;
         Specs.Add(spec);
         return Task.CompletedTask;
@@ -72,9 +80,17 @@ public sealed class FakeTaskGrain(int firstIndex, int size) : ITaskGrain
     /// <summary>Discard calls received.</summary>
     public int DiscardCalls { get; private set; }
 
+    /// <summary>When set, discard calls throw it.</summary>
+    public Exception? DiscardFailure { get; set; }
+
     public Task DiscardAsync()
     {
         DiscardCalls++;
+        if (DiscardFailure is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
         Spec = null;
         Specs.Clear();
         _done.Clear();

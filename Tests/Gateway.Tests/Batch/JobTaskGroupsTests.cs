@@ -114,4 +114,81 @@ public sealed class JobTaskGroupsTests
         Assert.Equal(1, _grains["job/2"].CancelCalls);
         Assert.Equal(1, _grains["job/0"].CancelCalls);
     }
+
+    [Fact]
+    public async Task StoreAsync_NewJob_ReservesThenWritesEveryGroup()
+    {
+        var tasks = Enumerable.Range(0, 5).Select(i => new BatchTask($"t{i}", [new ChatMessage("user", $"p{i}")])).ToImmutableArray();
+        var groups = Groups(5, 2);
+        var steps = new List<string>();
+
+        var progress = await groups.StoreAsync(
+            new BatchJobSpec("fake/m", tasks),
+            () => { steps.Add("writer"); return Writer(maxCallBytes: 1024 * 1024); },
+            () => { steps.Add("reserve"); return Task.CompletedTask; },
+            () => { steps.Add("discard"); return Task.CompletedTask; });
+
+        Assert.Null(progress);
+        Assert.Equal(["reserve", "writer"], steps);
+        Assert.Equal(["t4"], _grains["job/2"].Spec!.Tasks.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task StoreAsync_AWriteFails_DiscardsAndThrowsOn()
+    {
+        var tasks = Enumerable.Range(0, 5).Select(i => new BatchTask($"t{i}", [new ChatMessage("user", $"p{i}")])).ToImmutableArray();
+        var groups = Groups(5, 2);
+        _ = groups[1];
+        _grains["job/1"].InitializeFailure = new TimeoutException("silo gone");
+        var discarded = 0;
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => groups.StoreAsync(
+            new BatchJobSpec("fake/m", tasks),
+            () => Writer(maxCallBytes: 1024 * 1024),
+            () => Task.CompletedTask,
+            () => { discarded++; return Task.CompletedTask; }));
+
+        Assert.Equal("silo gone", error.Message);
+        Assert.Equal(1, discarded);
+    }
+
+    [Fact]
+    public async Task StoreAsync_StoredByTheSubmitter_AnswersTheirProgressWithoutWriting()
+    {
+        var groups = Groups(5, 2);
+        for (var group = 0; group < groups.Count; group++)
+        {
+            _ = groups[group];
+        }
+
+        _grains["job/1"].MarkDone(2);
+
+        var progress = await groups.StoreAsync(
+            new BatchJobSpec("fake/m", []) { StoredTaskCount = 5, StoredTasksPerGrain = 2 },
+            () => throw new InvalidOperationException("nothing is written for stored tasks"),
+            () => throw new InvalidOperationException("nothing is reserved for stored tasks"),
+            () => throw new InvalidOperationException("nothing is discarded for stored tasks"));
+
+        Assert.Equal([0, 1, 0], progress!.Select(p => p.Done));
+    }
+
+    [Fact]
+    public async Task StoreAsync_StoredGroupMissing_ArgumentExceptionNamingIt()
+    {
+        var groups = Groups(5, 2);
+        for (var group = 0; group < groups.Count; group++)
+        {
+            _ = groups[group];
+        }
+
+        _grains["job/2"].InputsMissing = true;
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => groups.StoreAsync(
+            new BatchJobSpec("fake/m", []) { StoredTaskCount = 5, StoredTasksPerGrain = 2 },
+            () => throw new InvalidOperationException("not written"),
+            () => Task.CompletedTask,
+            () => Task.CompletedTask));
+
+        Assert.Contains("1 of its 3 task groups were not stored (the first: 2)", error.Message);
+    }
 }

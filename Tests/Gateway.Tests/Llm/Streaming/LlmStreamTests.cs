@@ -135,7 +135,9 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : KestrelGatew
     [Fact]
     public async Task GenerationStream_LongPauseBetweenChunks_SendsKeepAliveComment()
     {
-        Fixture.Provider.Behavior = _ => new FakeReply { Content = "slow text", Chunks = ["slow ", "text"], ChunkDelay = TimeSpan.FromMilliseconds(1300) };
+        // A 2.5 s pause against a 0.5 s keep-alive: even when a loaded machine (CI runs the suite's classes in parallel on 2 cores)
+        // holds the first delta for a second before it is written, several keep-alive periods remain in the pause.
+        Fixture.Provider.Behavior = _ => new FakeReply { Content = "slow text", Chunks = ["slow ", "text"], ChunkDelay = TimeSpan.FromMilliseconds(2500) };
         using var client = Fixture.CreateClient();
         using var response = await KestrelGatewayFixture.PostStreamingAsync(client, "/llm/generation/stream", s_request);
         using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
@@ -146,7 +148,7 @@ public sealed class LlmStreamTests(KestrelGatewayFixture fixture) : KestrelGatew
         Assert.True(firstData >= 0 && secondData > firstData, $"Expected two data events: {string.Join(" | ", items)}");
         var comments = items.Skip(firstData + 1).Take(secondData - firstData - 1).ToList();
         Assert.True(comments.Count >= 1 && comments.All(c => c.Comment == "keep-alive"),
-            $"Expected keep-alive comments in a 1.3 s pause with a 0.5 s keep-alive: {string.Join(" | ", items)}");
+            $"Expected keep-alive comments in a 2.5 s pause with a 0.5 s keep-alive: {string.Join(" | ", items)}");
         Assert.True(items.Last().Json().GetProperty("is_final").GetBoolean(), "The stream must still end with its final event.");
     }
 
