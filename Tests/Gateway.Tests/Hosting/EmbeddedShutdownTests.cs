@@ -120,9 +120,24 @@ public sealed class EmbeddedShutdownTests
     {
         await gateway.StopAsync(grace);
         Assert.True(gateway.HasExited && gateway.ExitCode == 0, $"The embedded gateway did not exit with 0 after SIGTERM (exited: {gateway.HasExited}).\n{gateway.Tail()}");
-        var failures = gateway.Output.Split('\n').Where(line => line.StartsWith("fail:", StringComparison.Ordinal)).ToList();
+        var lines = gateway.Output.Split('\n');
+        var failures = Enumerable.Range(0, lines.Length)
+            .Where(i => lines[i].StartsWith("fail:", StringComparison.Ordinal) && !IsReminderTableReadCutShort(lines, i))
+            .ToList();
         Assert.True(failures.Count == 0, $"A clean stop logged {failures.Count} failure(s):\n{gateway.Tail(80)}");
     }
+
+    /// <summary>
+    /// Orleans' own reminder service reading its table (the in-memory reminder table grain) when the stop comes
+    /// before that read finished: the service logs the cancelled read (102920) and messaging the unplaceable
+    /// <c>remindertable</c> call (100071). Neither is the gateway's work, and no reminder is lost (memory reminders
+    /// end with the process). Seen once in CI-sized runs, with a stop about a second after start.
+    /// </summary>
+    private static bool IsReminderTableReadCutShort(string[] lines, int failLine) =>
+        lines[failLine].StartsWith("fail: Orleans.Runtime.ReminderService.LocalReminderService[102920]", StringComparison.Ordinal)
+        || (lines[failLine].StartsWith("fail: Orleans.Messaging[100071]", StringComparison.Ordinal)
+            && failLine + 1 < lines.Length
+            && lines[failLine + 1].Contains("->[ remindertable/", StringComparison.Ordinal));
 
     private static async Task<bool> AnswersAsync(HttpClient http, string url)
     {
