@@ -3,9 +3,10 @@
 #   bash scripts/bench-coldstart.sh [--rounds 5] [--burst 80] [--limit 8] [--latency-ms 150] [VARIANT ...]
 # Per round and variant: starts a fresh embedded gateway (a VARIANT is space-separated KEY=VALUE environment
 # settings, optionally DLL=/path/to/OrleansGateway.Frontend.dll; "" is this build as configured), measures the time
-# from process start to the first answered /health and to the first answered chat completion, then sends a burst of
-# --burst requests at once at a provider limit of --limit whose calls take --latency-ms (ideal: ceil(burst/limit) x
-# latency), and a second burst on the now warm process. Writes Benchmarks/results/<date>-coldstart.md.
+# from process start to the first answered /health, then sends, as the process's first traffic, a burst of --burst
+# requests at once at a provider limit of --limit whose calls take --latency-ms (ideal: ceil(burst/limit) x latency;
+# "start to first answer" is the start to /health plus the burst's first answer), and a second burst on the now warm
+# process. Writes Benchmarks/results/<date>-coldstart.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,9 +38,8 @@ for round in $(seq 1 "$rounds"); do
     pid=$bench_last_pid
     until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.02; done
     healthy=$(( $(now_ms) - started ))
-    until curl -sf -X POST -H 'Content-Type: application/json' --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$port/v1/chat/completions" >/dev/null; do sleep 0.02; done
-    first=$(( $(now_ms) - started ))
     cold=$(node Benchmarks/tools/burst.mjs "http://127.0.0.1:$port/v1/chat/completions" fake/m "$burst")
+    first=$(( healthy + $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["minMs"])' "$cold") ))
     warm=$(node Benchmarks/tools/burst.mjs "http://127.0.0.1:$port/v1/chat/completions" fake/m "$burst")
     kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
     rows+=("$round|$i|$healthy|$first|$cold|$warm")
@@ -54,7 +54,9 @@ out="Benchmarks/results/$stamp-coldstart.md"
   echo
   echo "Command: \`$command_line\`"
   echo
-  echo "Machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg). Burst: $burst requests at once, provider limit $limit, $latency ms per call: ideal ${ideal_ms} ms."
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), dotnet $(dotnet --version); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')."
+  echo
+  echo "Burst: $burst requests at once (new keep-alive connections, Benchmarks/tools/burst.mjs), the process's first traffic after /health answered; provider limit $limit, $latency ms per call: ideal ${ideal_ms} ms. Then the same burst again on the warm process."
   echo
   echo "| variant | rounds | start to /health ms (median) | start to first answer ms (median) | cold burst ms (median) | cold / ideal | warm burst ms (median) | warm / ideal | failed |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -1,5 +1,5 @@
 // The cold-start burst (issue 20): N chat requests at once against a gateway, over keep-alive connections.
-// Prints one JSON line: {"wallMs": ..., "ok": ..., "failed": ..., "p50Ms": ..., "maxMs": ...}.
+// Prints one JSON line: {"wallMs": ..., "ok": ..., "failed": ..., "minMs": ..., "p50Ms": ..., "maxMs": ...} (minMs: the first answer).
 // Usage: node Benchmarks/tools/burst.mjs URL MODEL COUNT   (URL like http://127.0.0.1:PORT/v1/chat/completions)
 import http from "node:http";
 
@@ -28,6 +28,7 @@ console.log(JSON.stringify({
   wallMs: Math.round(wallMs),
   ok: results.filter((r) => r.ok).length,
   failed: results.filter((r) => !r.ok).length,
+  minMs: Math.round(times[0]),
   p50Ms: Math.round(times[Math.floor(times.length / 2)]),
   maxMs: Math.round(times[times.length - 1]),
 }));

@@ -22,7 +22,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator valid
         }
 
         var credential = Credential(context.Request);
-        if (VirtualKeySecret.LooksLikeOne(credential) && !validator.IsValid(credential))
+        if (VirtualKeySecret.LooksLikeOne(credential) && !validator.IsValidVirtualShaped(credential))
         {
             return InvokeWithVirtualKeyAsync(context, virtualKeys.AuthenticateAsync(credential));
         }

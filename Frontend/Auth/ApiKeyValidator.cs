@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -47,11 +48,21 @@ public sealed class ApiKeyValidator
                 $"{string.Join("; ", blank)}: give it a key, or remove the setting to serve without authentication.");
         }
 
-        _keyDigests = keys.Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Select(Digest).ToArray();
+        var distinct = keys.Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        _keyDigests = distinct.Select(Digest).ToArray();
+        _anyShapedLikeAVirtualKey = distinct.Any(k => VirtualKeySecret.LooksLikeOne(k));
     }
+
+    private readonly bool _anyShapedLikeAVirtualKey;
 
     /// <summary>Whether any key is configured; without one the gateway serves openly.</summary>
     public bool Enabled => _keyDigests.Length > 0;
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/>, shaped like a virtual key's secret (<c>sk-gw-...</c>), is one of these keys:
+    /// false at once, without hashing it, when none of them has that shape (the usual case).
+    /// </summary>
+    public bool IsValidVirtualShaped(ReadOnlySpan<char> candidate) => _anyShapedLikeAVirtualKey && IsValid(candidate);
 
     /// <summary>Whether <paramref name="candidate"/> is one of the keys.</summary>
     public bool IsValid(ReadOnlySpan<char> candidate)
@@ -62,8 +73,15 @@ public sealed class ApiKeyValidator
         }
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = Encoding.UTF8.GetBytes(candidate.ToString());
-        SHA256.HashData(bytes, digest);
+        var length = Encoding.UTF8.GetMaxByteCount(candidate.Length);
+        var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> buffer = rented is null ? stackalloc byte[512] : rented;
+        SHA256.HashData(buffer[..Encoding.UTF8.GetBytes(candidate, buffer)], digest);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+
         var match = false;
         foreach (var key in _keyDigests)
         {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using OrleansGateway.Keys;
 using OrleansGateway.Telemetry;
@@ -12,6 +12,11 @@ namespace OrleansGateway.Frontend.Keys;
 /// <c>admitted</c> or the limit that refused it), <c>gateway.key.tokens</c> (reported tokens by
 /// <c>gen_ai.token.type</c>) and <c>gateway.key.spend</c> (USD at the configured prices). Summed over frontends they
 /// give the key's totals; the key's own usage (<c>/admin/keys/{id}/usage</c>) stays the durable record.
+/// <para>
+/// Observable counters over this process's running totals per key, name and model (<see cref="KeyModelCounts"/>):
+/// a request adds to its totals with a few plain additions, and the tags are built only when the exporter
+/// collects, instead of four tagged measurements per request looked up by the SDK's aggregation.
+/// </para>
 /// </summary>
 public sealed class KeyMetrics
 {
@@ -24,40 +29,33 @@ public sealed class KeyMetrics
     /// <summary>The spend instrument's name.</summary>
     public const string SpendInstrument = "gateway.key.spend";
 
-    private readonly Counter<long> _requests;
-    private readonly Counter<long> _tokens;
-    private readonly Counter<double> _spend;
+    private static readonly KeyLimitKind[] s_outcomes =
+        [KeyLimitKind.None, KeyLimitKind.Requests, KeyLimitKind.Tokens, KeyLimitKind.Parallel, KeyLimitKind.Budget, KeyLimitKind.Revoked];
+
+    private readonly ConcurrentDictionary<(string Id, string Name, string Model), KeyModelCounts> _counts = new();
 
     public KeyMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(GatewayTelemetry.MeterName);
-        _requests = meter.CreateCounter<long>(RequestsInstrument, "{request}", "Provider calls of virtual keys, admitted or refused, by key, model and gateway.key.outcome.");
-        _tokens = meter.CreateCounter<long>(TokensInstrument, "{token}", "Tokens the providers reported for virtual keys, by key, model and gen_ai.token.type.");
-        _spend = meter.CreateCounter<double>(SpendInstrument, "USD", "Spend of virtual keys at the configured prices, by key and model.");
+        meter.CreateObservableCounter(RequestsInstrument, ObserveRequests, "{request}", "Provider calls of virtual keys, admitted or refused, by key, model and gateway.key.outcome.");
+        meter.CreateObservableCounter(TokensInstrument, ObserveTokens, "{token}", "Tokens the providers reported for virtual keys, by key, model and gen_ai.token.type.");
+        meter.CreateObservableCounter(SpendInstrument, ObserveSpend, "USD", "Spend of virtual keys at the configured prices, by key and model.");
     }
 
     /// <summary>Counts a request of <paramref name="key"/> for <paramref name="model"/>: admitted, or refused by <paramref name="refusedBy"/>.</summary>
-    public void Admission(VirtualKeyCaller key, string model, KeyLimitKind refusedBy)
-    {
-        if (_requests.Enabled)
-        {
-            _requests.Add(1, Tags(key, model, new("gateway.key.outcome", Outcome(refusedBy))));
-        }
-    }
+    public void Admission(VirtualKeyCaller key, string model, KeyLimitKind refusedBy) => CountsOf(key, model).Admission(Index(refusedBy));
 
     /// <summary>Counts a settled request's tokens and spend.</summary>
-    public void Settled(VirtualKeyCaller key, KeySettlement settlement)
-    {
-        if (_tokens.Enabled)
-        {
-            _tokens.Add(settlement.InputTokens, Tags(key, settlement.Model, new("gen_ai.token.type", "input")));
-            _tokens.Add(settlement.OutputTokens, Tags(key, settlement.Model, new("gen_ai.token.type", "output")));
-        }
+    public void Settled(VirtualKeyCaller key, KeySettlement settlement) =>
+        CountsOf(key, settlement.Model).Settled(settlement.InputTokens, settlement.OutputTokens, settlement.Cost);
 
-        if (_spend.Enabled)
-        {
-            _spend.Add((double)settlement.Cost, Tags(key, settlement.Model, null));
-        }
+    private KeyModelCounts CountsOf(VirtualKeyCaller key, string model) =>
+        _counts.GetOrAdd((key.Id, key.Settings.Name, model), static _ => new KeyModelCounts(s_outcomes.Length));
+
+    private static int Index(KeyLimitKind refusedBy)
+    {
+        var index = Array.IndexOf(s_outcomes, refusedBy);
+        return index < 0 ? s_outcomes.Length - 1 : index;
     }
 
     private static string Outcome(KeyLimitKind refusedBy) => refusedBy switch
@@ -70,19 +68,47 @@ public sealed class KeyMetrics
         _ => "revoked",
     };
 
-    private static TagList Tags(VirtualKeyCaller key, string model, KeyValuePair<string, object?>? extra)
+    private IEnumerable<Measurement<long>> ObserveRequests()
     {
-        var tags = new TagList
+        foreach (var ((id, name, model), counts) in _counts)
         {
-            { "gateway.key.id", key.Id },
-            { "gateway.key.name", key.Settings.Name },
-            { "gen_ai.request.model", model },
-        };
-        if (extra is { } pair)
-        {
-            tags.Add(pair);
+            for (var i = 0; i < s_outcomes.Length; i++)
+            {
+                if (counts.Requests(i) is var requests and > 0)
+                {
+                    yield return new Measurement<long>(requests, Tags(id, name, model, new("gateway.key.outcome", Outcome(s_outcomes[i]))));
+                }
+            }
         }
-
-        return tags;
     }
+
+    private IEnumerable<Measurement<long>> ObserveTokens()
+    {
+        foreach (var ((id, name, model), counts) in _counts)
+        {
+            var (input, output, _, settled) = counts.Usage();
+            if (settled)
+            {
+                yield return new Measurement<long>(input, Tags(id, name, model, new("gen_ai.token.type", "input")));
+                yield return new Measurement<long>(output, Tags(id, name, model, new("gen_ai.token.type", "output")));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveSpend()
+    {
+        foreach (var ((id, name, model), counts) in _counts)
+        {
+            var (_, _, spend, settled) = counts.Usage();
+            if (settled)
+            {
+                yield return new Measurement<double>((double)spend, Tags(id, name, model, null));
+            }
+        }
+    }
+
+    private static KeyValuePair<string, object?>[] Tags(string id, string name, string model, KeyValuePair<string, object?>? extra) =>
+        extra is { } pair
+            ? [new("gateway.key.id", id), new("gateway.key.name", name), new("gen_ai.request.model", model), pair]
+            : [new("gateway.key.id", id), new("gateway.key.name", name), new("gen_ai.request.model", model)];
 }

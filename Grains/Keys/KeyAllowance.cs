@@ -48,6 +48,10 @@ public sealed partial class KeyAllowance : IDisposable
     private int _requestsUsed;
     private long _tokensCounted;
     private long _tokensAdmitted;
+    // What requests ended under the open allowance changed of their reservations (settled to the reported usage,
+    // or released) since the last exchange: reported with the next one, so the key's window frees it before the
+    // allowance closes.
+    private long _tokensSettledOpen;
 
     // Holds: null when the key has no such limit.
     private int? _slots;
@@ -232,6 +236,7 @@ public sealed partial class KeyAllowance : IDisposable
         if (ticket.GrantId == _grantId)
         {
             _tokensAdmitted += delta;
+            _tokensSettledOpen += delta;
         }
         else if (delta != 0)
         {
@@ -461,6 +466,14 @@ public sealed partial class KeyAllowance : IDisposable
             _slots = Math.Max(_inFlight, _peakInFlight) + 1;
         }
 
+        if (_grantId != 0 && _tokensSettledOpen != 0)
+        {
+            // The open allowance stays open; the grain counts its tokens as settled so far.
+            _returns.Add(new KeyGrantReturn(_grantId, null, _tokensSettledOpen));
+            _tokensCounted += _tokensSettledOpen;
+            _tokensSettledOpen = 0;
+        }
+
         var request = new KeyGrantRequest(
             _holder, ++_sequence, [.. _returns], [.. _settled, .. _settledByModel.Values], _budgetPeriod, _budgetSettled, _budgetReturned, _parallelReturned, _inFlight, ask);
 
@@ -581,6 +594,7 @@ public sealed partial class KeyAllowance : IDisposable
     {
         _returns.Add(new KeyGrantReturn(_grantId, _requestsUsed, _tokensAdmitted - _tokensCounted));
         _admittedUnderLast = _requestsUsed;
+        _tokensSettledOpen = 0;
         _grantId = 0;
         _requestsLeft = 0;
         _tokensLeft = 0;

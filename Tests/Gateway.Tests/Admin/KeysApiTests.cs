@@ -159,6 +159,83 @@ public sealed class KeysApiTests(KestrelGatewayFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task VirtualKey_TpmLimit_ReservesInputEstimatePlusMaxTokens_AndSettlesToTheReportedUsage()
+    {
+        // "Say hello." is estimated at 10 input tokens (3 for the reply, 3 per message, its role and text) and
+        // reported by the fake provider as 5 input and 3 output tokens: a request with max_tokens 40 reserves 50.
+        var (_, secret) = await CreateKeyAsync(new { name = "tokens", tpm_limit = 55 });
+        using var client = Client(secret);
+        using (var tooLarge = await client.PostAsJsonAsync("/v1/chat/completions", Chat(maxTokens: 60)))
+        {
+            var error = await ErrorAssert.OpenAiErrorAsync(tooLarge, HttpStatusCode.TooManyRequests, "tpm_limit", "rate_limit_error");
+            Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        }
+
+        using (var first = await client.PostAsJsonAsync("/v1/chat/completions", Chat(maxTokens: 40)))
+        {
+            var body = await GatewayApplication.ReadJsonAsync(first);
+            Assert.True(first.StatusCode == HttpStatusCode.OK, body.ToString());
+            Assert.Equal(8, body.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+        }
+
+        var before = fixture.Provider.TotalCount;
+        // The window holds the first request's 8 reported tokens: another 50 do not fit in 55 ...
+        using (var refused = await client.PostAsJsonAsync("/v1/chat/completions", Chat(maxTokens: 40)))
+        {
+            var error = await ErrorAssert.OpenAiErrorAsync(refused, HttpStatusCode.TooManyRequests, "tpm_limit", "rate_limit_error");
+            Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+            Assert.True(refused.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero && wait <= TimeSpan.FromSeconds(61), $"Retry-After: {refused.Headers.RetryAfter}");
+        }
+
+        using (var llm = await client.PostAsJsonAsync("/llm/generation", new { model = "fake/fake-model", user_prompt = "Say hello.", max_tokens = 40 }))
+        {
+            await ErrorAssert.LlmErrorAsync(llm, HttpStatusCode.TooManyRequests, "tpm_limit");
+            Assert.NotNull(llm.Headers.RetryAfter);
+        }
+
+        Assert.Equal(before, fixture.Provider.TotalCount);
+
+        // ... but 20 do: had the first request kept its reservation of 50, this one would be refused too.
+        using var small = await client.PostAsJsonAsync("/v1/chat/completions", Chat(maxTokens: 10));
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(before + 1, fixture.Provider.TotalCount);
+    }
+
+    [Fact]
+    public async Task VirtualKey_Expired_IsRefusedOnBothSurfacesWithinASecondOfItsExpiry()
+    {
+        var expiresAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3;
+        var (_, secret) = await CreateKeyAsync(new { name = "expiring", expires_at = expiresAt });
+        using var client = Client(secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/chat/completions", Chat())).StatusCode);
+        using var llmClient = Client(bearer: null, apiKey: secret);
+        Assert.Equal(HttpStatusCode.OK, (await llmClient.PostAsJsonAsync("/llm/generation", Generation())).StatusCode);
+
+        var expiry = DateTimeOffset.FromUnixTimeSeconds(expiresAt);
+        HttpResponseMessage response;
+        do
+        {
+            response = await client.PostAsJsonAsync("/v1/chat/completions", Chat());
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                response.Dispose();
+                await Task.Delay(50);
+            }
+        }
+        while (response.StatusCode == HttpStatusCode.OK && DateTimeOffset.UtcNow < expiry + TimeSpan.FromSeconds(5));
+
+        var late = DateTimeOffset.UtcNow - expiry;
+        using (response)
+        {
+            await ErrorAssert.OpenAiErrorAsync(response, HttpStatusCode.Unauthorized);
+        }
+
+        Assert.True(late <= TimeSpan.FromSeconds(1), $"The key was accepted until {late.TotalMilliseconds:F0} ms after its expires_at");
+        using var llm = await llmClient.PostAsJsonAsync("/llm/generation", Generation());
+        await ErrorAssert.LlmErrorAsync(llm, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task VirtualKey_Budget_LargestCostMustFit_ConcurrentRequestsCannotOvershoot_AndUsageShowsTheSpend()
     {
         // 1 USD per token: a request's largest cost is its estimated input plus max_tokens, in USD.

@@ -213,6 +213,26 @@ public sealed class KeyAllowanceTests(KeyClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Complete_SettledBelowItsReservation_UnderAnOpenAllowance_FreesTheWindowForTheNextRequest()
+    {
+        // No time passes (fake clock), so a's allowance stays open and only an exchange can report the settlement.
+        // tpm 950: the renewal a starts after its first request (it asks for another 900) never fits.
+        var (grain, a, b) = await CreateAsync(tpm: 950);
+        var (ticket, _) = await a.AdmitAsync(900, 0m);
+        Assert.NotNull(ticket);
+        a.Complete(ticket!, new KeySettlement("m", 50, 50, 0m, false));
+
+        // 100 more fit only once the key's window knows the first request used 100 of its 900: the exchange this
+        // request makes carries the settlement of the allowance still open.
+        var (second, refusal) = await a.AdmitAsync(100, 0m);
+        var window = (await grain.GetAsync())!.TokensInWindow;
+        Assert.True(second is not null, $"Refused by {refusal?.Refused}: the key's window ({window} tokens) still holds the first request's reservation");
+        Assert.True(window <= 100 + 100 + (950 - 200) / 2, $"The key's window holds {window} tokens");
+        var (other, otherRefusal) = await b.AdmitAsync(400, 0m);
+        Assert.True(other is not null, $"b refused by {otherRefusal?.Refused} ({window} tokens in the window)");
+    }
+
+    [Fact]
     public async Task Complete_ManySettledRequests_ReachTheGrainSummedPerModel_WithTheirCountTokensAndSpend()
     {
         var id = "key-" + Guid.NewGuid().ToString("N");

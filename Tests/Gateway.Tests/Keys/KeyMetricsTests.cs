@@ -83,6 +83,8 @@ public sealed class KeyMetricsTests : IAsyncLifetime
 
         var usage = await GatewayApplication.ReadJsonAsync(await admin.GetAsync($"/admin/keys/{id}/usage"));
         var day = Assert.Single(usage.GetProperty("data").EnumerateArray());
+        // Observable counters: one collection, as an exporter's, reads the running totals.
+        listener.RecordObservableInstruments();
         double Sum(string instrument, string? tag = null, string? value = null) =>
             measurements.Where(m => m.Instrument == instrument && (tag is null || Equals(m.Tags.GetValueOrDefault(tag), value))).Sum(m => m.Value);
 
