@@ -29,8 +29,16 @@ public sealed class KeyMetrics
     /// <summary>The spend instrument's name.</summary>
     public const string SpendInstrument = "gateway.key.spend";
 
-    private static readonly KeyLimitKind[] s_outcomes =
-        [KeyLimitKind.None, KeyLimitKind.Requests, KeyLimitKind.Tokens, KeyLimitKind.Parallel, KeyLimitKind.Budget, KeyLimitKind.Revoked];
+    /// <summary>Each <c>gateway.key.outcome</c> by the limit that refused the request (None: admitted); the last one for any other.</summary>
+    private static readonly (KeyLimitKind RefusedBy, string Outcome)[] s_outcomes =
+    [
+        (KeyLimitKind.None, "admitted"),
+        (KeyLimitKind.Requests, "rpm_limit"),
+        (KeyLimitKind.Tokens, "tpm_limit"),
+        (KeyLimitKind.Parallel, "max_parallel_requests"),
+        (KeyLimitKind.Budget, "max_budget"),
+        (KeyLimitKind.Revoked, "revoked"),
+    ];
 
     private readonly ConcurrentDictionary<(string Id, string Name, string Model), KeyModelCounts> _counts = new();
 
@@ -54,19 +62,16 @@ public sealed class KeyMetrics
 
     private static int Index(KeyLimitKind refusedBy)
     {
-        var index = Array.IndexOf(s_outcomes, refusedBy);
-        return index < 0 ? s_outcomes.Length - 1 : index;
-    }
+        for (var i = 0; i < s_outcomes.Length - 1; i++)
+        {
+            if (s_outcomes[i].RefusedBy == refusedBy)
+            {
+                return i;
+            }
+        }
 
-    private static string Outcome(KeyLimitKind refusedBy) => refusedBy switch
-    {
-        KeyLimitKind.None => "admitted",
-        KeyLimitKind.Requests => "rpm_limit",
-        KeyLimitKind.Tokens => "tpm_limit",
-        KeyLimitKind.Parallel => "max_parallel_requests",
-        KeyLimitKind.Budget => "max_budget",
-        _ => "revoked",
-    };
+        return s_outcomes.Length - 1;
+    }
 
     private IEnumerable<Measurement<long>> ObserveRequests()
     {
@@ -76,7 +81,7 @@ public sealed class KeyMetrics
             {
                 if (counts.Requests(i) is var requests and > 0)
                 {
-                    yield return new Measurement<long>(requests, Tags(id, name, model, new("gateway.key.outcome", Outcome(s_outcomes[i]))));
+                    yield return new Measurement<long>(requests, Tags(id, name, model, new("gateway.key.outcome", s_outcomes[i].Outcome)));
                 }
             }
         }

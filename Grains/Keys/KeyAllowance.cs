@@ -48,10 +48,6 @@ public sealed partial class KeyAllowance : IDisposable
     private int _requestsUsed;
     private long _tokensCounted;
     private long _tokensAdmitted;
-    // What requests ended under the open allowance changed of their reservations (settled to the reported usage,
-    // or released) since the last exchange: reported with the next one, so the key's window frees it before the
-    // allowance closes.
-    private long _tokensSettledOpen;
 
     // Holds: null when the key has no such limit.
     private int? _slots;
@@ -236,7 +232,6 @@ public sealed partial class KeyAllowance : IDisposable
         if (ticket.GrantId == _grantId)
         {
             _tokensAdmitted += delta;
-            _tokensSettledOpen += delta;
         }
         else if (delta != 0)
         {
@@ -466,12 +461,13 @@ public sealed partial class KeyAllowance : IDisposable
             _slots = Math.Max(_inFlight, _peakInFlight) + 1;
         }
 
-        if (_grantId != 0 && _tokensSettledOpen != 0)
+        // What the open allowance's ended requests changed of their reservations since the grain last counted it
+        // (admitted plus still usable, minus counted): reported now, so the key's window frees it before the
+        // allowance closes.
+        if (_grantId != 0 && _tokensLeft is { } usable && _tokensAdmitted + usable - _tokensCounted is var settledOpen and not 0)
         {
-            // The open allowance stays open; the grain counts its tokens as settled so far.
-            _returns.Add(new KeyGrantReturn(_grantId, null, _tokensSettledOpen));
-            _tokensCounted += _tokensSettledOpen;
-            _tokensSettledOpen = 0;
+            _returns.Add(new KeyGrantReturn(_grantId, null, settledOpen));
+            _tokensCounted += settledOpen;
         }
 
         var request = new KeyGrantRequest(
@@ -594,7 +590,6 @@ public sealed partial class KeyAllowance : IDisposable
     {
         _returns.Add(new KeyGrantReturn(_grantId, _requestsUsed, _tokensAdmitted - _tokensCounted));
         _admittedUnderLast = _requestsUsed;
-        _tokensSettledOpen = 0;
         _grantId = 0;
         _requestsLeft = 0;
         _tokensLeft = 0;
