@@ -37,7 +37,7 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(settings);
             host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddSingleton<TimeProvider>(Time);
+            host.Services.AddGatewayFakeTime(Time);
             host.Services.AddGatewayCore();
         });
         builder.ConfigureSilo((_, silo) =>

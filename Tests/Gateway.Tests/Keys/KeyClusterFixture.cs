@@ -4,6 +4,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansGateway.Tests.Batch;
+using OrleansGateway.Tests.Infrastructure;
 
 namespace OrleansGateway.Tests.Keys;
 
@@ -24,7 +25,7 @@ public sealed class KeyClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Logging.SetMinimumLevel(LogLevel.Warning);
-            host.Services.AddSingleton<TimeProvider>(Time);
+            host.Services.AddGatewayFakeTime(Time);
         });
         builder.ConfigureSilo((_, silo) =>
             silo.Services.AddGrainStorage(GatewayStorage.Name, (services, _) => new SharedGrainStorage(Store, services.GetRequiredService<IGrainStorageSerializer>())));
