@@ -10,14 +10,18 @@ COPY Grains/Grains.csproj Grains/
 COPY Hosting/Hosting.csproj Hosting/
 COPY Frontend/Frontend.csproj Frontend/
 COPY Silo/Silo.csproj Silo/
-RUN dotnet restore Frontend/Frontend.csproj && dotnet restore Silo/Silo.csproj
+# ReadyToRun (issue 20's cold start): every assembly, the packages' too, is compiled ahead of time for linux-x64, so a
+# fresh container JIT-compiles little before its first answers; restore needs the same RID and property.
+ARG RID=linux-x64
+RUN dotnet restore Frontend/Frontend.csproj -r $RID -p:PublishReadyToRun=true \
+ && dotnet restore Silo/Silo.csproj -r $RID -p:PublishReadyToRun=true
 COPY Grains.Interfaces/ Grains.Interfaces/
 COPY Grains/ Grains/
 COPY Hosting/ Hosting/
 COPY Frontend/ Frontend/
 COPY Silo/ Silo/
-RUN dotnet publish Frontend/Frontend.csproj -c Release -o /app/frontend --no-restore \
- && dotnet publish Silo/Silo.csproj -c Release -o /app/silo --no-restore
+RUN dotnet publish Frontend/Frontend.csproj -c Release -o /app/frontend --no-restore -r $RID --self-contained false -p:PublishReadyToRun=true \
+ && dotnet publish Silo/Silo.csproj -c Release -o /app/silo --no-restore -r $RID --self-contained false -p:PublishReadyToRun=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

@@ -50,6 +50,9 @@ public static class GatewayHostingExtensions
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<ProvidersOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         builder.Services.Configure<FormOptions>(_ => { });
+        // After Orleans' hosted service (AddGatewayOrleans), before Kestrel's: the first request finds its path warm.
+        builder.Services.AddSingleton<StartupWarmUp>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<StartupWarmUp>());
         return builder;
     }
 }

@@ -16,10 +16,18 @@ public sealed class ProviderClientRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, ProviderClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly IOptionsMonitor<ProvidersOptions> _options;
+    private readonly Func<HttpMessageHandler>? _handler;
 
     public ProviderClientRegistry(IOptionsMonitor<ProvidersOptions> options)
     {
         _options = options;
+    }
+
+    /// <summary>Clients whose HTTP goes to <paramref name="handler"/> instead of the network (the start-up warm-up).</summary>
+    internal ProviderClientRegistry(IOptionsMonitor<ProvidersOptions> options, Func<HttpMessageHandler> handler)
+        : this(options)
+    {
+        _handler = handler;
     }
 
     /// <summary>The options of the provider of that name, or null when it is unknown.</summary>
@@ -28,11 +36,11 @@ public sealed class ProviderClientRegistry : IDisposable
 
     /// <summary>The chat client for one model of one provider.</summary>
     public ChatClient GetChatClient(string provider, ProviderOptions options, string model) =>
-        _clients.GetOrAdd(provider, static (name, o) => ProviderClient.Create(o), options).GetChatClient(model);
+        _clients.GetOrAdd(provider, static (name, state) => ProviderClient.Create(state.Options, state.Handler?.Invoke()), (Options: options, Handler: _handler)).GetChatClient(model);
 
     /// <summary>The embedding client for one model of one provider (same connection pool as its chat clients).</summary>
     public EmbeddingClient GetEmbeddingClient(string provider, ProviderOptions options, string model) =>
-        _clients.GetOrAdd(provider, static (name, o) => ProviderClient.Create(o), options).GetEmbeddingClient(model);
+        _clients.GetOrAdd(provider, static (name, state) => ProviderClient.Create(state.Options, state.Handler?.Invoke()), (Options: options, Handler: _handler)).GetEmbeddingClient(model);
 
     public void Dispose()
     {
@@ -57,9 +65,9 @@ public sealed class ProviderClientRegistry : IDisposable
             _client = client;
         }
 
-        public static ProviderClient Create(ProviderOptions options)
+        public static ProviderClient Create(ProviderOptions options, HttpMessageHandler? replacement = null)
         {
-            var handler = new SocketsHttpHandler
+            HttpMessageHandler handler = replacement ?? new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),

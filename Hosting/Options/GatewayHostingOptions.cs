@@ -22,6 +22,14 @@ public sealed class GatewayHostingOptions
     public double ShutdownTimeoutSeconds { get; set; } = 30;
 
     /// <summary>
+    /// Whether a frontend warms what a first request needs before it starts listening: it activates each
+    /// configured provider's grain and runs the provider call's code (request writer, the <c>OpenAI</c>
+    /// package's protocol call, response reader) and the <c>/v1</c> request parser once against an in-memory
+    /// answer, never the provider. Bounded by 2 s. Default true.
+    /// </summary>
+    public bool WarmUpAtStart { get; set; } = true;
+
+    /// <summary>
     /// How long the cluster start-up check waits for each Redis and Azure Table storage before the
     /// host exits naming it. Default 5 (was <c>Orleans:StartupCheckTimeoutSeconds</c>).
     /// </summary>

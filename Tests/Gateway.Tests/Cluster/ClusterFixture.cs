@@ -92,6 +92,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Orleans__ServiceId"] = ServiceId,
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
         ["Gateway__Hosting__SiloListRefreshSeconds"] = "2",
+        // ProviderGrainSiloAsync finds the silo of provider fake's grain by the dashboard's activations of the grain
+        // type, so no other provider's grain may be active: the frontends' warm-up would activate local's too.
+        ["Gateway__Hosting__WarmUpAtStart"] = "false",
         ["SECRET_TOKEN"] = SecretToken,
         ["Gateway__Providers__fake__BaseUrl"] = Provider.BaseUrl,
         ["Gateway__Providers__fake__ApiKey"] = "fake-key",
