@@ -41,11 +41,7 @@ done
 for port in "${gw_ports[@]}"; do
   bench_wait_healthy "$port" || { cat "$work"/gateway-*.log >&2; exit 1; }
 done
-cat >"$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
-LUA
+bench_write_post_lua "$work/post.lua"
 for port in "${gw_ports[@]}"; do
   answer=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$port/v1/chat/completions")
   [[ $answer == *'"choices"'* ]] || { echo "a gateway answered: $answer" >&2; exit 1; }
@@ -53,18 +49,15 @@ for port in "${gw_ports[@]}"; do
 done
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 : >"$work/runs.tsv"
 count=${#variants[@]}
 for round in $(seq 1 "$rounds"); do
   for k in $(seq 0 $((count - 1))); do
     i=$(( (k + round) % count ))
-    before=$(cpu_ticks "${gw_pids[$i]}")
+    before=$(bench_cpu_ticks "${gw_pids[$i]}")
     out=$(wrk -t2 -c32 -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions")
-    after=$(cpu_ticks "${gw_pids[$i]}")
-    requests=$(awk '/requests in/{print $1}' <<<"$out")
-    rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
-    errors=$(awk '/Non-2xx/{s+=$NF} /Socket errors/{gsub(",", ""); s+=$4+$6+$8+$10} END{print s+0}' <<<"$out")
+    after=$(bench_cpu_ticks "${gw_pids[$i]}")
+    requests=$(bench_wrk_requests "$out"); rps=$(bench_wrk_rps "$out"); errors=$(bench_wrk_errors "$out")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$i" "$rps" "$(( after - before ))" "$requests" "$errors" >>"$work/runs.tsv"
     echo "round $round/$rounds  [$i] ${variants[$i]:-(default)}  $rps req/s"
   done

@@ -71,17 +71,8 @@ bench_wait_healthy "$embedded_port" || { cat "$work/embedded.log" >&2; exit 1; }
 mode=$(curl -s "http://127.0.0.1:$frontend_port/health")
 [[ $mode == *cluster* ]] || { echo "the cluster frontend does not report cluster mode: $mode" >&2; exit 1; }
 
-cat >"$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
-LUA
-cat >"$work/direct.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer x"
-wrk.body = '{"model":"m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
-LUA
+bench_write_post_lua "$work/post.lua"
+bench_write_post_lua "$work/direct.lua" x m
 declare -A url script
 url[direct]="http://127.0.0.1:$fake_port/v1/chat/completions"; script[direct]=direct
 url[embedded]="http://127.0.0.1:$embedded_port/v1/chat/completions"; script[embedded]=post
@@ -93,8 +84,6 @@ for t in embedded cluster; do
 done
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-pct() { awk -v p="$1" '$1 == p { v = $2; u = 1; if (v ~ /us$/) u = 1; else if (v ~ /ms$/) u = 1000; else if (v ~ /s$/) u = 1000000; gsub(/[a-z]+$/, "", v); print v * u }' <<<"$2"; }
 : >"$work/runs.tsv"
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
 targets=(direct embedded cluster)
@@ -103,14 +92,12 @@ for round in $(seq 1 "$rounds"); do
     t=${targets[$(( (k + round) % 3 ))]}
     for conns in 32 1; do
       threads=2; [[ $conns == 1 ]] && threads=1
-      e0=$(cpu_ticks "$embedded_pid"); f0=$(cpu_ticks "$frontend_pid"); s0=$(cpu_ticks "$silo_pid")
+      e0=$(bench_cpu_ticks "$embedded_pid"); f0=$(bench_cpu_ticks "$frontend_pid"); s0=$(bench_cpu_ticks "$silo_pid")
       out=$(wrk -t$threads -c$conns -d"${seconds}s" --latency -s "$work/${script[$t]}.lua" "${url[$t]}")
-      e1=$(cpu_ticks "$embedded_pid"); f1=$(cpu_ticks "$frontend_pid"); s1=$(cpu_ticks "$silo_pid")
-      requests=$(awk '/requests in/{print $1}' <<<"$out")
-      rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
-      errors=$(awk '/Non-2xx/{s+=$NF} /Socket errors/{gsub(",", ""); s+=$4+$6+$8+$10} END{print s+0}' <<<"$out")
+      e1=$(bench_cpu_ticks "$embedded_pid"); f1=$(bench_cpu_ticks "$frontend_pid"); s1=$(bench_cpu_ticks "$silo_pid")
+      requests=$(bench_wrk_requests "$out"); rps=$(bench_wrk_rps "$out"); errors=$(bench_wrk_errors "$out")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$t" "$conns" "$rps" "$requests" "$errors" \
-        "$(pct 50% "$out")" "$(pct 99% "$out")" "$(( e1 - e0 ))" "$(( f1 - f0 ))" "$(( s1 - s0 ))" >>"$work/runs.tsv"
+        "$(bench_wrk_pct 50% "$out")" "$(bench_wrk_pct 99% "$out")" "$(( e1 - e0 ))" "$(( f1 - f0 ))" "$(( s1 - s0 ))" >>"$work/runs.tsv"
       echo "round $round/$rounds  $t  c=$conns  $rps req/s"
     done
   done

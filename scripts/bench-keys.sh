@@ -51,12 +51,7 @@ done
 for who in admin key; do
   for i in "${!dlls[@]}"; do
     token=$admin; [[ $who == key ]] && token=${secrets[$i]}
-    cat >"$work/post-$who-$i.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-wrk.body = '{"model":"fake/m","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
-LUA
+    bench_write_post_lua "$work/post-$who-$i.lua" "$token"
     answer=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" --data-binary '{"model":"fake/m","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions")
     [[ $answer == *'"choices"'* ]] || { echo "gateway $i answered $who: $answer" >&2; exit 1; }
     wrk -t2 -c32 -d"${warmup}s" -s "$work/post-$who-$i.lua" "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions" >/dev/null   # warm-up (tiered JIT)
@@ -64,9 +59,6 @@ LUA
 done
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# wrk's latency percentile in microseconds from its --latency output
-pct() { awk -v p="$1" '$1 == p { v = $2; u = 1; if (v ~ /us$/) u = 1; else if (v ~ /ms$/) u = 1000; else if (v ~ /s$/) u = 1000000; gsub(/[a-z]+$/, "", v); print v * u }' <<<"$2"; }
 : >"$work/runs.tsv"
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
 variants=()
@@ -78,13 +70,11 @@ for round in $(seq 1 "$rounds"); do
     i=${v%% *}; who=${v##* }
     for conns in 32 1; do
       threads=2; [[ $conns == 1 ]] && threads=1
-      before=$(cpu_ticks "${gw_pids[$i]}")
+      before=$(bench_cpu_ticks "${gw_pids[$i]}")
       out=$(wrk -t$threads -c$conns -d"${seconds}s" --latency -s "$work/post-$who-$i.lua" "http://127.0.0.1:${gw_ports[$i]}/v1/chat/completions")
-      after=$(cpu_ticks "${gw_pids[$i]}")
-      requests=$(awk '/requests in/{print $1}' <<<"$out")
-      rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
-      errors=$(awk '/Non-2xx/{s+=$NF} /Socket errors/{gsub(",", ""); s+=$4+$6+$8+$10} END{print s+0}' <<<"$out")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$i" "$who" "$conns" "$rps" "$(( after - before ))" "$requests" "$errors" "$(pct 50% "$out")" "$(pct 99% "$out")" >>"$work/runs.tsv"
+      after=$(bench_cpu_ticks "${gw_pids[$i]}")
+      requests=$(bench_wrk_requests "$out"); rps=$(bench_wrk_rps "$out"); errors=$(bench_wrk_errors "$out")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$i" "$who" "$conns" "$rps" "$(( after - before ))" "$requests" "$errors" "$(bench_wrk_pct 50% "$out")" "$(bench_wrk_pct 99% "$out")" >>"$work/runs.tsv"
       echo "round $round/$rounds  gateway $i  $who  c=$conns  $rps req/s"
     done
   done

@@ -75,3 +75,27 @@ bench_wait_healthy() {
   echo "the gateway on port $1 did not start" >&2
   return 1
 }
+
+# bench_write_post_lua FILE [TOKEN] [MODEL]: a wrk script POSTing the benchmarks' short chat completion (model fake/m
+# unless given; max_tokens 32), with "Authorization: Bearer TOKEN" when a token is given.
+bench_write_post_lua() {
+  local file=$1 token=${2:-} model=${3:-fake/m}
+  {
+    echo 'wrk.method = "POST"'
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    [[ -z $token ]] || echo "wrk.headers[\"Authorization\"] = \"Bearer $token\""
+    echo "wrk.body = '{\"model\":\"$model\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one short sentence.\"}],\"max_tokens\":32}'"
+  } >"$file"
+}
+
+# bench_cpu_ticks PID: the process's user+system time so far, in clock ticks (getconf CLK_TCK per second).
+bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# bench_wrk_requests / bench_wrk_rps / bench_wrk_errors OUTPUT: from wrk's output, the requests completed, the requests
+# per second, and the non-2xx answers plus socket errors.
+bench_wrk_requests() { awk '/requests in/{print $1}' <<<"$1"; }
+bench_wrk_rps() { awk '/Requests\/sec/{print $2}' <<<"$1"; }
+bench_wrk_errors() { awk '/Non-2xx/{s+=$NF} /Socket errors/{gsub(",", ""); s+=$4+$6+$8+$10} END{print s+0}' <<<"$1"; }
+
+# bench_wrk_pct PERCENT OUTPUT: a latency percentile (e.g. 99%) of wrk's --latency output, in microseconds.
+bench_wrk_pct() { awk -v p="$1" '$1 == p { v = $2; u = 1; if (v ~ /us$/) u = 1; else if (v ~ /ms$/) u = 1000; else if (v ~ /s$/) u = 1000000; gsub(/[a-z]+$/, "", v); print v * u }' <<<"$2"; }
