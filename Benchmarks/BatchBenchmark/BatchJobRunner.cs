@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace OrleansGateway.Benchmarks.Batch;
 
 /// <summary>Submits one job of prompt tasks over HTTP and polls its counters until it completes, timing every poll.</summary>
-internal sealed class BatchJobRunner(GatewayProcess gateway)
+internal sealed class BatchJobRunner(GatewayProcess gateway, ServiceProcesses services)
 {
     private readonly HttpClient _http = gateway.CreateClient(TimeSpan.FromMinutes(10));
 
@@ -14,6 +14,8 @@ internal sealed class BatchJobRunner(GatewayProcess gateway)
     {
         var body = BuildBody(tasks);
         var cpuBefore = gateway.CpuTime;
+        var cpuByProcessBefore = gateway.CpuTimes;
+        var serviceCpuBefore = services.CpuTimes;
         var submitClock = Stopwatch.StartNew();
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -81,7 +83,12 @@ internal sealed class BatchJobRunner(GatewayProcess gateway)
         return new JobRunResult(
             tasks, body.Length / (1024.0 * 1024.0), submission, submitToCompleted, startedToCompleted,
             job.GetProperty("completed_count").GetInt32(), job.GetProperty("failed_count").GetInt32(),
-            LatencyStats.From(latencies), gateway.PeakWorkingSetBytes, streamTime, lines, gatewayCpu);
+            LatencyStats.From(latencies), gateway.PeakWorkingSetBytes, streamTime, lines, gatewayCpu)
+        {
+            PeakWorkingSets = gateway.PeakWorkingSets,
+            CpuByProcess = [.. gateway.CpuTimes.Zip(cpuByProcessBefore, (after, before) => (after.Name, after.Cpu - before.Cpu))],
+            ServiceCpu = [.. services.CpuTimes.Zip(serviceCpuBefore, (after, before) => (after.Name, after.Cpu - before.Cpu))],
+        };
     }
 
     private static byte[] BuildBody(int tasks)

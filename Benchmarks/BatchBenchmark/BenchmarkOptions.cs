@@ -10,6 +10,10 @@ namespace OrleansGateway.Benchmarks.Batch;
 /// sets the gateway's <c>Gateway:Blobs:Directory</c>, so file contents and task blobs are on disk, not in the process.
 /// <c>--gcdump path/to/dotnet-gcdump</c> (default none) also reads the gateway's live managed heap at four points of each
 /// OpenAI batch (each reading is a full collection and a heap walk, so that run's times are not comparable).
+/// <c>--repeat N</c> (default 1) runs the <c>--small</c> job N times on the same gateway. <c>--silos N</c> with
+/// <c>--redis</c> and <c>--tables</c> (connection strings) runs the gateway in cluster mode instead: N silo processes
+/// (<c>--silo</c> path, default the Silo built next to this benchmark) and one frontend; <c>--services "azurite=PID redis=PID"</c>
+/// also reports those processes' CPU time during each job.
 /// </summary>
 internal sealed record BenchmarkOptions(
     int WarmupTasks,
@@ -22,7 +26,10 @@ internal sealed record BenchmarkOptions(
     IReadOnlyList<int> OpenAiLines,
     int AnswerBytes,
     string? BlobsDirectory,
-    string? GcDumpTool)
+    string? GcDumpTool,
+    int Repeat,
+    ClusterSettings? Cluster,
+    ServiceProcesses Services)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -45,22 +52,32 @@ internal sealed record BenchmarkOptions(
             [.. Arg("--openai", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Where(n => n > 0)],
             IntArg("--answer-bytes", 1024),
             args.Contains("--blobs-dir") ? Arg("--blobs-dir", "") : null,
-            args.Contains("--gcdump") ? Arg("--gcdump", "") : null);
+            args.Contains("--gcdump") ? Arg("--gcdump", "") : null,
+            Math.Max(1, IntArg("--repeat", 1)),
+            IntArg("--silos", 0) is > 0 and var silos
+                ? new ClusterSettings(silos, Arg("--silo", FindHostDll("Silo", "OrleansGateway.Silo.dll")), Required("--redis"), Required("--tables"))
+                : null,
+            ServiceProcesses.Parse(args.Contains("--services") ? Arg("--services", "") : null));
+
+        string Required(string name) => Arg(name, "") is { Length: > 0 } value ? value : throw new ArgumentException($"{name} is required with --silos.");
     }
 
     /// <summary>The frontend built next to this benchmark (same configuration), found from the repository root.</summary>
-    private static string FindGatewayDll()
+    private static string FindGatewayDll() => FindHostDll("Frontend", "OrleansGateway.Frontend.dll");
+
+    /// <summary>A host (<paramref name="project"/>) built next to this benchmark (same configuration), found from the repository root.</summary>
+    private static string FindHostDll(string project, string dll)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "Frontend", "bin", configuration, "net10.0", "OrleansGateway.Frontend.dll");
+            var candidate = Path.Combine(directory.FullName, project, "bin", configuration, "net10.0", dll);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("OrleansGateway.Frontend.dll not found; build the solution or pass --gateway <path>.");
+        throw new FileNotFoundException($"{dll} not found; build the solution or pass its path.");
     }
 }

@@ -4,18 +4,20 @@ using System.Net;
 namespace OrleansGateway.Benchmarks.Batch;
 
 /// <summary>
-/// The embedded gateway (frontend with its silo) as its own process, configured with one provider
-/// <c>fake</c> at the given URL, so its memory is measured apart from the benchmark's.
+/// The gateway under test as processes of their own, so their memory and CPU are measured apart from the benchmark's:
+/// the embedded gateway (frontend with its silo), or with <see cref="ClusterSettings"/> a cluster of silo processes and
+/// one frontend. Every process is configured with one provider <c>fake</c> at the given URL.
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private long _peakSampledBytes;
+    private readonly IReadOnlyList<HostProcess> _processes;
+    private readonly HostProcess _frontend;
     private long? _peakLiveHeapBytes;
 
-    private GatewayProcess(Process process, Uri baseAddress)
+    private GatewayProcess(IReadOnlyList<HostProcess> processes, Uri baseAddress)
     {
-        _process = process;
+        _processes = processes;
+        _frontend = processes[^1];
         BaseAddress = baseAddress;
     }
 
@@ -34,69 +36,97 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The largest live managed heap <see cref="SampleLiveHeapAsync"/> read (after the full collection a heap dump makes), or null when none was read.</summary>
     public long? PeakLiveHeapBytes => _peakLiveHeapBytes;
 
-    /// <summary>The highest resident set seen by <see cref="SampleMemory"/> or reported by the kernel (VmHWM).</summary>
-    public long PeakWorkingSetBytes => Math.Max(_peakSampledBytes, ReadKernelPeak());
+    /// <summary>The highest resident set of the process that answers HTTP (the embedded gateway, or the cluster's frontend).</summary>
+    public long PeakWorkingSetBytes => _frontend.PeakWorkingSetBytes;
 
-    /// <summary>Starts the gateway; <paramref name="blobsDirectory"/> set keeps its blobs (files, task inputs and results) there instead of in memory.</summary>
-    public static async Task<GatewayProcess> StartAsync(string gatewayDll, string providerBaseUrl, int maxConcurrency, string? blobsDirectory = null, string? gcDumpTool = null)
+    /// <summary>Each process's name and highest resident set so far, silos first.</summary>
+    public IReadOnlyList<(string Name, long Bytes)> PeakWorkingSets => [.. _processes.Select(p => (p.Name, p.PeakWorkingSetBytes))];
+
+    /// <summary>Each process's name and CPU time so far, silos first.</summary>
+    public IReadOnlyList<(string Name, TimeSpan Cpu)> CpuTimes => [.. _processes.Select(p => (p.Name, p.CpuTime))];
+
+    /// <summary>
+    /// Starts the gateway; <paramref name="blobsDirectory"/> set keeps its blobs (files, task inputs and results) there instead
+    /// of in memory; <paramref name="cluster"/> set starts its silos and a frontend instead of the embedded gateway.
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(
+        string gatewayDll, string providerBaseUrl, int maxConcurrency, string? blobsDirectory = null, string? gcDumpTool = null, ClusterSettings? cluster = null)
     {
-        var port = FreePorts.Next();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(gatewayDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        var environment = start.Environment;
-        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString();
-        environment["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString();
-        environment["Gateway__Providers__fake__BaseUrl"] = providerBaseUrl;
-        environment["Gateway__Providers__fake__ApiKey"] = "fake-key";
-        environment["Gateway__Providers__fake__Models__0"] = "fake-model";
-        environment["Gateway__Providers__fake__MaxConcurrency"] = maxConcurrency.ToString();
-        environment["Gateway__Providers__fake__CircuitFailureThreshold"] = "100000";
-        environment["Logging__LogLevel__Default"] = "Warning";
-        environment["SECRET_TOKEN"] = "";
-        environment["API_KEYS"] = "";
+        var common = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Gateway__Providers__fake__BaseUrl"] = providerBaseUrl,
+            ["Gateway__Providers__fake__ApiKey"] = "fake-key",
+            ["Gateway__Providers__fake__Models__0"] = "fake-model",
+            ["Gateway__Providers__fake__MaxConcurrency"] = maxConcurrency.ToString(),
+            ["Gateway__Providers__fake__CircuitFailureThreshold"] = "100000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["SECRET_TOKEN"] = "",
+            ["API_KEYS"] = "",
+        };
         if (blobsDirectory is { Length: > 0 })
         {
-            environment["Gateway__Blobs__Directory"] = blobsDirectory;
+            common["Gateway__Blobs__Directory"] = blobsDirectory;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[gateway] " + e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}")) { GcDumpTool = gcDumpTool };
-        await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-        return gateway;
-    }
-
-    /// <summary>CPU time the gateway process has used so far.</summary>
-    public TimeSpan CpuTime
-    {
-        get
+        var processes = new List<HostProcess>();
+        try
         {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
+            if (cluster is null)
+            {
+                common["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString();
+                common["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString();
+            }
+            else
+            {
+                common["ConnectionStrings__redis"] = cluster.Redis;
+                common["ConnectionStrings__tables"] = cluster.Tables;
+                common["Orleans__ClusterId"] = $"batch-bench-{Guid.NewGuid():N}";
+                common["Orleans__ServiceId"] = "batch-bench";
+                common["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
+                for (var i = 1; i <= cluster.Silos; i++)
+                {
+                    var silo = new Dictionary<string, string>(common)
+                    {
+                        ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(),
+                        ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(),
+                    };
+                    var siloUrl = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+                    processes.Add(HostProcess.Start($"silo {i}", cluster.SiloDll, siloUrl.ToString().TrimEnd('/'), silo));
+                    await WaitHealthyAsync(processes[^1], siloUrl, TimeSpan.FromSeconds(90));
+                }
+            }
 
-    /// <summary>The resident set now.</summary>
-    public long WorkingSetBytes
-    {
-        get
+            var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+            processes.Add(HostProcess.Start(cluster is null ? "gateway" : "frontend", gatewayDll, url.ToString().TrimEnd('/'), common));
+            await WaitHealthyAsync(processes[^1], url, TimeSpan.FromSeconds(90));
+            return new GatewayProcess(processes, url) { GcDumpTool = gcDumpTool };
+        }
+        catch
         {
-            _process.Refresh();
-            return _process.WorkingSet64;
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+
+            throw;
         }
     }
 
-    /// <summary>Records the current resident set if it is the highest so far.</summary>
+    /// <summary>CPU time all the gateway's processes have used so far.</summary>
+    public TimeSpan CpuTime => _processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.CpuTime);
+
+    /// <summary>The resident set of the process that answers HTTP now.</summary>
+    public long WorkingSetBytes => _frontend.WorkingSetBytes;
+
+    /// <summary>Records each process's current resident set if it is its highest so far.</summary>
     public void SampleMemory()
     {
-        _process.Refresh();
-        _peakSampledBytes = Math.Max(_peakSampledBytes, _process.WorkingSet64);
+        foreach (var process in _processes)
+        {
+            process.SampleMemory();
+        }
     }
 
     /// <summary>
@@ -113,7 +143,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("report");
         start.ArgumentList.Add("-p");
-        start.ArgumentList.Add(_process.Id.ToString());
+        start.ArgumentList.Add(_frontend.Id.ToString());
         using var report = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
         var output = await report.StandardOutput.ReadToEndAsync();
         await report.WaitForExitAsync();
@@ -132,43 +162,22 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        // The frontend first, then the silos.
+        foreach (var process in _processes.Reverse())
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await process.DisposeAsync();
         }
-
-        _process.Dispose();
     }
 
-    private long ReadKernelPeak()
+    private static async Task WaitHealthyAsync(HostProcess process, Uri baseAddress, TimeSpan timeout)
     {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
-    }
-
-    private async Task WaitHealthyAsync(TimeSpan timeout)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode}.");
+                throw new InvalidOperationException($"The {process.Name} exited with code {process.ExitCode}.");
             }
 
             try
@@ -189,6 +198,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException("The gateway did not become healthy in time.");
+        throw new TimeoutException($"The {process.Name} did not become healthy in time.");
     }
 }

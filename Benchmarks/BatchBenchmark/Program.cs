@@ -13,10 +13,10 @@ await using var provider = await FakeProviderServer.StartAsync();
 provider.RecordRequests = false;
 var padding = new string('a', Math.Max(0, options.AnswerBytes - 64));
 provider.Behavior = request => FakeReply.Text(options.OpenAiLines.Count > 0 ? "ok: " + request.LastUserMessage + " " + padding : "ok: " + request.LastUserMessage) with { Delay = latency };
-var results = new List<(string Name, JobRunResult Result, double Ideal)>();
+var results = new List<(string Name, JobRunResult Result, double Ideal, TimeSpan? Direct)>();
 if (options.WarmupTasks > 0 || options.SmallTasks > 0 || options.LargeTasks > 0)
 {
-    await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, options.BlobsDirectory);
+    await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, options.BlobsDirectory, cluster: options.Cluster);
     await RunJobsAsync(gateway);
 }
 
@@ -27,7 +27,7 @@ foreach (var lines in options.OpenAiLines)
     var blobs = options.BlobsDirectory is { Length: > 0 } root ? Path.Combine(root, $"openai-{lines}-{Guid.NewGuid():N}") : null;
     try
     {
-        await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, blobs, options.GcDumpTool);
+        await using var gateway = await GatewayProcess.StartAsync(options.GatewayDll, provider.BaseUrl, options.MaxConcurrency, blobs, options.GcDumpTool, options.Cluster);
         Console.WriteLine($"gateway {gateway.BaseAddress} for {lines:N0} lines, blobs {blobs ?? "in memory"}");
         var run = await new OpenAiBatchRunner(gateway).RunAsync(lines, TimeSpan.FromMilliseconds(250), TimeSpan.FromMinutes(60));
         openAi.Add(run with { BlobBytes = blobs is null ? null : DirectoryBytes(blobs), PeakLiveHeapBytes = gateway.PeakLiveHeapBytes });
@@ -50,8 +50,8 @@ if (options.OutputFile is { Length: > 0 } output)
 
 async Task RunJobsAsync(GatewayProcess gateway)
 {
-    var runner = new BatchJobRunner(gateway);
-    Console.WriteLine($"gateway {gateway.BaseAddress}, fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
+    var runner = new BatchJobRunner(gateway, options.Services);
+    Console.WriteLine($"gateway {gateway.BaseAddress} ({Mode(options)}), fake provider {provider.BaseUrl} ({options.LatencyMilliseconds} ms), MaxConcurrency {options.MaxConcurrency}, {Environment.ProcessorCount} cores");
 
     // Warm-up: long enough for tiered JIT to reach optimized code, and to fill connection pools and
     // activate grain types, so the measured runs time the steady state of a running gateway.
@@ -61,11 +61,13 @@ async Task RunJobsAsync(GatewayProcess gateway)
         Console.WriteLine($"warm-up: {options.WarmupTasks:N0} tasks in {warmup.SubmitToCompleted.TotalSeconds:0.00} s, gateway CPU {warmup.GatewayCpu.TotalSeconds:0.0} s");
     }
 
-    if (options.SmallTasks > 0)
+    for (var run = 1; options.SmallTasks > 0 && run <= options.Repeat; run++)
     {
         var ideal = options.SmallTasks * latency.TotalSeconds / options.MaxConcurrency;
+        // The provider driven directly with the same calls at the same concurrency, just before the job: its real pace.
+        var direct = await DirectBaseline.RunAsync(provider.BaseUrl, options.SmallTasks, options.MaxConcurrency);
         var small = await runner.RunAsync(options.SmallTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(5), streamResults: false);
-        results.Add(($"{options.SmallTasks:N0} tasks", small, ideal));
+        results.Add((options.Repeat > 1 ? $"{options.SmallTasks:N0} tasks, run {run}" : $"{options.SmallTasks:N0} tasks", small, ideal, direct));
         Report(results[^1]);
     }
 
@@ -73,7 +75,7 @@ async Task RunJobsAsync(GatewayProcess gateway)
     {
         var ideal = options.LargeTasks * latency.TotalSeconds / options.MaxConcurrency;
         var large = await runner.RunAsync(options.LargeTasks, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(30), streamResults: true);
-        results.Add(($"{options.LargeTasks:N0} tasks", large, ideal));
+        results.Add(($"{options.LargeTasks:N0} tasks", large, ideal, null));
         Report(results[^1]);
     }
 }
@@ -101,31 +103,54 @@ static string OpenAiMarkdown(IEnumerable<OpenAiRunResult> runs, BenchmarkOptions
     return text.ToString();
 }
 
+static string Mode(BenchmarkOptions options) =>
+    options.Cluster is { } cluster ? $"cluster mode, {cluster.Silos} silo process(es) and one frontend, Redis clustering, grain state and reminders in Azure Table storage (Azurite)" : "embedded mode, one process";
+
+static string Peaks(JobRunResult r) => string.Join(", ", r.PeakWorkingSets.Select(p => $"{p.Name} {p.Bytes / (1024.0 * 1024):0} MiB"));
+
+static string Cpu(JobRunResult r) =>
+    $"{r.GatewayCpu.TotalSeconds:0.0} s ({r.GatewayCpu.TotalMilliseconds * 1000 / r.Tasks:0} µs/task)" +
+    (r.CpuByProcess.Count > 1 ? ": " + string.Join(", ", r.CpuByProcess.Select(p => $"{p.Name} {p.Cpu.TotalMilliseconds * 1000 / r.Tasks:0}")) : "") +
+    (r.ServiceCpu.Count > 0 ? "; outside the gateway: " + string.Join(", ", r.ServiceCpu.Select(p => $"{p.Name} {p.Cpu.TotalMilliseconds * 1000 / r.Tasks:0}")) : "");
+
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-static void Report((string Name, JobRunResult Result, double Ideal) run)
+static void Report((string Name, JobRunResult Result, double Ideal, TimeSpan? Direct) run)
 {
     var r = run.Result;
     Console.WriteLine(($"{run.Name}: body {r.RequestMegabytes:0.0} MB, submission {r.Submission.TotalSeconds:0.00} s, submit→completed {r.SubmitToCompleted.TotalSeconds:0.00} s " +
-        $"(ideal {run.Ideal:0.00} s, ×{r.SubmitToCompleted.TotalSeconds / run.Ideal:0.000}), completed {r.CompletedCount}, failed {r.FailedCount}, " +
+        $"(ideal {run.Ideal:0.00} s, ×{r.SubmitToCompleted.TotalSeconds / run.Ideal:0.000}" +
+        (run.Direct is { } d ? $"; provider directly {d.TotalSeconds:0.00} s, ×{r.SubmitToCompleted / d:0.000}" : "") + $"), completed {r.CompletedCount}, failed {r.FailedCount}, " +
         $"status p50 {r.StatusLatency.P50:0.0} ms p99 {r.StatusLatency.P99:0.0} ms max {r.StatusLatency.Max:0.0} ms over {r.StatusLatency.Count} polls, " +
-        $"peak working set {r.PeakWorkingSetBytes / (1024.0 * 1024):0} MiB, gateway CPU {r.GatewayCpu.TotalSeconds:0.0} s ({r.GatewayCpu.TotalMilliseconds * 1000 / r.Tasks:0} µs/task)" +
+        $"peak working set {Peaks(r)}, gateway CPU {Cpu(r)}" +
         (r.ResultsStream is { } s ? $", results stream {r.ResultsStreamLines} lines in {s.TotalSeconds:0.00} s" : "")));
 }
 
-static string Markdown(List<(string Name, JobRunResult Result, double Ideal)> runs, BenchmarkOptions options, string[] args, string loadBefore)
+static string Markdown(List<(string Name, JobRunResult Result, double Ideal, TimeSpan? Direct)> runs, BenchmarkOptions options, string[] args, string loadBefore)
 {
     var text = new StringBuilder();
-    text.AppendLine(CultureInfo.InvariantCulture, $"| Job | Body | Submission | Submit → completed | Ideal | Ratio | Completed / failed | Status p50 / p99 / max (polls) | Gateway peak working set | Gateway CPU | Results stream |");
-    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var (name, r, ideal) in runs)
+    text.AppendLine(CultureInfo.InvariantCulture, $"| Job | Body | Submission | Submit → completed | Ideal | Ratio | Provider directly | Ratio to it | Completed / failed | Status p50 / p99 / max (polls) | Peak working set per process | Gateway CPU (per process, µs/task) | Results stream |");
+    text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var (name, r, ideal, direct) in runs)
     {
-        text.AppendLine(($"| {name} | {r.RequestMegabytes:0.0} MB | {r.Submission.TotalSeconds:0.00} s | {r.SubmitToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.SubmitToCompleted.TotalSeconds / ideal:0.000} | {r.CompletedCount} / {r.FailedCount} | " +
-            $"{r.StatusLatency.P50:0.0} / {r.StatusLatency.P99:0.0} / {r.StatusLatency.Max:0.0} ms ({r.StatusLatency.Count}) | {r.PeakWorkingSetBytes / (1024.0 * 1024):0} MiB | {r.GatewayCpu.TotalSeconds:0.0} s ({r.GatewayCpu.TotalMilliseconds * 1000 / r.Tasks:0} µs/task) | " +
+        text.AppendLine(($"| {name} | {r.RequestMegabytes:0.0} MB | {r.Submission.TotalSeconds:0.00} s | {r.SubmitToCompleted.TotalSeconds:0.00} s | {ideal:0.00} s | ×{r.SubmitToCompleted.TotalSeconds / ideal:0.000} | " +
+            (direct is { } d ? $"{d.TotalSeconds:0.00} s | ×{r.SubmitToCompleted / d:0.000}" : "- | -") + $" | {r.CompletedCount} / {r.FailedCount} | " +
+            $"{r.StatusLatency.P50:0.0} / {r.StatusLatency.P99:0.0} / {r.StatusLatency.Max:0.0} ms ({r.StatusLatency.Count}) | {Peaks(r)} | {Cpu(r)} | " +
             (r.ResultsStream is { } s ? $"{r.ResultsStreamLines} lines in {s.TotalSeconds:0.00} s" : "-") + " |"));
     }
 
+    var repeated = runs.Where(r => r.Name.Contains(" run ", StringComparison.Ordinal)).ToArray();
+    if (repeated.Length > 1)
+    {
+        static double Median(double[] sorted) => (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
+        var ratios = repeated.Select(r => r.Result.SubmitToCompleted.TotalSeconds / r.Ideal).Order().ToArray();
+        var toDirect = repeated.Where(r => r.Direct is not null).Select(r => r.Result.SubmitToCompleted / r.Direct!.Value).Order().ToArray();
+        text.AppendLine();
+        text.AppendLine(FormattableString.Invariant($"Median over the {ratios.Length} runs of {options.SmallTasks:N0} tasks: ×{Median(ratios):0.000} of the ideal (best ×{ratios[0]:0.000}, worst ×{ratios[^1]:0.000})") +
+            (toDirect.Length > 0 ? $"; ×{Median(toDirect):0.000} of the provider driven directly (best ×{toDirect[0]:0.000}, worst ×{toDirect[^1]:0.000})." : "."));
+    }
+
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"Provider latency {options.LatencyMilliseconds} ms, MaxConcurrency {options.MaxConcurrency}, warm-up {options.WarmupTasks:N0} tasks, {Environment.ProcessorCount} cores, load average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"Gateway: {Mode(options)}. Provider latency {options.LatencyMilliseconds} ms, MaxConcurrency {options.MaxConcurrency}, warm-up {options.WarmupTasks:N0} tasks, {Environment.ProcessorCount} cores, load average before the run {loadBefore}, arguments `{string.Join(' ', args)}`.");
     return text.ToString();
 }
