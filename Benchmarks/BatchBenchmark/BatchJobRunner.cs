@@ -13,8 +13,7 @@ internal sealed class BatchJobRunner(GatewayProcess gateway, ServiceProcesses se
     public async Task<JobRunResult> RunAsync(int tasks, TimeSpan pollInterval, TimeSpan timeout, bool streamResults)
     {
         var body = BuildBody(tasks);
-        var cpuBefore = gateway.CpuTime;
-        var cpuByProcessBefore = gateway.CpuTimes;
+        var cpuBefore = gateway.CpuTimes;
         var serviceCpuBefore = services.CpuTimes;
         var submitClock = Stopwatch.StartNew();
         using var content = new ByteArrayContent(body);
@@ -54,7 +53,10 @@ internal sealed class BatchJobRunner(GatewayProcess gateway, ServiceProcesses se
         }
 
         var submitToCompleted = submitClock.Elapsed;
-        var gatewayCpu = gateway.CpuTime - cpuBefore;
+        // Per process and in total over the same interval, submission to completion (the results stream is not in it).
+        IReadOnlyList<(string Name, TimeSpan Cpu)> cpuByProcess = [.. gateway.CpuTimes.Zip(cpuBefore, (after, before) => (after.Name, after.Cpu - before.Cpu))];
+        var gatewayCpu = cpuByProcess.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Cpu);
+        IReadOnlyList<(string Name, TimeSpan Cpu)> serviceCpu = [.. services.CpuTimes.Zip(serviceCpuBefore, (after, before) => (after.Name, after.Cpu - before.Cpu))];
         TimeSpan? startedToCompleted = job.GetProperty("started_at").ValueKind == JsonValueKind.Number
             ? TimeSpan.FromSeconds(job.GetProperty("completed_at").GetInt64() - job.GetProperty("started_at").GetInt64())
             : null;
@@ -86,8 +88,8 @@ internal sealed class BatchJobRunner(GatewayProcess gateway, ServiceProcesses se
             LatencyStats.From(latencies), gateway.PeakWorkingSetBytes, streamTime, lines, gatewayCpu)
         {
             PeakWorkingSets = gateway.PeakWorkingSets,
-            CpuByProcess = [.. gateway.CpuTimes.Zip(cpuByProcessBefore, (after, before) => (after.Name, after.Cpu - before.Cpu))],
-            ServiceCpu = [.. services.CpuTimes.Zip(serviceCpuBefore, (after, before) => (after.Name, after.Cpu - before.Cpu))],
+            CpuByProcess = cpuByProcess,
+            ServiceCpu = serviceCpu,
         };
     }
 
